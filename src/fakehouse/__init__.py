@@ -1,0 +1,3 @@
+"""fakehouse: realistic synthetic analytics warehouses, from a laptop sample to a cluster."""
+
+__version__ = "0.1.0"
