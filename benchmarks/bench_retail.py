@@ -423,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
                     "fakehouse",
                     label(m),
                     lambda out, m=m: build_command(
-                        fakehouse_template, **common, multiplier=m, out=out
+                        fakehouse_template, **common, multiplier=f"{m:g}", out=out
                     ),
                 )
             )
@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
                 "baseline",
                 label(args.baseline_multiplier),
                 lambda out: build_command(
-                    args.baseline_cmd, **common, multiplier=args.baseline_multiplier, out=out
+                    args.baseline_cmd, **common, multiplier=f"{args.baseline_multiplier:g}", out=out
                 ),
             )
         )
