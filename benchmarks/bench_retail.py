@@ -320,6 +320,12 @@ def report(machine: dict, cases: list[dict], args) -> dict:
                 f"note: {c['tool']} {c['size']} reports {own['seconds']} s of its own "
                 f"(without interpreter start-up): {c['rows'] / own['seconds']:,.0f} rows/s"
             )
+            startup = 1 - own["seconds"] / c["seconds"]
+            if startup > 0.25:
+                print(
+                    f"note: start-up is {startup:.0%} of its wall time, so its rows/s at this "
+                    "size understates its steady speed; a larger multiplier amortises it"
+                )
 
     fakehouse = [c for c in cases if c["tool"] == "fakehouse"]
     tpch = next((c for c in cases if c["tool"] == "tpchgen"), None)
