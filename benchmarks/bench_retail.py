@@ -222,6 +222,9 @@ def run_case(name: str, size: str, cmd_for, args) -> dict:
         ru_maxrss_mb=statistics.median(r["ru_maxrss_bytes"] for r in good) / MB,
         tables={t: v["rows"] for t, v in good[0]["tables"].items()},
     )
+    own = [r["tool_report"].get("seconds") for r in good if "tool_report" in r]
+    if own and None not in own and len(own) == len(good):
+        case["tool_seconds"] = statistics.median(own)
     return case
 
 
@@ -314,13 +317,13 @@ def report(machine: dict, cases: list[dict], args) -> dict:
     for c in cases:
         if c["ok"] and not c["rows_identical"]:
             print(f"note: {c['tool']} {c['size']} wrote different row counts across runs")
-        own = c["runs"][-1].get("tool_report") if c["ok"] else None
-        if own and "seconds" in own:
+        if c["ok"] and "tool_seconds" in c:
+            own = c["tool_seconds"]
             print(
-                f"note: {c['tool']} {c['size']} reports {own['seconds']} s of its own "
-                f"(without interpreter start-up): {c['rows'] / own['seconds']:,.0f} rows/s"
+                f"note: {c['tool']} {c['size']} reports {own:.2f} s of its own "
+                f"(without interpreter start-up): {c['rows'] / own:,.0f} rows/s"
             )
-            startup = 1 - own["seconds"] / c["seconds"]
+            startup = 1 - own / c["seconds"]
             if startup > 0.25:
                 print(
                     f"note: start-up is {startup:.0%} of its wall time, so its rows/s at this "
