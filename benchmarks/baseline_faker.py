@@ -84,7 +84,7 @@ SALARY_RANGES = {
 PAYMENT_METHODS = ["Credit Card", "Debit Card", "Cash", "Mobile Wallet", "Gift Card"]
 STATUSES = ["Completed", "Pending", "Cancelled", "Returned"]
 STATUS_WEIGHTS = [88, 4, 3, 5]
-# 1 to 10 items per transaction, mean about 3.9.
+# 1 to 10 items per transaction, mean about 4.0.
 ITEM_COUNTS = list(range(1, 11))
 ITEM_COUNT_WEIGHTS = [14, 17, 17, 15, 12, 9, 7, 4, 3, 2]
 TAX_RATE = 0.08
