@@ -203,27 +203,26 @@ def run_case(name: str, size: str, cmd_for, args) -> dict:
             f"peak RSS {record['peak_rss_bytes'] / MB:.0f} MB"
         )
     case = {"tool": name, "size": size, "runs": runs}
-    good = [r for r in runs if r["ok"]]
-    if len(good) < len(runs) or not good:
-        case.update(ok=False, error=runs[-1].get("error"))
+    if not runs[-1]["ok"]:  # the loop stops at the first failure
+        case.update(ok=False, error=runs[-1]["error"])
         return case
-    seconds = statistics.median(r["seconds"] for r in good)
-    rows = statistics.median(r["rows"] for r in good)
-    parquet_bytes = statistics.median(r["parquet_bytes"] for r in good)
+    seconds = statistics.median(r["seconds"] for r in runs)
+    rows = statistics.median(r["rows"] for r in runs)
+    parquet_bytes = statistics.median(r["parquet_bytes"] for r in runs)
     case.update(
         ok=True,
         rows=rows,
-        rows_identical=len({r["rows"] for r in good}) == 1,
+        rows_identical=len({r["rows"] for r in runs}) == 1,
         seconds=seconds,
         rows_per_s=rows / seconds,
         parquet_mb=parquet_bytes / MB,
         mb_per_s=parquet_bytes / MB / seconds,
-        peak_rss_mb=statistics.median(r["peak_rss_bytes"] for r in good) / MB,
-        ru_maxrss_mb=statistics.median(r["ru_maxrss_bytes"] for r in good) / MB,
-        tables={t: v["rows"] for t, v in good[0]["tables"].items()},
+        peak_rss_mb=statistics.median(r["peak_rss_bytes"] for r in runs) / MB,
+        ru_maxrss_mb=statistics.median(r["ru_maxrss_bytes"] for r in runs) / MB,
+        tables={t: v["rows"] for t, v in runs[0]["tables"].items()},
     )
-    own = [r["tool_report"].get("seconds") for r in good if "tool_report" in r]
-    if own and None not in own and len(own) == len(good):
+    own = [r.get("tool_report", {}).get("seconds") for r in runs]
+    if None not in own:
         case["tool_seconds"] = statistics.median(own)
     return case
 
