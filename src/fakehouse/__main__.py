@@ -1,0 +1,3 @@
+from fakehouse.cli import main
+
+main()

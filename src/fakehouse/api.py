@@ -1,0 +1,63 @@
+"""The Python API: `fakehouse.generate(...)` and the guide-style `RetailGenerator`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from fakehouse.core.plan import BLOCK_ROWS
+from fakehouse.domains import registry
+from fakehouse.engines.local import FORMATS, Summary
+from fakehouse.errors import UserError
+
+
+def generate(
+    domain: str = "retail",
+    multiplier: float = 1.0,
+    seed: int = 42,
+    out: str | Path = "warehouse",
+    workers: int | None = None,
+    formats: tuple[str, ...] = (),
+    overwrite: bool = False,
+    block_rows: int | None = None,
+    on_plan: Callable[[dict[str, int]], None] | None = None,
+    on_progress: Callable[[str, int], None] | None = None,
+) -> Summary:
+    """Generate `domain` ("retail" or "all") into the warehouse folder `out`."""
+    from fakehouse.engines import local
+
+    domains = [registry.domain(n) for n in registry.names(domain)]
+    if not isinstance(multiplier, int | float) or not multiplier > 0:
+        raise UserError(f"multiplier must be a number greater than 0, got {multiplier!r}")
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise UserError(f"unknown format {sorted(unknown)[0]!r}; choose from {', '.join(FORMATS)}")
+    formats = ("parquet", *sorted(set(formats) - {"parquet"}))
+    summary = local.generate(
+        domains,
+        Path(out),
+        seed=seed,
+        multiplier=float(multiplier),
+        workers=workers,
+        formats=formats,
+        overwrite=overwrite,
+        block_rows=block_rows or BLOCK_ROWS,
+        on_plan=on_plan,
+        on_progress=on_progress,
+    )
+    return summary
+
+
+class RetailGenerator:
+    """The style users of the original guide know: `RetailGenerator(seed).generate_all_data()`."""
+
+    def __init__(self, seed: int = 42) -> None:
+        self.seed = seed
+
+    def generate_all_data(
+        self, records_multiplier: float = 1.0, out: str | Path = "warehouse", **kwargs
+    ) -> Summary:
+        return generate("retail", records_multiplier, self.seed, out, **kwargs)
+
+
+__all__ = ["RetailGenerator", "generate"]

@@ -1,0 +1,78 @@
+"""`fakehouse generate`: build a warehouse folder with Parquet files and a DuckDB catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fakehouse.cli import options
+
+
+@click.command("generate")
+@click.argument("domain")
+@click.option(
+    "-m",
+    "--multiplier",
+    default="1",
+    show_default=True,
+    help="Records multiplier: 1 is the base size, 0.01 a sample, 1000 a big run.",
+)
+@click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same data.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("warehouse"),
+    show_default=True,
+    help="Warehouse folder to create.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: all cores].",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["csv", "json"]),
+    help="Also write CSV or JSON lines (Parquet is always written). Repeatable.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace a non-empty output folder.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+@click.option(
+    "--block-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    hidden=True,
+    help="Target rows per block (bounds memory per worker).",
+)
+def command(domain, multiplier, seed, out, workers, formats, overwrite, quiet, block_rows):
+    """Generate DOMAIN (retail, or all) into OUT.
+
+    Writes OUT/<schema>/<table>/part-*.parquet and the catalog OUT/warehouse.duckdb.
+    """
+    from fakehouse.api import generate
+    from fakehouse.cli.progress import Reporter
+
+    m = options.multiplier(multiplier)
+    reporter = Reporter(quiet)
+    try:
+        summary = generate(
+            domain,
+            multiplier=m,
+            seed=seed,
+            out=out,
+            workers=workers,
+            formats=formats,
+            overwrite=overwrite,
+            block_rows=block_rows,
+            on_plan=reporter.start,
+            on_progress=reporter.advance,
+        )
+    finally:
+        reporter.stop()
+    reporter.summary(summary)

@@ -1,0 +1,26 @@
+"""Parsing of the options several commands share, with one-line errors."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from fakehouse.errors import UserError
+
+
+def multiplier(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"--multiplier must be a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise UserError(f"--multiplier must be greater than 0, got {text}")
+    return value
+
+
+def warehouse(path: Path) -> Path:
+    from fakehouse.catalog.duckdb import FILE
+
+    if not (path / FILE).is_file():
+        raise UserError(f"no warehouse at {path} (expected {path / FILE}; run fakehouse generate)")
+    return path

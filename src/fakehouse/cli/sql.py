@@ -1,0 +1,91 @@
+"""`fakehouse sql`: queries on the warehouse's DuckDB catalog, in DuckDB or Spark SQL."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from fakehouse.cli import options
+
+
+@click.command("sql")
+@click.argument("query", required=False)
+@click.option(
+    "-w",
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    default=Path("warehouse"),
+    show_default=True,
+    help="Warehouse folder.",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="SQL dialect of QUERY; spark is transpiled with sqlglot.",
+)
+@click.option(
+    "--output",
+    "output",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Result format on stdout (json: one object per line).",
+)
+def command(query: str | None, warehouse: Path, dialect: str, output: str) -> None:
+    """Run QUERY (statements separated by ;) on the warehouse; without QUERY, a prompt."""
+    from fakehouse.catalog import duckdb as catalog
+    from fakehouse.catalog.sql import run
+
+    con = catalog.connect(options.warehouse(warehouse))
+    if query is not None:
+        for columns, rows in run(con, query, dialect):
+            _print(columns, rows, output)
+        return
+    _prompt(con, dialect, output)
+
+
+def _prompt(con, dialect: str, output: str) -> None:
+    from fakehouse.catalog.sql import run
+    from fakehouse.errors import UserError
+
+    click.echo(f"fakehouse sql ({dialect}); end statements with ';', quit with Ctrl-D", err=True)
+    buffer = ""
+    while True:
+        try:
+            line = input("sql> " if not buffer else "...> ")
+        except EOFError:
+            click.echo(err=True)
+            return
+        buffer += line + "\n"
+        if not buffer.strip().endswith(";"):
+            continue
+        try:
+            for columns, rows in run(con, buffer, dialect):
+                _print(columns, rows, output)
+        except UserError as exc:
+            click.echo(f"error: {exc}", err=True)
+        buffer = ""
+
+
+def _print(columns: list[str], rows: list[tuple], output: str) -> None:
+    if output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output == "json":
+        for row in rows:
+            click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("NULL" if v is None else str(v) for v in row))
+        Console().print(table)

@@ -1,0 +1,48 @@
+"""`fakehouse validate`: run every invariant and distribution check on a warehouse."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from fakehouse.cli import options
+
+
+@click.command("validate")
+@click.option(
+    "-w",
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    default=Path("warehouse"),
+    show_default=True,
+    help="Warehouse folder.",
+)
+def command(warehouse: Path) -> None:
+    """Check the warehouse against its contract; exit code 1 if any check fails."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from fakehouse.quality.checks import validate
+
+    results = validate(options.warehouse(warehouse))
+    table = Table(
+        "check",
+        "value",
+        "expected",
+        "result",
+        title=f"fakehouse validate {warehouse}",
+        title_justify="left",
+    )
+    for r in results:
+        table.add_row(
+            r.check.name,
+            r.shown_value,
+            r.expected,
+            "[green]pass[/green]" if r.passed else "[red]FAIL[/red]",
+        )
+    Console().print(table)
+    failed = [r for r in results if not r.passed]
+    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed", err=True)
+    sys.exit(1 if failed else 0)

@@ -1,0 +1,171 @@
+"""The one shape every table has, and the context a block is generated in.
+
+A table is declared once: name, description, columns (Arrow type, nullability, description),
+base row count at multiplier 1, parents, and `block(ctx, start, stop, first_row)`. Tables
+whose row count depends on random counts per driver row (line items per sale, events per
+session) also give `counts(ctx, start, stop)`; the planner then sums them first so that ids
+stay dense and totals exact (two-pass tables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from fakehouse.core.rng import Stream
+
+#: IDs are padded wide enough for this multiplier, so an id's text never depends on `m`.
+MAX_MULTIPLIER = 100_000
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = False
+
+
+Block = Callable[["Context", int, int, int], dict[str, Any]]
+Counts = Callable[["Context", int, int], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a domain. `block` returns the columns of driver rows [start, stop).
+
+    Driver rows are the table's own rows, or for a two-pass table the rows of `driver`
+    (another table) or, without one, `base_rows` x multiplier units of its own (sessions).
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    base_rows: int
+    block: Block
+    parents: tuple[str, ...] = ()
+    #: the table whose rows drive the blocks (itself unless it is a child generated per parent)
+    driver: str | None = None
+    #: rows per driver row, for two-pass tables
+    counts: Counts | None = None
+    #: expected rows per driver row, to size blocks before counts are known
+    rows_per_driver: float = 1.0
+    #: most rows one driver row can produce (sizes the id width of two-pass tables)
+    max_per_driver: int = 1
+    #: an upper bound on the driver rows given the sizes of other tables
+    limit: Callable[[Mapping[str, int]], int] | None = None
+    id_prefix: str = ""
+
+    @property
+    def driver_name(self) -> str:
+        return self.driver or self.name
+
+    @cached_property
+    def schema(self) -> pa.Schema:
+        return pa.schema(
+            [
+                pa.field(
+                    c.name, c.type, nullable=c.nullable, metadata={"description": c.description}
+                )
+                for c in self.columns
+            ],
+            metadata={"description": self.description},
+        )
+
+    @property
+    def id_width(self) -> int:
+        return len(str(self.base_rows * self.max_per_driver * MAX_MULTIPLIER))
+
+    def batch(self, columns: Mapping[str, Any]) -> pa.RecordBatch:
+        """A record batch in the declared column order and types; names must match exactly."""
+        declared = [c.name for c in self.columns]
+        if set(columns) != set(declared):
+            missing = sorted(set(declared) - set(columns))
+            extra = sorted(set(columns) - set(declared))
+            raise ValueError(f"{self.name}: block columns differ: missing {missing}, extra {extra}")
+        arrays = []
+        for c in self.columns:
+            value = columns[c.name]
+            array = value if isinstance(value, pa.Array) else pa.array(value)
+            if array.type != c.type:
+                array = array.cast(c.type)
+            arrays.append(array)
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str  # as typed on the command line: "retail"
+    schema: str  # the database / schema name: "retail_analytics"
+    description: str
+    tables: tuple[Table, ...]
+    params_type: type
+
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(f"{self.schema} has no table {name!r}")
+
+    def ordered(self) -> list[Table]:
+        """Tables with every parent before its children."""
+        done: list[Table] = []
+        names: set[str] = set()
+        pending = list(self.tables)
+        while pending:
+            ready = [t for t in pending if set(t.parents) <= names]
+            if not ready:
+                raise ValueError(f"cyclic parents among {[t.name for t in pending]}")
+            for t in ready:
+                done.append(t)
+                names.add(t.name)
+                pending.remove(t)
+        return done
+
+
+def scaled(base: int, multiplier: float) -> int:
+    """`base x multiplier`, rounded, at least 1."""
+    return max(1, round(base * multiplier))
+
+
+@dataclass
+class Context:
+    """Everything a block needs: seed, sizes, business parameters, and lazily derived lookups.
+
+    Sizes are driver rows per table. `cache` holds lookups a worker derives once (a store index
+    by state, a time model); it is emptied before the context is sent to another process.
+    """
+
+    domain: Domain
+    seed: int
+    multiplier: float
+    params: Any
+    sizes: dict[str, int] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def create(cls, domain: Domain, seed: int, multiplier: float, params: Any = None) -> Context:
+        ctx = cls(domain, seed, multiplier, params or domain.params_type())
+        for t in domain.ordered():
+            if t.driver is None:
+                n = scaled(t.base_rows, multiplier)
+                if t.limit is not None:
+                    n = min(n, t.limit(ctx.sizes))
+                ctx.sizes[t.name] = n
+        return ctx
+
+    def stream(self, table: str, column: str) -> Stream:
+        return Stream.root(self.seed).child(table, column)
+
+    def cached(self, name: str, build: Callable[[], Any]) -> Any:
+        if name not in self.cache:
+            self.cache[name] = build()
+        return self.cache[name]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "cache": {}}

@@ -1,0 +1,24 @@
+"""The domains fakehouse can generate, by command-line name."""
+
+from __future__ import annotations
+
+from fakehouse.core.table import Domain
+from fakehouse.errors import UserError
+
+NAMES = ("retail",)
+
+
+def names(choice: str) -> tuple[str, ...]:
+    """Domain names for a command-line choice ("all" means every domain)."""
+    if choice == "all":
+        return NAMES
+    if choice not in NAMES:
+        raise UserError(f"unknown domain {choice!r}; choose from {', '.join((*NAMES, 'all'))}")
+    return (choice,)
+
+
+def domain(name: str) -> Domain:
+    names(name)
+    from fakehouse.domains.retail import DOMAIN
+
+    return DOMAIN

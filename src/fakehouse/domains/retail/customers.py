@@ -1,0 +1,187 @@
+"""retail_analytics.customers, and the customer facts other tables re-derive.
+
+A customer's segment comes from an activity rank (a keyed permutation of the customers):
+the most active ranks are VIP, then Premium, Regular and Basic. Sales, sessions and reviews
+pick their customer by sampling a rank with the segment's purchase frequency and a heavy
+tail inside the segment, then inverting the permutation: frequency follows segment without
+any table lookup.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fakehouse.core import arrow, people, reference
+from fakehouse.core.distributions import Categorical, choice, cumulative, truncated_normal
+from fakehouse.core.permutation import Permutation
+from fakehouse.core.rng import Stream
+from fakehouse.core.table import Column, Context, Table
+from fakehouse.core.timeline import uniform_days
+from fakehouse.domains.retail.clock import window
+from fakehouse.domains.retail.params import SEGMENTS
+
+NAME = "customers"
+
+
+def _ranking(ctx: Context) -> Permutation:
+    return Permutation(ctx.sizes[NAME], ctx.stream(NAME, "activity").key)
+
+
+def _bands(ctx: Context) -> np.ndarray:
+    """Rank boundaries of the segments, in SEGMENTS order (most active first)."""
+    mix = ctx.params.customers.segment_mix
+    shares = np.array([mix[s] for s in SEGMENTS], dtype=np.float64)
+    edges = np.round(np.concatenate([[0.0], np.cumsum(shares / shares.sum())]) * ctx.sizes[NAME])
+    return edges.astype(np.int64)
+
+
+def ids(idx: np.ndarray) -> pa.Array:
+    """customer_id of 0-based customer indices (negative: null)."""
+    return arrow.ids("CUST", TABLE.id_width, np.asarray(idx) + 1)
+
+
+def segment(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Segment code (index into SEGMENTS) of customers `idx`."""
+    rank = _ranking(ctx).forward(idx)
+    return np.searchsorted(_bands(ctx), rank, side="right") - 1
+
+
+def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
+    """Customers for events `index`, weighted by segment frequency with a heavy tail."""
+    p = ctx.params.customers
+    edges = _bands(ctx)
+    lengths = np.diff(edges)
+    weights = lengths * np.array([p.purchase_frequency[s] for s in SEGMENTS])
+    band = choice(stream.child("segment").uniform(index), cumulative(weights))
+    u = stream.child("rank").uniform(index)
+    rank = edges[band] + np.floor(lengths[band] * u**p.activity_skew).astype(np.int64)
+    return _ranking(ctx).inverse(np.minimum(rank, edges[band + 1] - 1))
+
+
+def registration_day(ctx: Context, idx: np.ndarray, seg: np.ndarray | None = None) -> np.ndarray:
+    """Registration date (epoch day); loyal segments registered earlier."""
+    p = ctx.params.customers
+    seg = segment(ctx, idx) if seg is None else seg
+    w = window(ctx)
+    first = w.start_day - int(p.registration_lead_years * 365.25)
+    skew = np.array([p.registration_skew[s] for s in SEGMENTS])[seg]
+    u = ctx.stream(NAME, "registration_date").uniform(idx) ** skew
+    return uniform_days(u, first, w.end_day)
+
+
+def home_place(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Index into `reference.places()` of the customer's address."""
+    return reference.places().sample(ctx.stream(NAME, "place").uniform(idx))
+
+
+def home_state(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Index into `reference.states()` of the customer's state."""
+    return reference.places().state_index[home_place(ctx, idx)]
+
+
+def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
+    p = ctx.params.customers
+    idx = np.arange(start, stop, dtype=np.int64)
+    s = lambda column: ctx.stream(NAME, column)  # noqa: E731
+    seg = segment(ctx, idx)
+    reg = registration_day(ctx, idx, seg)
+
+    gender_mix = Categorical.of(p.gender_mix)
+    gender = gender_mix.sample(s("gender").uniform(idx))
+    female = np.asarray(gender_mix.values)[gender] == "Female"
+    other = np.asarray(gender_mix.values)[gender] == "Other"
+    female |= other & (s("gender_names").uniform(idx) < 0.5)
+    first_name = people.first_names(female, s("first_name").uniform(idx))
+    last_name = people.last_names(s("last_name").uniform(idx))
+
+    age = truncated_normal(
+        s("age").normal(idx),
+        np.array([p.age_mean[x] for x in SEGMENTS])[seg],
+        p.age_sd,
+        *p.age_range,
+    )
+    birth = reg - np.ceil(age * 365.25).astype(np.int64)
+
+    places = reference.places()
+    place = home_place(ctx, idx)
+    take = pa.array(place)
+    address = people.street_addresses(s("address"), idx)
+    domains = Categorical.of(p.email_domains)
+    local = pc.utf8_lower(arrow.join(first_name, last_name, sep="."))
+    local = pc.replace_substring_regex(local, r"[^a-z.]", "")
+    email = arrow.join(
+        local,
+        arrow.number_strings(idx + 1),
+        "@",
+        arrow.labels(domains.values, domains.sample(s("email_domain").uniform(idx))),
+    )
+    phone = arrow.join(
+        places.area_code.take(take),
+        "-555-01",
+        arrow.number_strings(s("phone").integers(idx, 0, 100), width=2),
+    )
+    credit = truncated_normal(
+        s("credit_score").normal(idx),
+        np.array([p.credit_score_mean[x] for x in SEGMENTS])[seg],
+        p.credit_score_sd,
+        300,
+        850,
+    )
+    income = np.array([p.income_median[x] for x in SEGMENTS])[seg] * np.exp(
+        p.income_sigma * s("annual_income").normal(idx)
+    )
+    opt_in = (
+        s("marketing_opt_in").uniform(idx) < np.array([p.opt_in_rate[x] for x in SEGMENTS])[seg]
+    )
+    return {
+        "customer_id": ids(idx),
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "phone": phone,
+        "date_of_birth": arrow.dates(birth),
+        "gender": arrow.labels(gender_mix.values, gender),
+        "address_line1": address,
+        "city": places.city.take(take),
+        "state": places.state.take(take),
+        "zip_code": places.zip_code.take(take),
+        "country": pa.array(np.full(len(idx), "US")),
+        "latitude": places.latitude[place],
+        "longitude": places.longitude[place],
+        "registration_date": arrow.dates(reg),
+        "customer_segment": arrow.labels(SEGMENTS, seg),
+        "credit_score": np.round(credit).astype(np.int32),
+        "annual_income": arrow.money(np.round(income / 100).astype(np.int64) * 10_000),
+        "marketing_opt_in": opt_in,
+    }
+
+
+TABLE = Table(
+    name=NAME,
+    description="Registered shoppers with a home address, a segment and a credit profile.",
+    base_rows=10_000,
+    block=block,
+    columns=(
+        Column("customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1."),
+        Column("first_name", pa.string(), "Given name, weighted by US name frequency."),
+        Column("last_name", pa.string(), "Family name, weighted by US name frequency."),
+        Column("email", pa.string(), "Unique address at a reserved example domain."),
+        Column("phone", pa.string(), "Area code of the home place; fictional 555-01xx line."),
+        Column("date_of_birth", pa.date32(), "At least 18 years before registration."),
+        Column("gender", pa.string(), "Female, Male or Other."),
+        Column("address_line1", pa.string(), "House number and street."),
+        Column("city", pa.string(), "Home city (a real US place matching state and ZIP)."),
+        Column("state", pa.string(), "Two-letter state code; the mix follows population."),
+        Column("zip_code", pa.string(), "Five-digit ZIP code of the city."),
+        Column("country", pa.string(), "Always US."),
+        Column("latitude", pa.float64(), "Latitude of the ZIP code."),
+        Column("longitude", pa.float64(), "Longitude of the ZIP code."),
+        Column("registration_date", pa.date32(), "Sign-up date; VIPs tend to be older members."),
+        Column("customer_segment", pa.string(), "VIP, Premium, Regular or Basic; drives spend."),
+        Column("credit_score", pa.int32(), "300-850, higher in better segments."),
+        Column("annual_income", arrow.MONEY, "Log-normal, rising with segment."),
+        Column("marketing_opt_in", pa.bool_(), "Agreed to marketing messages."),
+    ),
+)

@@ -1,0 +1,220 @@
+"""retail_analytics.products, and the product facts sales re-derive (price, launch, popularity).
+
+Popularity is a keyed permutation of the products sampled with a Zipf law, so a few products
+sell most. The ten most popular products always predate the window, which gives every sale
+a product that was on the shelf on its day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pyarrow as pa
+
+from fakehouse.core import arrow
+from fakehouse.core.distributions import Categorical, zipf_rank
+from fakehouse.core.permutation import Permutation
+from fakehouse.core.rng import Stream
+from fakehouse.core.table import Column, Context, Table
+from fakehouse.core.timeline import uniform_days
+from fakehouse.domains.retail import suppliers
+from fakehouse.domains.retail.clock import window
+
+NAME = "products"
+ALWAYS_OLD = 10  # popularity ranks that never launch inside the window
+SEARCH_STEPS = 12  # neighbours of a sampled rank tried before falling back to an old product
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Categories with their subcategories, product nouns and brands, flattened for numpy."""
+
+    categories: tuple[str, ...]
+    sub_start: np.ndarray  # per category: first subcategory, count
+    sub_count: np.ndarray
+    subcategories: pa.Array
+    noun_start: np.ndarray  # per subcategory: first noun, count
+    noun_count: np.ndarray
+    nouns: pa.Array
+    brand_start: np.ndarray
+    brand_count: np.ndarray
+    brands: pa.Array
+    adjectives: pa.Array
+    raw: dict
+
+
+@cache
+def catalog() -> Catalog:
+    text = resources.files("fakehouse.domains.retail").joinpath("data/catalog.json").read_text()
+    raw = json.loads(text)
+    cats = raw["categories"]
+    subs, nouns, brands = [], [], []
+    sub_start, sub_count, noun_start, noun_count, brand_start, brand_count = ([] for _ in range(6))
+    for spec in cats.values():
+        sub_start.append(len(subs))
+        sub_count.append(len(spec["subcategories"]))
+        brand_start.append(len(brands))
+        brand_count.append(len(spec["brands"]))
+        brands.extend(spec["brands"])
+        for sub, sub_nouns in spec["subcategories"].items():
+            subs.append(sub)
+            noun_start.append(len(nouns))
+            noun_count.append(len(sub_nouns))
+            nouns.extend(sub_nouns)
+    a = np.asarray
+    return Catalog(
+        tuple(cats),
+        a(sub_start),
+        a(sub_count),
+        pa.array(subs),
+        a(noun_start),
+        a(noun_count),
+        pa.array(nouns),
+        a(brand_start),
+        a(brand_count),
+        pa.array(brands),
+        pa.array(raw["adjectives"]),
+        raw,
+    )
+
+
+def ids(idx: np.ndarray) -> pa.Array:
+    return arrow.ids("PROD", TABLE.id_width, np.asarray(idx) + 1)
+
+
+def _within(u: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    return start + np.floor(u * count).astype(np.int64)
+
+
+def _popularity(ctx: Context) -> Permutation:
+    return Permutation(ctx.sizes[NAME], ctx.stream(NAME, "popularity").key)
+
+
+def popularity_rank(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """0 for the best seller."""
+    return _popularity(ctx).forward(idx)
+
+
+def _categories(ctx: Context) -> Categorical:
+    mix = ctx.params.products.category_mix
+    unknown = set(mix) - set(catalog().categories)
+    if unknown:
+        raise ValueError(f"unknown product categories in parameters: {sorted(unknown)}")
+    return Categorical.of({c: mix.get(c, 0.0) for c in catalog().categories})
+
+
+def category(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Category code (index into catalog().categories)."""
+    return _categories(ctx).sample(ctx.stream(NAME, "category").uniform(idx))
+
+
+def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) -> np.ndarray:
+    """List price in cents, log-normal by category and ending in .99."""
+    p = ctx.params.products
+    cat = category(ctx, idx) if cat is None else cat
+    names = catalog().categories
+    median = np.array([p.price_median[c] for c in names])[cat]
+    sigma = np.array([p.price_sigma[c] for c in names])[cat]
+    dollars = median * np.exp(sigma * ctx.stream(NAME, "unit_price").normal(idx))
+    return np.floor(dollars).astype(np.int64) * 100 + 99
+
+
+def launch_day(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    p = ctx.params.products
+    w = window(ctx)
+    rank = _popularity(ctx).forward(idx)
+    new = (ctx.stream(NAME, "new").uniform(idx) < p.launched_in_window) & (rank >= ALWAYS_OLD)
+    u = ctx.stream(NAME, "launch_date").uniform(idx)
+    old_first = w.start_day - int(p.launch_lead_years * 365.25)
+    old = uniform_days(u, old_first, w.start_day - 1)
+    recent = uniform_days(u, w.start_day, w.end_day - 30)
+    return np.where(new, recent, old)
+
+
+def pick(ctx: Context, stream: Stream, index: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Products for events `index` by popularity, each launched on or before `day`."""
+    n = ctx.sizes[NAME]
+    ranking = _popularity(ctx)
+    rank = zipf_rank(stream.uniform(index), n, ctx.params.products.popularity_skew)
+    product = ranking.inverse(rank)
+    ok = launch_day(ctx, product) <= day
+    for step in range(1, SEARCH_STEPS):
+        if ok.all():
+            break
+        retry = ~ok
+        candidate = ranking.inverse((rank[retry] + step) % n)
+        good = launch_day(ctx, candidate) <= day[retry]
+        fixed = np.flatnonzero(retry)[good]
+        product[fixed] = candidate[good]
+        ok[fixed] = True
+    if not ok.all():
+        product[~ok] = ranking.inverse(np.zeros((~ok).sum(), dtype=np.int64))
+    return product
+
+
+def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
+    p = ctx.params.products
+    cat_data = catalog()
+    idx = np.arange(start, stop, dtype=np.int64)
+    s = lambda column: ctx.stream(NAME, column)  # noqa: E731
+    cat = category(ctx, idx)
+    sub = _within(s("subcategory").uniform(idx), cat_data.sub_start[cat], cat_data.sub_count[cat])
+    noun = _within(s("noun").uniform(idx), cat_data.noun_start[sub], cat_data.noun_count[sub])
+    brand = _within(s("brand").uniform(idx), cat_data.brand_start[cat], cat_data.brand_count[cat])
+    adjective = s("adjective").integers(idx, 0, len(cat_data.adjectives))
+    brand_names = cat_data.brands.take(pa.array(brand))
+    name = arrow.join(
+        brand_names,
+        cat_data.adjectives.take(pa.array(adjective)),
+        cat_data.nouns.take(pa.array(noun)),
+        sep=" ",
+    )
+    price = price_cents(ctx, idx, cat)
+    low, high = p.margin_range
+    margin = low + (high - low) * s("margin").uniform(idx)
+    cost = np.minimum(np.round(price * (1.0 - margin)).astype(np.int64), price - 1)
+    category_codes = arrow.labels([c[:3].upper() for c in cat_data.categories], cat)
+    supplier = suppliers.pick(ctx, s("supplier"), idx)
+    return {
+        "product_id": ids(idx),
+        "product_name": name,
+        "sku": arrow.join(category_codes, arrow.number_strings(idx + 1, width=9), sep="-"),
+        "category": arrow.labels(cat_data.categories, cat),
+        "subcategory": cat_data.subcategories.take(pa.array(sub)),
+        "brand": brand_names,
+        "unit_cost": arrow.money(cost),
+        "unit_price": arrow.money(price),
+        "supplier_id": suppliers.ids(supplier),
+        "launch_date": arrow.dates(launch_day(ctx, idx)),
+        "discontinued": s("discontinued").uniform(idx) < p.discontinued_rate,
+    }
+
+
+TABLE = Table(
+    name=NAME,
+    description="The catalogue: six categories with their own price levels and margins.",
+    base_rows=5_000,
+    block=block,
+    parents=("suppliers",),
+    columns=(
+        Column("product_id", pa.string(), "Product key, PROD + 9 digits, dense from 1."),
+        Column("product_name", pa.string(), "Brand, line and product noun."),
+        Column("sku", pa.string(), "Unique stock keeping unit: category code and number."),
+        Column(
+            "category",
+            pa.string(),
+            "Electronics, Clothing, Home & Garden, Books, Sports or Beauty.",
+        ),
+        Column("subcategory", pa.string(), "Subcategory within the category."),
+        Column("brand", pa.string(), "Brand (fictional), one of the category's."),
+        Column("unit_cost", arrow.MONEY, "What the retailer pays; below unit_price."),
+        Column("unit_price", arrow.MONEY, "List price, log-normal by category, ends in .99."),
+        Column("supplier_id", pa.string(), "The supplier (suppliers.supplier_id)."),
+        Column("launch_date", pa.date32(), "First day on sale; never after a sale of it."),
+        Column("discontinued", pa.bool_(), "No longer reordered."),
+    ),
+)

@@ -1,0 +1,297 @@
+"""retail_analytics.transactions and transaction_items: one sales model, two tables.
+
+Every fact of sale t is a pure function of t: its customer (by segment frequency), channel,
+store (in the customer's state, else online), employee, timestamp (seasonal, peak hours,
+never before the customer registered, the store opened or the employee was hired), campaign,
+and its lines (products by popularity, launched before the sale). The transactions table sums
+the lines in integer cents, so totals equal the sum of their items to the cent; reviews
+re-derive a sale the same way instead of reading it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from fakehouse.core import arrow, reference
+from fakehouse.core.distributions import Categorical, poisson
+from fakehouse.core.table import Column, Context, Table
+from fakehouse.core.timeline import SECONDS_PER_DAY
+from fakehouse.domains.retail import campaigns, customers, employees, products, stores
+from fakehouse.domains.retail.clock import intensity, window
+from fakehouse.domains.retail.params import SEGMENTS
+
+NAME = "transactions"
+ITEMS = "transaction_items"
+LINE_SLOTS = 16  # line streams are indexed by t * LINE_SLOTS + line
+CHANNELS = ("In-Store", "Online")
+
+
+def ids(idx: np.ndarray) -> pa.Array:
+    return arrow.ids("TXN", TRANSACTIONS.id_width, np.asarray(idx) + 1)
+
+
+def _s(ctx: Context, column: str):
+    return ctx.stream(NAME, column)
+
+
+def item_count(ctx: Context, t: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """1..max_items lines; the mean rises with the customer's segment."""
+    p = ctx.params.sales
+    mean = np.array([p.basket_mean[s] for s in SEGMENTS])[seg]
+    extra = poisson(_s(ctx, "item_count").uniform(t), mean - 1.0, cap=p.max_items - 1)
+    return 1 + extra
+
+
+def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
+    """Lines per sale, for planning transaction_items (cheap: no times, no stores)."""
+    t = np.arange(start, stop, dtype=np.int64)
+    c = customers.pick(ctx, _s(ctx, "customer"), t)
+    return item_count(ctx, t, customers.segment(ctx, c))
+
+
+@dataclass(frozen=True)
+class Sales:
+    """Sales `t` with their lines; line arrays are grouped by sale, in line order."""
+
+    t: np.ndarray
+    customer: np.ndarray
+    store: np.ndarray
+    employee: np.ndarray  # -1 online
+    online: np.ndarray
+    seconds: np.ndarray
+    status: np.ndarray
+    payment: np.ndarray
+    campaign: np.ndarray  # -1 none
+    items: np.ndarray
+    line_sale: np.ndarray  # position in t of each line
+    line_number: np.ndarray
+    product: np.ndarray
+    quantity: np.ndarray
+    unit_price: np.ndarray  # cents
+    discount: np.ndarray
+    tax: np.ndarray
+    line_total: np.ndarray
+
+    def per_sale(self, cents: np.ndarray) -> np.ndarray:
+        starts = np.concatenate([[0], np.cumsum(self.items)[:-1]])
+        return np.add.reduceat(cents, starts) if len(cents) else np.zeros(0, np.int64)
+
+
+def _place_and_time(ctx: Context, t: np.ndarray, c: np.ndarray, seg: np.ndarray):
+    """Channel, store, employee and timestamp, all respecting every lower bound."""
+    p = ctx.params.sales
+    w = window(ctx)
+    reg = np.maximum(customers.registration_day(ctx, c, seg), w.start_day)
+    home = customers.home_state(ctx, c)
+    online = _s(ctx, "channel").uniform(t) < np.array([p.online_share[s] for s in SEGMENTS])[seg]
+    store = stores.pick_in_state(ctx, home, _s(ctx, "store").uniform(t))
+    online |= store < 0
+    store = np.where(online, 0, store)
+    lower = np.maximum(reg, stores.opening_day(ctx, store))
+    upper = np.minimum(stores.closing_day(ctx, store), w.end_day)
+    online |= lower > upper  # the store closed before the customer registered
+
+    employee = employees.pick(ctx, store, _s(ctx, "employee").uniform(t))
+    hire = employees.hire_day(ctx, employee)
+    leave = employees.termination_day(ctx, employee, hire)
+    e_lower, e_upper = np.maximum(lower, hire), np.minimum(upper, leave)
+    fallback = e_lower > e_upper  # this employee was not there then: the manager was
+    employee = np.where(fallback, store, employee)
+    lower = np.where(fallback, lower, e_lower)
+    upper = np.where(fallback, upper, e_upper)
+
+    web_store = stores.pick_online(ctx, _s(ctx, "online_store").uniform(t))
+    store = np.where(online, web_store, store)
+    employee = np.where(online, -1, employee)
+    lower = np.where(online, reg, lower)
+    upper = np.where(online, w.end_day, upper)
+    u = _s(ctx, "transaction_date").uniform(t)
+    seconds = np.where(
+        online,
+        intensity(ctx, online=True).sample(u, reg * SECONDS_PER_DAY, w.end_second),
+        intensity(ctx, online=False).sample(
+            u, lower * SECONDS_PER_DAY, (upper + 1) * SECONDS_PER_DAY
+        ),
+    )
+    return online, store, employee, seconds, home
+
+
+def sales(ctx: Context, t: np.ndarray) -> Sales:
+    """Every fact of sales `t` (any indices, any order)."""
+    p = ctx.params.sales
+    t = np.asarray(t, dtype=np.int64)
+    c = customers.pick(ctx, _s(ctx, "customer"), t)
+    seg = customers.segment(ctx, c)
+    online, store, employee, seconds, home = _place_and_time(ctx, t, c, seg)
+    day = seconds // SECONDS_PER_DAY
+    status = Categorical.of(p.status_mix).sample(_s(ctx, "transaction_status").uniform(t))
+    u_pay = _s(ctx, "payment_method").uniform(t)
+    payment = np.where(
+        online,
+        Categorical.of(p.online_payment_mix).sample(u_pay),
+        Categorical.of(p.store_payment_mix).sample(u_pay),
+    )
+    campaign = campaigns.active_on(
+        ctx, day, _s(ctx, "campaign").uniform(t), _s(ctx, "campaign_reach").uniform(t)
+    )
+    items = item_count(ctx, t, seg)
+
+    # lines
+    line_sale = np.repeat(np.arange(len(t)), items)
+    starts = np.concatenate([[0], np.cumsum(items)[:-1]])
+    line_number = np.arange(len(line_sale)) - np.repeat(starts, items) + 1
+    key = t[line_sale] * LINE_SLOTS + line_number
+    ls = lambda column: ctx.stream(ITEMS, column)  # noqa: E731
+    product = products.pick(ctx, ls("product"), key, day[line_sale])
+    price = products.price_cents(ctx, product)
+    quantities = Categorical.of(p.quantity_mix)
+    quantity = np.asarray(quantities.values, dtype=np.int64)[
+        quantities.sample(ls("quantity").uniform(key))
+    ]
+    gross = price * quantity
+    line_campaign = campaign[line_sale]
+    low, high = p.promo_discount
+    promo = np.where(
+        ls("promo").uniform(key) < p.promo_rate,
+        low + (high - low) * ls("promo_rate").uniform(key),
+        0,
+    )
+    rate = np.where(
+        line_campaign >= 0,
+        campaigns.discount_rate(ctx, np.maximum(line_campaign, 0)),
+        np.round(promo, 2),
+    )
+    discount = np.round(gross * rate).astype(np.int64)
+    tax_state = np.where(online, home, reference.places().state_index[stores.place(ctx, store)])
+    tax_rate = reference.states().sales_tax_rate[tax_state][line_sale]
+    tax = np.round((gross - discount) * tax_rate).astype(np.int64)
+    return Sales(
+        t,
+        c,
+        store,
+        employee,
+        online,
+        seconds,
+        status,
+        payment,
+        campaign,
+        items,
+        line_sale,
+        line_number,
+        product,
+        quantity,
+        price,
+        discount,
+        tax,
+        gross - discount + tax,
+    )
+
+
+def transactions_block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
+    s = sales(ctx, np.arange(start, stop, dtype=np.int64))
+    p = ctx.params.sales
+    payments = (*Categorical.of(p.store_payment_mix).values,)
+    online_payments = (*Categorical.of(p.online_payment_mix).values,)
+    labels = tuple(dict.fromkeys(payments + online_payments))
+    code = np.where(
+        s.online,
+        np.array([labels.index(x) for x in online_payments])[s.payment],
+        np.array([labels.index(x) for x in payments])[s.payment],
+    )
+    subtotal = s.per_sale(s.unit_price * s.quantity)
+    discount = s.per_sale(s.discount)
+    tax = s.per_sale(s.tax)
+    return {
+        "transaction_id": ids(s.t),
+        "customer_id": customers.ids(s.customer),
+        "store_id": stores.ids(s.store),
+        "employee_id": employees.ids(s.employee),
+        "transaction_date": arrow.timestamps(s.seconds),
+        "channel": arrow.labels(CHANNELS, s.online.astype(np.int64)),
+        "payment_method": arrow.labels(labels, code),
+        "transaction_status": arrow.labels(Categorical.of(p.status_mix).values, s.status),
+        "campaign_id": campaigns.ids(s.campaign),
+        "item_count": s.items.astype(np.int32),
+        "subtotal": arrow.money(subtotal),
+        "discount_amount": arrow.money(discount),
+        "tax_amount": arrow.money(tax),
+        "total_amount": arrow.money(subtotal - discount + tax),
+    }
+
+
+def items_block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
+    s = sales(ctx, np.arange(start, stop, dtype=np.int64))
+    return {
+        "transaction_id": ids(s.t[s.line_sale]),
+        "line_number": s.line_number.astype(np.int32),
+        "product_id": products.ids(s.product),
+        "quantity": s.quantity.astype(np.int32),
+        "unit_price": arrow.money(s.unit_price),
+        "discount_amount": arrow.money(s.discount),
+        "tax_amount": arrow.money(s.tax),
+        "line_total": arrow.money(s.line_total),
+    }
+
+
+TRANSACTIONS = Table(
+    name=NAME,
+    description="One row per sale, in store or online, with totals that equal its items.",
+    base_rows=50_000,
+    block=transactions_block,
+    parents=("customers", "stores", "employees", "marketing_campaigns", "products"),
+    columns=(
+        Column("transaction_id", pa.string(), "Sale key, TXN + 10 digits, dense from 1."),
+        Column("customer_id", pa.string(), "The buyer; VIPs buy most often."),
+        Column("store_id", pa.string(), "In the customer's state, or an Online store."),
+        Column(
+            "employee_id",
+            pa.string(),
+            "Cashier working at that store then; null online.",
+            nullable=True,
+        ),
+        Column(
+            "transaction_date",
+            arrow.TIMESTAMP,
+            "Local time of the sale; not before the "
+            "customer's registration nor the store's opening.",
+        ),
+        Column("channel", pa.string(), "In-Store or Online."),
+        Column("payment_method", pa.string(), "Card, cash, wallet, ... by channel."),
+        Column("transaction_status", pa.string(), "Completed, Returned, Cancelled or Pending."),
+        Column(
+            "campaign_id",
+            pa.string(),
+            "Campaign active that day that drove the sale, else null.",
+            nullable=True,
+        ),
+        Column("item_count", pa.int32(), "Number of lines, 1-10."),
+        Column("subtotal", arrow.MONEY, "Sum of quantity x unit_price over the lines."),
+        Column("discount_amount", arrow.MONEY, "Sum of line discounts."),
+        Column("tax_amount", arrow.MONEY, "Sum of line sales tax (state rate)."),
+        Column("total_amount", arrow.MONEY, "subtotal - discount_amount + tax_amount."),
+    ),
+)
+
+TRANSACTION_ITEMS = Table(
+    name=ITEMS,
+    description="The lines of each sale.",
+    base_rows=0,
+    block=items_block,
+    parents=(NAME,),
+    driver=NAME,
+    counts=counts,
+    rows_per_driver=4.0,
+    columns=(
+        Column("transaction_id", pa.string(), "The sale."),
+        Column("line_number", pa.int32(), "1..item_count within the sale."),
+        Column("product_id", pa.string(), "A product launched before the sale."),
+        Column("quantity", pa.int32(), "Units, mostly 1."),
+        Column("unit_price", arrow.MONEY, "The product's list price (before discount)."),
+        Column("discount_amount", arrow.MONEY, "Campaign or promotion discount of the line."),
+        Column("tax_amount", arrow.MONEY, "Sales tax of the line."),
+        Column("line_total", arrow.MONEY, "quantity x unit_price - discount_amount + tax_amount."),
+    ),
+)

@@ -1,0 +1,233 @@
+"""The local engine: blocks on a process pool, Parquet part files, an atomic warehouse.
+
+Every block is generated and written by a worker on its own (`part-NNNNN.parquet`, numbered
+by block), so memory is bounded by the block size and nothing but counts crosses processes.
+The whole warehouse is built in a hidden staging folder beside the target and moved into
+place only when complete; on any failure the staging folder is removed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fakehouse.core.plan import BLOCK_ROWS, Task, count_block, plan
+from fakehouse.core.table import Context, Domain
+from fakehouse.errors import UserError
+
+FORMATS = ("parquet", "csv", "json")
+
+# set in each worker (and in the parent for inline runs) by `_init`
+_CONTEXTS: dict[str, Context] = {}
+
+
+@dataclass
+class TableResult:
+    domain: str
+    table: str
+    rows: int = 0
+    bytes: int = 0
+
+
+@dataclass
+class Summary:
+    out: Path
+    seconds: float = 0.0
+    tables: list[TableResult] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+
+Progress = Callable[[str, int], None]  # (schema.table, rows done) -> None
+
+
+def _init(contexts: dict[str, Context]) -> None:
+    _CONTEXTS.clear()
+    _CONTEXTS.update(contexts)
+
+
+def _count(domain: str, table: str, start: int, stop: int) -> int:
+    ctx = _CONTEXTS[domain]
+    return count_block(ctx, ctx.domain.table(table), start, stop)
+
+
+def _write(domain: str, task: Task, root: str, formats: tuple[str, ...]) -> tuple[int, int]:
+    """Generate one block and write its part files; returns (rows, Parquet bytes)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ctx = _CONTEXTS[domain]
+    table = ctx.domain.table(task.table)
+    batch = table.batch(table.block(ctx, task.start, task.stop, task.first_row))
+    if batch.num_rows != task.rows:
+        raise RuntimeError(
+            f"{task.table} block {task.part}: {batch.num_rows} rows, planned {task.rows}"
+        )
+    data = pa.Table.from_batches([batch])
+    name = f"part-{task.part:05d}"
+    folder = Path(root) / ctx.domain.schema / task.table
+    path = folder / f"{name}.parquet"
+    pq.write_table(data, path, compression="zstd", compression_level=1)
+    if "csv" in formats:
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(data, Path(root) / "csv" / ctx.domain.schema / task.table / f"{name}.csv")
+    if "json" in formats:
+        import duckdb
+
+        target = Path(root) / "json" / ctx.domain.schema / task.table / f"{name}.json"
+        with duckdb.connect() as con:
+            con.register("part", data)
+            quoted = str(target).replace("'", "''")
+            con.execute(f"COPY part TO '{quoted}' (FORMAT json)")
+    return batch.num_rows, path.stat().st_size
+
+
+def check_target(out: Path, overwrite: bool) -> None:
+    """Refuse a non-empty target without `overwrite`, and targets we cannot write."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out} exists and is not a folder")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise UserError(f"{out} is not empty; pass --overwrite to replace it")
+    probe = out.parent
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write to {out.parent}")
+
+
+def _pool(workers: int, contexts: dict[str, Context]) -> Executor:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init,
+        initargs=(contexts,),
+    )
+
+
+class _Inline(Executor):
+    """Runs tasks in this process (one worker): no pool start-up, same code path."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def generate(
+    domains: Iterable[Domain],
+    out: Path,
+    seed: int = 42,
+    multiplier: float = 1.0,
+    workers: int | None = None,
+    formats: tuple[str, ...] = ("parquet",),
+    overwrite: bool = False,
+    block_rows: int = BLOCK_ROWS,
+    on_plan: Callable[[dict[str, int]], None] | None = None,
+    on_progress: Progress | None = None,
+) -> Summary:
+    """Generate `domains` into the warehouse folder `out` (Parquet + DuckDB catalog)."""
+    from fakehouse.catalog import duckdb as catalog
+
+    started = time.perf_counter()
+    out = Path(out)
+    check_target(out, overwrite)
+    workers = max(1, workers or os.cpu_count() or 1)
+    contexts = {d.name: Context.create(d, seed, multiplier) for d in domains}
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+    except OSError as exc:
+        raise UserError(f"cannot write to {out.parent}: {exc.strerror}") from None
+    _init(contexts)
+    executor = _Inline() if workers == 1 else _pool(workers, contexts)
+    try:
+        with executor:
+            plans = {
+                name: plan(ctx, ctx.domain.ordered(), block_rows, _counter(executor, name))
+                for name, ctx in contexts.items()
+            }
+            summary = Summary(out)
+            for name, tasks in plans.items():
+                schema = contexts[name].domain.schema
+                for table in tasks:
+                    summary.tables.append(TableResult(schema, table))
+                    for fmt in formats:
+                        prefix = staging if fmt == "parquet" else staging / fmt
+                        (prefix / schema / table).mkdir(parents=True, exist_ok=True)
+            if on_plan:
+                on_plan(
+                    {
+                        f"{contexts[name].domain.schema}.{table}": sum(t.rows for t in ts)
+                        for name, tasks in plans.items()
+                        for table, ts in tasks.items()
+                    }
+                )
+            _run(executor, plans, contexts, staging, formats, summary, on_progress)
+        catalog.build(staging, [ctx.domain for ctx in contexts.values()])
+        _replace(staging, out)
+    except OSError as exc:  # disk full, permissions changed under us, ...
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UserError(f"writing {out} failed: {exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _counter(executor: Executor, domain: str):
+    def count(work: list) -> list[int]:
+        futures = [executor.submit(_count, domain, t.name, a, b) for t, a, b in work]
+        return [f.result() for f in futures]
+
+    return count
+
+
+def _run(executor, plans, contexts, staging, formats, summary, on_progress) -> None:
+    results = {(r.domain, r.table): r for r in summary.tables}
+    jobs = [(name, task) for name, tasks in plans.items() for ts in tasks.values() for task in ts]
+    jobs.sort(key=lambda job: -job[1].rows)  # largest first balances the pool
+    pending = {
+        executor.submit(_write, name, task, str(staging), formats): (name, task)
+        for name, task in jobs
+    }
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                name, task = pending.pop(future)
+                rows, size = future.result()
+                result = results[(contexts[name].domain.schema, task.table)]
+                result.rows += rows
+                result.bytes += size
+                if on_progress:
+                    on_progress(f"{result.domain}.{task.table}", rows)
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Move the finished warehouse into place; an old one is removed only after the swap."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(old)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
