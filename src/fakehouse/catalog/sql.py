@@ -16,8 +16,12 @@ def statements(query: str, dialect: str) -> list:
             return duckdb.extract_statements(query)
         except duckdb.Error as exc:
             raise UserError(str(exc).splitlines()[0]) from None
+    import logging
+
     import sqlglot
     from sqlglot.errors import ParseError
+
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)  # "falling back to Command" chatter
 
     try:
         parsed = sqlglot.parse(query, read=dialect)
@@ -33,5 +37,6 @@ def run(con: duckdb.DuckDBPyConnection, query: str, dialect: str = "duckdb") -> 
             result = con.execute(statement)
         except duckdb.Error as exc:
             raise UserError(str(exc).splitlines()[0]) from None
-        if result.description:
-            yield [d[0] for d in result.description], result.fetchall()
+        columns = [d[0] for d in result.description or []]
+        if columns and columns != ["Success"]:  # DuckDB's status row for USE, SET, ...
+            yield columns, result.fetchall()

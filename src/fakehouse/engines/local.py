@@ -8,6 +8,7 @@ place only when complete; on any failure the staging folder is removed.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -22,6 +23,7 @@ from fakehouse.core.table import Context, Domain
 from fakehouse.errors import UserError
 
 FORMATS = ("parquet", "csv", "json")
+MANIFEST = "fakehouse.json"
 
 # set in each worker (and in the parent for inline runs) by `_init`
 _CONTEXTS: dict[str, Context] = {}
@@ -177,6 +179,7 @@ def generate(
                     }
                 )
             _run(executor, plans, contexts, staging, formats, summary, on_progress)
+        _manifest(staging, contexts, summary)
         catalog.build(staging, [ctx.domain for ctx in contexts.values()])
         _replace(staging, out)
     except OSError as exc:  # disk full, permissions changed under us, ...
@@ -187,6 +190,27 @@ def generate(
         raise
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _manifest(root: Path, contexts: dict[str, Context], summary: Summary) -> None:
+    """`fakehouse.json`: how the warehouse was made (validate reads the window from it)."""
+    from fakehouse import __version__
+
+    rows = {(r.domain, r.table): r.rows for r in summary.tables}
+    manifest = {
+        "fakehouse_version": __version__,
+        "domains": {
+            name: {
+                "schema": ctx.domain.schema,
+                "seed": ctx.seed,
+                "multiplier": ctx.multiplier,
+                "params": ctx.params.model_dump(mode="json"),
+                "rows": {t.name: rows[(ctx.domain.schema, t.name)] for t in ctx.domain.tables},
+            }
+            for name, ctx in contexts.items()
+        },
+    }
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
 def _counter(executor: Executor, domain: str):
