@@ -18,11 +18,12 @@ from fakehouse.core.distributions import Categorical, choice, cumulative, trunca
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.core.timeline import uniform_days
-from fakehouse.domains.retail.clock import window
+from fakehouse.core.timeline import SECONDS_PER_DAY, uniform_days
+from fakehouse.domains.retail.clock import intensity, window
 from fakehouse.domains.retail.params import SEGMENTS
 
 NAME = "customers"
+TENURE_DRAWS = 8  # draws before a late sign-up is accepted anyway
 
 
 def _ranking(ctx: Context) -> Permutation:
@@ -48,8 +49,7 @@ def segment(ctx: Context, idx: np.ndarray) -> np.ndarray:
     return np.searchsorted(_bands(ctx), rank, side="right") - 1
 
 
-def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
-    """Customers for events `index`, weighted by segment frequency with a heavy tail."""
+def _pick_once(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
     p = ctx.params.customers
     edges = _bands(ctx)
     lengths = np.diff(edges)
@@ -58,6 +58,25 @@ def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
     u = stream.child("rank").uniform(index)
     rank = edges[band] + np.floor(lengths[band] * u**p.activity_skew).astype(np.int64)
     return _ranking(ctx).inverse(np.minimum(rank, edges[band + 1] - 1))
+
+
+def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
+    """Customers for events `index`, weighted by segment frequency with a heavy tail.
+
+    A customer who registered inside the window is kept with the share of the window's
+    activity left after registering (else another is drawn), so late sign-ups do not cram a
+    full share of purchases into their first weeks: activity grows with the customer base.
+    """
+    customer = _pick_once(ctx, stream, index)
+    todo = np.arange(len(index))  # positions whose draw is not accepted yet
+    for attempt in range(1, TENURE_DRAWS):
+        day = registration_day(ctx, customer[todo])
+        left = 1.0 - intensity(ctx, online=True).cdf(day * SECONDS_PER_DAY)
+        todo = todo[stream.child("tenure", attempt).uniform(index[todo]) >= left]
+        if not len(todo):
+            break
+        customer[todo] = _pick_once(ctx, stream.child("redraw", attempt), index[todo])
+    return customer
 
 
 def registration_day(ctx: Context, idx: np.ndarray, seg: np.ndarray | None = None) -> np.ndarray:

@@ -27,6 +27,7 @@ NAME = "transactions"
 ITEMS = "transaction_items"
 LINE_SLOTS = 16  # line streams are indexed by t * LINE_SLOTS + line
 CHANNELS = ("In-Store", "Online")
+DRAWS = 4  # tries to find a store open / an employee at work on the day of a sale
 
 
 def ids(idx: np.ndarray) -> pa.Array:
@@ -81,41 +82,54 @@ class Sales:
 
 
 def _place_and_time(ctx: Context, t: np.ndarray, c: np.ndarray, seg: np.ndarray):
-    """Channel, store, employee and timestamp, all respecting every lower bound."""
+    """Channel, timestamp, store and employee.
+
+    The time comes first (from the channel's intensity, after the customer registered); then
+    a store of the customer's state that was open that day and an employee who worked there
+    that day are drawn (a few tries each; else the sale is online, or the store manager
+    rang it up). Drawing resources for a time, rather than a time for resources, keeps new
+    stores and new hires from cramming a full share of sales into their first weeks.
+    """
     p = ctx.params.sales
     w = window(ctx)
-    reg = np.maximum(customers.registration_day(ctx, c, seg), w.start_day)
-    home = customers.home_state(ctx, c)
+    reg = np.maximum(customers.registration_day(ctx, c, seg), w.start_day) * SECONDS_PER_DAY
     online = _s(ctx, "channel").uniform(t) < np.array([p.online_share[s] for s in SEGMENTS])[seg]
-    store = stores.pick_in_state(ctx, home, _s(ctx, "store").uniform(t))
-    online |= store < 0
-    store = np.where(online, 0, store)
-    lower = np.maximum(reg, stores.opening_day(ctx, store))
-    upper = np.minimum(stores.closing_day(ctx, store), w.end_day)
-    online |= lower > upper  # the store closed before the customer registered
-
-    employee = employees.pick(ctx, store, _s(ctx, "employee").uniform(t))
-    hire = employees.hire_day(ctx, employee)
-    leave = employees.termination_day(ctx, employee, hire)
-    e_lower, e_upper = np.maximum(lower, hire), np.minimum(upper, leave)
-    fallback = e_lower > e_upper  # this employee was not there then: the manager was
-    employee = np.where(fallback, store, employee)
-    lower = np.where(fallback, lower, e_lower)
-    upper = np.where(fallback, upper, e_upper)
-
-    web_store = stores.pick_online(ctx, _s(ctx, "online_store").uniform(t))
-    store = np.where(online, web_store, store)
-    employee = np.where(online, -1, employee)
-    lower = np.where(online, reg, lower)
-    upper = np.where(online, w.end_day, upper)
     u = _s(ctx, "transaction_date").uniform(t)
     seconds = np.where(
         online,
-        intensity(ctx, online=True).sample(u, reg * SECONDS_PER_DAY, w.end_second),
-        intensity(ctx, online=False).sample(
-            u, lower * SECONDS_PER_DAY, (upper + 1) * SECONDS_PER_DAY
-        ),
+        intensity(ctx, online=True).sample(u, reg, w.end_second),
+        intensity(ctx, online=False).sample(u, reg, w.end_second),
     )
+    day = seconds // SECONDS_PER_DAY
+    home = customers.home_state(ctx, c)
+
+    store = np.full(len(t), -1)
+    for attempt in range(DRAWS):
+        todo = np.flatnonzero(~online & (store < 0))
+        if not len(todo):
+            break
+        u = _s(ctx, "store").child(attempt).uniform(t[todo])
+        candidate = stores.pick_in_state(ctx, home[todo], u)
+        safe = np.maximum(candidate, 0)
+        open_then = (
+            (candidate >= 0)
+            & (stores.opening_day(ctx, safe) <= day[todo])
+            & (day[todo] <= stores.closing_day(ctx, safe))
+        )
+        store[todo[open_then]] = candidate[open_then]
+    online |= store < 0  # no store of the state was open that day
+    store = np.where(online, stores.pick_online(ctx, _s(ctx, "online_store").uniform(t)), store)
+
+    employee = np.where(online, -1, store)  # the store manager, unless someone else served
+    for attempt in range(DRAWS):
+        todo = np.flatnonzero(~online & (employee == store))
+        if not len(todo):
+            break
+        u = _s(ctx, "employee").child(attempt).uniform(t[todo])
+        candidate = employees.pick(ctx, store[todo], u)
+        hire = employees.hire_day(ctx, candidate)
+        there = (hire <= day[todo]) & (day[todo] <= employees.termination_day(ctx, candidate, hire))
+        employee[todo[there]] = candidate[there]
     return online, store, employee, seconds, home
 
 
