@@ -11,13 +11,36 @@ TIMESTAMP = pa.timestamp("us")
 
 
 def ids(prefix: str, width: int, numbers: np.ndarray) -> pa.Array:
-    """Ids such as CUST0000000001 from 1-based numbers; nulls where numbers < 1."""
+    """Ids such as CUST0000000001 from 1-based numbers; nulls where numbers < 1.
+
+    Built as one fixed-width byte matrix (prefix, then digits by integer arithmetic) handed
+    to Arrow as a string buffer: no per-value string formatting.
+    """
     numbers = np.asarray(numbers, dtype=np.int64)
-    digits = pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width, "0")
-    out = pc.binary_join_element_wise(prefix, digits, "")
-    if (numbers < 1).any():
-        out = pc.if_else(pa.array(numbers < 1), pa.scalar(None, pa.string()), out)
-    return out
+    head = prefix.encode()
+    size = len(head) + width
+    chars = np.empty((len(numbers), size), dtype=np.uint8)
+    chars[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
+    rest = np.maximum(numbers, 0)
+    for k in range(size - 1, len(head) - 1, -1):
+        chars[:, k] = 48 + rest % 10
+        rest = rest // 10
+    offsets = np.arange(len(numbers) + 1, dtype=np.int32) * size
+    missing = numbers < 1
+    validity = _validity(missing)
+    return pa.Array.from_buffers(
+        pa.string(),
+        len(numbers),
+        [validity, pa.py_buffer(offsets), pa.py_buffer(chars)],
+        int(missing.sum()),
+    )
+
+
+def _validity(missing: np.ndarray | None) -> pa.Buffer | None:
+    """An Arrow validity bitmap (1 = valid), or None when nothing is missing."""
+    if missing is None or not missing.any():
+        return None
+    return pa.py_buffer(np.packbits(~missing, bitorder="little"))
 
 
 def money(cents: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
@@ -26,13 +49,9 @@ def money(cents: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
     words = np.empty((len(cents), 2), dtype=np.int64)
     words[:, 0] = cents
     words[:, 1] = cents >> 63  # sign extension into the high word
-    validity = None
-    null_count = 0
-    if mask is not None and mask.any():
-        validity = pa.array(~mask).buffers()[1]
-        null_count = int(mask.sum())
+    null_count = 0 if mask is None else int(mask.sum())
     return pa.Array.from_buffers(
-        MONEY, len(cents), [validity, pa.py_buffer(words.tobytes())], null_count
+        MONEY, len(cents), [_validity(mask), pa.py_buffer(words)], null_count
     )
 
 

@@ -48,8 +48,11 @@ def plan(
 ) -> dict[str, list[Task]]:
     """Tasks per table. `counter` runs the first pass (a process pool may do it in parallel)."""
     tables = list(tables)
+    per_driver: dict[str, float] = {}
+    for t in tables:
+        per_driver[t.group_name] = max(per_driver.get(t.group_name, 0.0), t.rows_per_driver)
     splits = {
-        t.name: ranges(ctx.sizes[t.driver_name], int(block_rows / t.rows_per_driver))
+        t.name: ranges(ctx.sizes[t.driver_name], int(block_rows / per_driver[t.group_name]))
         for t in tables
     }
     work = [(t, a, b) for t in tables if t.counts is not None for a, b in splits[t.name]]

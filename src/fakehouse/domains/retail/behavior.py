@@ -145,7 +145,7 @@ TABLE = Table(
     rows_per_driver=4.5,
     max_per_driver=MAX_EVENTS,
     columns=(
-        Column("event_id", pa.string(), "Event key, EVT + 12 digits, dense from 1."),
+        Column("event_id", pa.string(), "Event key, EVT + 12 digits, dense from 1.", unique=True),
         Column("session_id", pa.string(), "Visit the event belongs to."),
         Column("customer_id", pa.string(), "Signed-in customer, registered before the visit."),
         Column("event_timestamp", arrow.TIMESTAMP, "Time of the event; increasing in a session."),

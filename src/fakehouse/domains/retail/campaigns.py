@@ -161,7 +161,12 @@ TABLE = Table(
     base_rows=500,
     block=block,
     columns=(
-        Column("campaign_id", pa.string(), "Campaign key, CMP + 8 digits, in order of start."),
+        Column(
+            "campaign_id",
+            pa.string(),
+            "Campaign key, CMP + 8 digits, in order of start.",
+            unique=True,
+        ),
         Column("campaign_name", pa.string(), "Theme of the start month, type and year."),
         Column("campaign_type", pa.string(), "Email, Social Media, Search, Display, ..."),
         Column("start_date", pa.date32(), "First day."),

@@ -183,10 +183,12 @@ TABLE = Table(
     base_rows=10_000,
     block=block,
     columns=(
-        Column("customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1."),
+        Column(
+            "customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1.", unique=True
+        ),
         Column("first_name", pa.string(), "Given name, weighted by US name frequency."),
         Column("last_name", pa.string(), "Family name, weighted by US name frequency."),
-        Column("email", pa.string(), "Unique address at a reserved example domain."),
+        Column("email", pa.string(), "Unique address at a reserved example domain.", unique=True),
         Column("phone", pa.string(), "Area code of the home place; fictional 555-01xx line."),
         Column("date_of_birth", pa.date32(), "At least 18 years before registration."),
         Column("gender", pa.string(), "Female, Male or Other."),

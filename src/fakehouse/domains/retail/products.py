@@ -123,10 +123,11 @@ def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) ->
     return np.floor(dollars).astype(np.int64) * 100 + 99
 
 
-def launch_day(ctx: Context, idx: np.ndarray) -> np.ndarray:
+def launch_day(ctx: Context, idx: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
+    """First day on sale; pass the popularity rank when known (saves a permutation)."""
     p = ctx.params.products
     w = window(ctx)
-    rank = _popularity(ctx).forward(idx)
+    rank = _popularity(ctx).forward(idx) if rank is None else rank
     new = (ctx.stream(NAME, "new").uniform(idx) < p.launched_in_window) & (rank >= ALWAYS_OLD)
     u = ctx.stream(NAME, "launch_date").uniform(idx)
     old_first = w.start_day - int(p.launch_lead_years * 365.25)
@@ -141,13 +142,14 @@ def pick(ctx: Context, stream: Stream, index: np.ndarray, day: np.ndarray) -> np
     ranking = _popularity(ctx)
     rank = zipf_rank(stream.uniform(index), n, ctx.params.products.popularity_skew)
     product = ranking.inverse(rank)
-    ok = launch_day(ctx, product) <= day
+    ok = launch_day(ctx, product, rank) <= day
     for step in range(1, SEARCH_STEPS):
         if ok.all():
             break
         retry = ~ok
-        candidate = ranking.inverse((rank[retry] + step) % n)
-        good = launch_day(ctx, candidate) <= day[retry]
+        neighbour = (rank[retry] + step) % n
+        candidate = ranking.inverse(neighbour)
+        good = launch_day(ctx, candidate, neighbour) <= day[retry]
         fixed = np.flatnonzero(retry)[good]
         product[fixed] = candidate[good]
         ok[fixed] = True
@@ -201,9 +203,13 @@ TABLE = Table(
     block=block,
     parents=("suppliers",),
     columns=(
-        Column("product_id", pa.string(), "Product key, PROD + 9 digits, dense from 1."),
+        Column(
+            "product_id", pa.string(), "Product key, PROD + 9 digits, dense from 1.", unique=True
+        ),
         Column("product_name", pa.string(), "Brand, line and product noun."),
-        Column("sku", pa.string(), "Unique stock keeping unit: category code and number."),
+        Column(
+            "sku", pa.string(), "Unique stock keeping unit: category code and number.", unique=True
+        ),
         Column(
             "category",
             pa.string(),

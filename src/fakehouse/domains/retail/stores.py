@@ -152,7 +152,12 @@ TABLE = Table(
     base_rows=500,
     block=block,
     columns=(
-        Column("store_id", pa.string(), "Store key, STR + 8 digits; the first ones are Online."),
+        Column(
+            "store_id",
+            pa.string(),
+            "Store key, STR + 8 digits; the first ones are Online.",
+            unique=True,
+        ),
         Column("store_name", pa.string(), "City, type and number."),
         Column("store_type", pa.string(), "Flagship, Mall, Standalone, Outlet, Express or Online."),
         Column("address", pa.string(), "Street address (fulfilment centre for Online)."),
