@@ -21,6 +21,8 @@ import duckdb
 from fakehouse.core.table import Domain, Table
 
 FILE = "warehouse.duckdb"
+# bound the loader: DuckDB would otherwise cache up to 80% of RAM while loading big tables
+LOAD_SETTINGS = {"memory_limit": "128MB", "threads": 1}
 
 
 def _quote(text: str) -> str:
@@ -50,7 +52,7 @@ class Loader:
 
     def _work(self) -> None:
         try:
-            with duckdb.connect(str(self.root / FILE)) as con:
+            with duckdb.connect(str(self.root / FILE), config=LOAD_SETTINGS) as con:
                 while (item := self._queue.get()) is not None:
                     _load(con, self.root, *item)
                 con.execute("CHECKPOINT")
