@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from fakehouse.errors import UserError
@@ -138,51 +139,157 @@ def not_null(table: str, columns: Iterable[str]) -> Check:
 #: Columns SCHEMA.md requires per table (more are allowed).
 RETAIL_COLUMNS: dict[str, tuple[str, ...]] = {
     "customers": (
-        "customer_id first_name last_name email phone date_of_birth gender address_line1 city "
-        "state zip_code country latitude longitude registration_date customer_segment "
-        "credit_score annual_income marketing_opt_in"
-    ).split(),
+        "customer_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "gender",
+        "address_line1",
+        "city",
+        "state",
+        "zip_code",
+        "country",
+        "latitude",
+        "longitude",
+        "registration_date",
+        "customer_segment",
+        "credit_score",
+        "annual_income",
+        "marketing_opt_in",
+    ),
     "products": (
-        "product_id product_name sku category subcategory brand unit_cost unit_price "
-        "supplier_id launch_date discontinued"
-    ).split(),
+        "product_id",
+        "product_name",
+        "sku",
+        "category",
+        "subcategory",
+        "brand",
+        "unit_cost",
+        "unit_price",
+        "supplier_id",
+        "launch_date",
+        "discontinued",
+    ),
     "stores": (
-        "store_id store_name store_type address city state zip_code latitude longitude "
-        "opening_date store_size_sqft manager_id is_active"
-    ).split(),
+        "store_id",
+        "store_name",
+        "store_type",
+        "address",
+        "city",
+        "state",
+        "zip_code",
+        "latitude",
+        "longitude",
+        "opening_date",
+        "store_size_sqft",
+        "manager_id",
+        "is_active",
+    ),
     "employees": (
-        "employee_id first_name last_name department position hire_date salary store_id "
-        "manager_id employment_type is_active termination_date"
-    ).split(),
+        "employee_id",
+        "first_name",
+        "last_name",
+        "department",
+        "position",
+        "hire_date",
+        "salary",
+        "store_id",
+        "manager_id",
+        "employment_type",
+        "is_active",
+        "termination_date",
+    ),
     "suppliers": (
-        "supplier_id supplier_name supplier_type country payment_terms lead_time_days rating "
-        "contract_start contract_end"
-    ).split(),
+        "supplier_id",
+        "supplier_name",
+        "supplier_type",
+        "country",
+        "payment_terms",
+        "lead_time_days",
+        "rating",
+        "contract_start",
+        "contract_end",
+    ),
     "transactions": (
-        "transaction_id customer_id store_id employee_id transaction_date channel "
-        "payment_method transaction_status campaign_id item_count subtotal discount_amount "
-        "tax_amount total_amount"
-    ).split(),
+        "transaction_id",
+        "customer_id",
+        "store_id",
+        "employee_id",
+        "transaction_date",
+        "channel",
+        "payment_method",
+        "transaction_status",
+        "campaign_id",
+        "item_count",
+        "subtotal",
+        "discount_amount",
+        "tax_amount",
+        "total_amount",
+    ),
     "transaction_items": (
-        "transaction_id line_number product_id quantity unit_price discount_amount tax_amount "
-        "line_total"
-    ).split(),
+        "transaction_id",
+        "line_number",
+        "product_id",
+        "quantity",
+        "unit_price",
+        "discount_amount",
+        "tax_amount",
+        "line_total",
+    ),
     "inventory": (
-        "inventory_id product_id store_id quantity_on_hand quantity_reserved "
-        "quantity_available reorder_point reorder_quantity last_count_date stockout_flag"
-    ).split(),
+        "inventory_id",
+        "product_id",
+        "store_id",
+        "quantity_on_hand",
+        "quantity_reserved",
+        "quantity_available",
+        "reorder_point",
+        "reorder_quantity",
+        "last_count_date",
+        "stockout_flag",
+    ),
     "customer_behavior": (
-        "event_id session_id customer_id event_timestamp event_type product_id device_type "
-        "page_url"
-    ).split(),
+        "event_id",
+        "session_id",
+        "customer_id",
+        "event_timestamp",
+        "event_type",
+        "product_id",
+        "device_type",
+        "page_url",
+    ),
     "product_reviews": (
-        "review_id product_id customer_id transaction_id rating review_title review_text "
-        "review_date verified_purchase helpful_count total_votes"
-    ).split(),
+        "review_id",
+        "product_id",
+        "customer_id",
+        "transaction_id",
+        "rating",
+        "review_title",
+        "review_text",
+        "review_date",
+        "verified_purchase",
+        "helpful_count",
+        "total_votes",
+    ),
     "marketing_campaigns": (
-        "campaign_id campaign_name campaign_type start_date end_date budget actual_spend "
-        "impressions clicks conversions revenue_generated ctr conversion_rate roi status"
-    ).split(),
+        "campaign_id",
+        "campaign_name",
+        "campaign_type",
+        "start_date",
+        "end_date",
+        "budget",
+        "actual_spend",
+        "impressions",
+        "clicks",
+        "conversions",
+        "revenue_generated",
+        "ctr",
+        "conversion_rate",
+        "roi",
+        "status",
+    ),
 }
 
 RETAIL_IDS: dict[str, tuple[str, str]] = {
@@ -234,20 +341,21 @@ def _ordered(metric_by_segment: str) -> str:
 
     `metric_by_segment` is a query with columns (seg, m); missing segments give NULL.
     """
-    pivot = ", ".join(
-        f"max(m) FILTER (WHERE seg = '{s}') AS {s.lower()}" for s in SEGMENT_ORDER
-    )
-    pairs = zip(SEGMENT_ORDER, SEGMENT_ORDER[1:], strict=False)
-    ratios = ", ".join(f"{a.lower()} / {b.lower()}" for a, b in pairs)
+    pivot = ", ".join(f"max(m) FILTER (WHERE seg = '{s}') AS {s.lower()}" for s in SEGMENT_ORDER)
+    ratios = ", ".join(f"{a.lower()} / {b.lower()}" for a, b in pairwise(SEGMENT_ORDER))
     return f"SELECT least({ratios}) FROM (SELECT {pivot} FROM ({metric_by_segment}) AS x)"
 
 
-def _rate_ratio(condition: str) -> str:
-    """Daily rate of sales on days where `condition` holds over the rate on the other days.
+def rate_ratio(name: str, description: str, condition: str, at_least: float) -> Check:
+    """Distribution: sales per day on days where `condition` holds (a predicate on the DATE
+    `day`) over sales per day on the other days of the window is at least `at_least`, less
+    three standard errors of the ratio's sampling noise (never below 1).
 
-    `condition` is on `day` (a DATE); only sales inside the window count.
+    With k sales on the chosen days and l on the others, log(ratio) has a standard error of
+    about sqrt(1/k + 1/l); the allowance keeps small warehouses from failing by chance
+    (m = 0.05: bound 1.0) while large ones are held close to `at_least`.
     """
-    return (
+    sql = (
         "WITH d AS (SELECT CAST(g.day AS DATE) AS day "
         "FROM generate_series(CAST({start} AS TIMESTAMP), CAST({end} AS TIMESTAMP), "
         "INTERVAL 1 DAY) AS g(day)), "
@@ -255,10 +363,15 @@ def _rate_ratio(condition: str) -> str:
         f"x AS (SELECT ({condition}) AS hit, count(*) AS sales FROM "
         f"(SELECT {DAY} AS day FROM {{s}}.transactions AS t) AS t "
         "WHERE day BETWEEN {start} AND {end} GROUP BY 1), "
-        "r AS (SELECT n.hit, coalesce(x.sales, 0) / n.days AS rate "
-        "FROM n LEFT JOIN x ON x.hit = n.hit) "
-        "SELECT max(rate) FILTER (WHERE hit) / max(rate) FILTER (WHERE NOT hit) FROM r"
+        "r AS (SELECT n.hit, n.days, coalesce(x.sales, 0) AS sales "
+        "FROM n LEFT JOIN x ON x.hit = n.hit), "
+        "p AS (SELECT max(sales) FILTER (WHERE hit) AS k, max(days) FILTER (WHERE hit) AS kd, "
+        "max(sales) FILTER (WHERE NOT hit) AS l, max(days) FILTER (WHERE NOT hit) AS ld FROM r) "
+        "SELECT (k / kd) / (l / ld) AS value, "
+        f"greatest(1.0, {at_least!r} * exp(-3 * sqrt(1.0 / greatest(k, 1) "
+        "+ 1.0 / greatest(l, 1)))) AS low, 'inf'::DOUBLE AS high FROM p"
     )
+    return Check(name, "transactions", description, sql)
 
 
 def _customers() -> list[Check]:
@@ -541,30 +654,29 @@ def _transactions() -> list[Check]:
         metric(
             "transactions.peak_hours",
             "transactions",
-            "In-Store sales per hour in 10-14h and 18-20h >= 1.3 x per hour in other open hours",
+            "In-Store sales per hour in 10-14h and, separately, in 18-20h >= 1.3 x per hour "
+            "in the other hours with In-Store sales",
             "WITH h AS (SELECT hour(transaction_date) AS hr, count(*) AS n "
             "FROM {s}.transactions WHERE channel = 'In-Store' GROUP BY 1) "
-            f"SELECT (coalesce(sum(n) FILTER (WHERE hr IN ({PEAK_HOURS})), 0) / 6.0) "
+            "SELECT least(coalesce(sum(n) FILTER (WHERE hr BETWEEN 10 AND 13), 0) / 4.0, "
+            "coalesce(sum(n) FILTER (WHERE hr IN (18, 19)), 0) / 2.0) "
             f"/ (sum(n) FILTER (WHERE hr NOT IN ({PEAK_HOURS})) "
             f"/ count(*) FILTER (WHERE hr NOT IN ({PEAK_HOURS}))) FROM h",
             1.3,
             math.inf,
         ),
-        metric(
+        rate_ratio(
             "transactions.weekend_effect",
-            "transactions",
-            "sales per weekend day >= 1.1 x sales per weekday",
-            _rate_ratio("isodow(day) >= 6"),
+            "sales per weekend day >= 1.1 x sales per weekday (less 3 standard errors, >= 1)",
+            "isodow(day) >= 6",
             1.1,
-            math.inf,
         ),
-        metric(
+        rate_ratio(
             "transactions.high_season",
-            "transactions",
-            "sales per day in November-December >= 1.2 x sales per day in January-October",
-            _rate_ratio("month(day) >= 11"),
+            "sales per day in November-December >= 1.2 x per day in January-October "
+            "(less 3 standard errors, >= 1)",
+            "month(day) >= 11",
             1.2,
-            math.inf,
         ),
         metric(
             "transactions.segment_frequency",
@@ -687,6 +799,14 @@ def _inventory() -> list[Check]:
             "stockout_flag iff quantity_on_hand = 0",
             "stockout_flag = (quantity_on_hand = 0)",
         ),
+        violations(
+            "inventory.counted_after_launch",
+            "inventory",
+            "last_count_date is on or after the product's launch_date and not after the window",
+            "SELECT count(*) FROM {s}.inventory AS i JOIN {s}.products AS p "
+            "ON p.product_id = i.product_id WHERE NOT coalesce(i.last_count_date "
+            "BETWEEN p.launch_date AND {end}, false)",
+        ),
     ]
 
 
@@ -760,6 +880,14 @@ def _behavior() -> list[Check]:
             "SELECT count(*) FROM (SELECT session_id FROM {s}.customer_behavior "
             "GROUP BY session_id HAVING count(DISTINCT customer_id) > 1)",
         ),
+        violations(
+            "customer_behavior.product_launched",
+            "customer_behavior",
+            "no event about a product before its launch_date",
+            "SELECT count(*) FROM {s}.customer_behavior AS b JOIN {s}.products AS p "
+            "ON p.product_id = b.product_id "
+            "WHERE NOT coalesce(CAST(b.event_timestamp AS DATE) >= p.launch_date, false)",
+        ),
     ]
 
 
@@ -783,6 +911,16 @@ def _reviews() -> list[Check]:
             "SELECT avg(rating) FROM {s}.product_reviews",
             3.5,
             4.0,
+        ),
+        violations(
+            "product_reviews.rating_shape",
+            "product_reviews",
+            "ratings are bell-shaped: counts of 1..5 stars rise to one peak, then fall",
+            "WITH c AS (SELECT r.rating, count(p.rating) AS n FROM range(1, 6) AS r(rating) "
+            "LEFT JOIN {s}.product_reviews AS p ON p.rating = r.rating GROUP BY r.rating), "
+            "w AS (SELECT n, lag(n) OVER (ORDER BY rating) AS before, "
+            "lead(n) OVER (ORDER BY rating) AS after FROM c) "
+            "SELECT count(*) FROM w WHERE n < before AND n < after",
         ),
         rows(
             "product_reviews.verified_iff_sale",
@@ -855,6 +993,15 @@ def _campaigns() -> list[Check]:
                     agrees("roi", "revenue_generated - actual_spend", "actual_spend"),
                 ]
             ),
+        ),
+        rows(
+            "marketing_campaigns.status_by_dates",
+            "marketing_campaigns",
+            "status as of the window's end: Completed if ended before it, Planned if starting "
+            "after it (no spend yet), else Active",
+            "status = CASE WHEN end_date < {end} THEN 'Completed' "
+            "WHEN start_date > {end} THEN 'Planned' ELSE 'Active' END "
+            "AND (status <> 'Planned' OR actual_spend = 0)",
         ),
     ]
 
