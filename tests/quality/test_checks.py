@@ -170,7 +170,7 @@ BREAKS: dict[str, str] = {
     "transaction_items.lines_per_transaction": f"DELETE FROM {S}.transaction_items "
     f"WHERE {FIRST_SALE}",
     "transaction_items.lines_mean": f"DELETE FROM {S}.transaction_items WHERE line_number > 1",
-    "transaction_items.unit_price_is_product_price": f"UPDATE {S}.transaction_items "
+    "transaction_items.product_price": f"UPDATE {S}.transaction_items "
     f"SET unit_price = unit_price + 1 WHERE {FIRST_SALE} AND line_number = 1",
     "transaction_items.product_launched": f"UPDATE {S}.products SET launch_date = {FUTURE} "
     f"WHERE product_id = (SELECT min(product_id) FROM {S}.transaction_items)",
@@ -204,7 +204,7 @@ BREAKS: dict[str, str] = {
     "customer_behavior.in_window": f"UPDATE {S}.customer_behavior "
     f"SET event_timestamp = TIMESTAMP '2100-01-01 10:00:00' "
     f"WHERE {_first('customer_behavior', 'event_id')}",
-    "customer_behavior.product_iff_product_event": f"UPDATE {S}.customer_behavior "
+    "customer_behavior.product_events": f"UPDATE {S}.customer_behavior "
     "SET product_id = NULL "
     f"WHERE {FIRST_PRODUCT_VIEW}",
     "customer_behavior.session_customer": f"UPDATE {S}.customer_behavior "

@@ -748,7 +748,7 @@ def _transaction_items() -> list[Check]:
             6.0,
         ),
         violations(
-            "transaction_items.unit_price_is_product_price",
+            "transaction_items.product_price",
             "transaction_items",
             "unit_price is the product's unit_price",
             "SELECT count(*) FROM {s}.transaction_items AS i JOIN {s}.products AS p "
@@ -867,7 +867,7 @@ def _behavior() -> list[Check]:
             "CAST(event_timestamp AS DATE) BETWEEN {start} AND {end}",
         ),
         rows(
-            "customer_behavior.product_iff_product_event",
+            "customer_behavior.product_events",
             "customer_behavior",
             "product_id is set iff the event is a product_view, add_to_cart or remove_from_cart",
             "(product_id IS NOT NULL) "
@@ -1082,6 +1082,8 @@ def _number(x) -> float | None:
 def _shown(x: float | None) -> str:
     if x is None:
         return "null"
+    if not math.isfinite(x):
+        return str(x)
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.4g}"
@@ -1110,18 +1112,18 @@ def run(con, checks: Iterable[Check], schema: str, window: Window) -> list[Resul
     for check in checks:
         try:
             found = con.execute(sql_for(check, schema, window)).fetchall()
-            if len(found) != 1 or len(found[0]) != 3:
-                raise ValueError(f"check {check.name} returned {len(found)} rows, not 1")
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             results.append(
                 Result(check, None, math.nan, math.nan, False, f"error: {message}", "a value")
             )
             continue
+        if len(found) != 1 or len(found[0]) != 3:
+            raise ValueError(f"check {check.name} must return one row (value, low, high)")
         value, low, high = (_number(x) for x in found[0])
-        low = -math.inf if low is None else low
-        high = math.inf if high is None else high
-        passed = value is not None and not math.isnan(value) and low <= value <= high
+        low = math.nan if low is None else low  # a bound that cannot be computed fails
+        high = math.nan if high is None else high
+        passed = value is not None and low <= value <= high  # False whenever a NaN is involved
         results.append(Result(check, value, low, high, passed, _shown(value), _expected(low, high)))
     return results
 
