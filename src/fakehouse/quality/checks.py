@@ -438,9 +438,10 @@ def _products() -> list[Check]:
         violations(
             "products.price_level_by_category",
             "products",
-            "median unit_price: Electronics above every other category, Books below",
+            "median unit_price: Electronics above every other category, Books below "
+            "(categories with at least 30 products)",
             "WITH m AS (SELECT category, median(unit_price) AS med FROM {s}.products "
-            "GROUP BY category), "
+            "GROUP BY category HAVING count(*) >= 30), "
             "e AS (SELECT max(med) FILTER (WHERE category = 'Electronics') AS top, "
             "max(med) FILTER (WHERE category = 'Books') AS bottom FROM m) "
             "SELECT count(*) FILTER (WHERE category <> 'Electronics' "
@@ -651,19 +652,19 @@ def _transactions() -> list[Check]:
             "ON i.transaction_id = t.transaction_id WHERE NOT coalesce(t.subtotal = i.subtotal "
             "AND t.discount_amount = i.discount AND t.tax_amount = i.tax, false)",
         ),
-        metric(
+        Check(
             "transactions.peak_hours",
             "transactions",
             "In-Store sales per hour in 10-14h and, separately, in 18-20h >= 1.3 x per hour "
-            "in the other hours with In-Store sales",
+            "in the other hours with In-Store sales (from 300 In-Store sales on)",
             "WITH h AS (SELECT hour(transaction_date) AS hr, count(*) AS n "
             "FROM {s}.transactions WHERE channel = 'In-Store' GROUP BY 1) "
-            "SELECT least(coalesce(sum(n) FILTER (WHERE hr BETWEEN 10 AND 13), 0) / 4.0, "
+            "SELECT coalesce(least(coalesce(sum(n) FILTER (WHERE hr BETWEEN 10 AND 13), 0) / 4.0, "
             "coalesce(sum(n) FILTER (WHERE hr IN (18, 19)), 0) / 2.0) "
             f"/ (sum(n) FILTER (WHERE hr NOT IN ({PEAK_HOURS})) "
-            f"/ count(*) FILTER (WHERE hr NOT IN ({PEAK_HOURS}))) FROM h",
-            1.3,
-            math.inf,
+            f"/ count(*) FILTER (WHERE hr NOT IN ({PEAK_HOURS}))), 0) AS value, "
+            "CASE WHEN coalesce(sum(n), 0) >= 300 THEN 1.3 ELSE 0 END AS low, "
+            "'inf'::DOUBLE AS high FROM h",
         ),
         rate_ratio(
             "transactions.weekend_effect",

@@ -97,6 +97,8 @@ def state_index(ctx: Context) -> StateIndex:
 def pick_in_state(ctx: Context, state: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A physical store of each given state, or -1 where the state has none."""
     index = state_index(ctx)
+    if not len(index.stores):  # a tiny warehouse whose only store is online
+        return np.full(len(state), -1)
     count = index.count[state]
     slot = index.start[state] + np.floor(u * count).astype(np.int64)
     return np.where(count > 0, index.stores[np.minimum(slot, len(index.stores) - 1)], -1)
