@@ -445,8 +445,8 @@ def _products() -> list[Check]:
             "e AS (SELECT max(med) FILTER (WHERE category = 'Electronics') AS top, "
             "max(med) FILTER (WHERE category = 'Books') AS bottom FROM m) "
             "SELECT count(*) FILTER (WHERE category <> 'Electronics' "
-            "AND NOT coalesce(med < top, false)) "
-            "+ count(*) FILTER (WHERE category <> 'Books' AND NOT coalesce(med > bottom, false)) "
+            "AND NOT coalesce(med < top, true)) "
+            "+ count(*) FILTER (WHERE category <> 'Books' AND NOT coalesce(med > bottom, true)) "
             "FROM m, e",
         ),
         violations(
