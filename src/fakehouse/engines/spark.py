@@ -1,0 +1,365 @@
+"""The Spark engine: the local engine's block functions, run inside Spark, saved as tables.
+
+Each table becomes `spark.range(n_blocks).mapInArrow(blocks, schema)`: row i of the range is
+block i of the plan, and the Python worker that receives it calls the table's own
+`block(ctx, start, stop, first_row)` and yields its Arrow record batch. The result is written
+with `saveAsTable` into one database per domain (`retail_analytics`, ...). Two-pass tables
+are planned first by a small Spark job that returns one count per block (core.plan).
+
+Promises:
+- no row is collected to the driver: only the plan (driver ranges, per-block counts) and
+  catalog metadata pass through it, so the multiplier is bounded by the cluster, not the driver;
+- a table holds the same values as the local engine's for the same seed, multiplier and
+  parameters (same blocks, same planner; tested on every domain);
+- the engine never creates a SparkSession: it is handed one (a cluster's, Databricks', or the
+  standalone one of catalog.hive), so it works wherever the caller's catalog lives.
+
+Types: every Arrow type of a table maps to the Spark type that holds the same values.
+Timestamps are `pa.timestamp("us")` without a time zone (local store time), so they map to
+TIMESTAMP_NTZ: a wall-clock value that reads back identically whatever the session or
+cluster time zone. TIMESTAMP (with local time zone) would treat the values as UTC instants
+and show them shifted by `spark.sql.session.timeZone`, which breaks equality with the local
+engine and the contract ("no time zone, local store time"). Decimals keep precision and
+scale, dates stay DATE. Spark writes every column of a data source table as nullable; the
+values are unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from fakehouse.core.plan import BLOCK_ROWS, Task, count_block, plan
+from fakehouse.core.table import Context, Domain, Table
+from fakehouse.engines.local import Summary, TableResult
+from fakehouse.errors import UserError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+    from pyspark.sql.types import DataType, StructType
+
+FORMATS = ("parquet", "delta")
+#: rows per Arrow batch handed back to Spark (a block is sliced, without copying)
+BATCH_ROWS = 65_536
+#: database properties that record how a database was generated (read back by validate)
+PROPERTY = "fakehouse"
+#: the Hive metastore keeps database property values in VARCHAR(4000): split longer ones
+PROPERTY_CHUNK = 3_000
+
+Progress = Callable[[str, int], None]
+
+
+# --- types -----------------------------------------------------------------------------------
+
+
+def spark_type(arrow: pa.DataType) -> DataType:
+    """The Spark type holding exactly the values of an Arrow type (see the module doc)."""
+    from pyspark.sql import types as T
+
+    simple = {
+        pa.bool_(): T.BooleanType(),
+        pa.int8(): T.ByteType(),
+        pa.int16(): T.ShortType(),
+        pa.int32(): T.IntegerType(),
+        pa.int64(): T.LongType(),
+        pa.float32(): T.FloatType(),
+        pa.float64(): T.DoubleType(),
+        pa.string(): T.StringType(),
+        pa.large_string(): T.StringType(),
+        pa.binary(): T.BinaryType(),
+        pa.large_binary(): T.BinaryType(),
+        pa.date32(): T.DateType(),
+    }
+    if arrow in simple:
+        return simple[arrow]
+    if pa.types.is_decimal(arrow) and arrow.precision <= 38:
+        return T.DecimalType(arrow.precision, arrow.scale)
+    if pa.types.is_timestamp(arrow):
+        return T.TimestampNTZType() if arrow.tz is None else T.TimestampType()
+    if pa.types.is_dictionary(arrow):
+        return spark_type(arrow.value_type)
+    raise TypeError(f"no Spark type for Arrow type {arrow}")
+
+
+def spark_schema(table: Table) -> StructType:
+    """The table's schema in Spark types; column descriptions become column comments."""
+    from pyspark.sql import types as T
+
+    return T.StructType(
+        [
+            T.StructField(
+                c.name, spark_type(c.type), nullable=c.nullable, metadata={"comment": c.description}
+            )
+            for c in table.columns
+        ]
+    )
+
+
+def arrow_type(arrow: pa.DataType) -> pa.DataType:
+    """The Arrow type Spark expects back for `arrow` (timestamps in microseconds)."""
+    if pa.types.is_timestamp(arrow) and arrow.unit != "us":
+        return pa.timestamp("us", arrow.tz)
+    if pa.types.is_dictionary(arrow):
+        return arrow.value_type
+    return arrow
+
+
+# --- work done in the Python workers ---------------------------------------------------------
+
+#: contexts by key, kept for the life of a (reused) Python worker so that lookups a context
+#: derives once (time models, indexes by state) serve every block the worker generates
+_CONTEXTS: OrderedDict[str, Context] = OrderedDict()
+
+
+def context_key(ctx: Context) -> str:
+    params = ctx.params.model_dump_json() if hasattr(ctx.params, "model_dump_json") else ""
+    return json.dumps([ctx.domain.name, ctx.seed, ctx.multiplier, params])
+
+
+def _worker_context(key: str, ctx: Context) -> Context:
+    found = _CONTEXTS.get(key)
+    if found is None:
+        found = _CONTEXTS[key] = ctx
+        while len(_CONTEXTS) > 4:
+            _CONTEXTS.popitem(last=False)
+    return found
+
+
+def _count_blocks(
+    key: str, ctx: Context, work: list[tuple[str, int, int]], batches: Iterator[pa.RecordBatch]
+) -> Iterator[pa.RecordBatch]:
+    """First pass: row counts of the blocks whose numbers arrive in `batches`."""
+    ctx = _worker_context(key, ctx)
+    for batch in batches:
+        numbers = batch.column(0).to_pylist()
+        counts = []
+        for i in numbers:
+            table, start, stop = work[i]
+            counts.append(count_block(ctx, ctx.domain.table(table), start, stop))
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(numbers, pa.int64()), pa.array(counts, pa.int64())], names=["block", "rows"]
+        )
+
+
+def _generate_blocks(
+    key: str,
+    ctx: Context,
+    table_name: str,
+    tasks: list[tuple[int, int, int, int]],
+    batches: Iterator[pa.RecordBatch],
+) -> Iterator[pa.RecordBatch]:
+    """Second pass: the record batches of the blocks whose numbers arrive in `batches`."""
+    ctx = _worker_context(key, ctx)
+    table = ctx.domain.table(table_name)
+    schema = pa.schema([pa.field(c.name, arrow_type(c.type), c.nullable) for c in table.columns])
+    for batch in batches:
+        for i in batch.column(0).to_pylist():
+            start, stop, first_row, rows = tasks[i]
+            try:
+                block = table.batch(table.block(ctx, start, stop, first_row))
+            finally:
+                ctx.scratch.clear()
+            if block.num_rows != rows:
+                raise RuntimeError(f"{table_name} block {i}: {block.num_rows} rows, planned {rows}")
+            if block.schema != schema:
+                block = pa.RecordBatch.from_arrays(
+                    [col.cast(f.type) for col, f in zip(block.columns, schema, strict=True)],
+                    schema=schema,
+                )
+            for offset in range(0, block.num_rows, BATCH_ROWS):
+                yield block.slice(offset, BATCH_ROWS)
+
+
+# --- the driver ------------------------------------------------------------------------------
+
+
+def database_names(
+    domains: Iterable[Domain],
+    database_prefix: str = "",
+    databases: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Database per domain name: `databases[name]`, else prefix + the domain's schema."""
+    databases = dict(databases or {})
+    names = {}
+    for d in domains:
+        names[d.name] = databases.pop(d.name, None) or f"{database_prefix}{d.schema}"
+    if databases:
+        raise UserError(f"databases given for unknown domains: {', '.join(sorted(databases))}")
+    for name in names.values():
+        if not name.replace("_", "").isalnum():
+            raise UserError(f"bad database name {name!r}: use letters, digits and _")
+    return names
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _counter(spark: SparkSession, key: str, ctx: Context, parallelism: int):
+    """core.plan's first pass as one small Spark job; only one count per block comes back."""
+
+    def count(work: list[tuple[Table, int, int]]) -> list[int]:
+        if not work:
+            return []
+        items = [(t.name, a, b) for t, a, b in work]
+        fn = functools.partial(_count_blocks, key, ctx, items)
+        spark.sparkContext.setJobDescription(f"fakehouse: count {ctx.domain.schema}")
+        found = (
+            spark.range(len(items), numPartitions=min(len(items), parallelism))
+            .mapInArrow(fn, "block long, rows long")
+            .collect()
+        )
+        rows = {r["block"]: r["rows"] for r in found}
+        return [rows[i] for i in range(len(items))]
+
+    return count
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise UserError(f"unknown table format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if fmt == "delta":
+        import importlib.util
+
+        if importlib.util.find_spec("delta") is None:
+            raise UserError("format delta needs delta-spark: pip install delta-spark")
+    return fmt
+
+
+def properties(ctx: Context) -> dict[str, str]:
+    """Database properties recording how a domain's database was generated."""
+    from fakehouse import __version__
+
+    params = ctx.params.model_dump_json() if hasattr(ctx.params, "model_dump_json") else "{}"
+    chunks = [params[i : i + PROPERTY_CHUNK] for i in range(0, len(params), PROPERTY_CHUNK)]
+    found = {
+        f"{PROPERTY}.domain": ctx.domain.name,
+        f"{PROPERTY}.version": __version__,
+        f"{PROPERTY}.seed": str(ctx.seed),
+        f"{PROPERTY}.multiplier": repr(ctx.multiplier),
+        f"{PROPERTY}.params.chunks": str(len(chunks)),
+    }
+    found.update({f"{PROPERTY}.params.{i}": chunk for i, chunk in enumerate(chunks)})
+    return found
+
+
+def read_properties(props: Mapping[str, str]) -> dict[str, Any] | None:
+    """The manifest entry of a database from its properties; None if fakehouse did not make it."""
+    if f"{PROPERTY}.domain" not in props:
+        return None
+    chunks = int(props.get(f"{PROPERTY}.params.chunks", "0"))
+    params = "".join(props.get(f"{PROPERTY}.params.{i}", "") for i in range(chunks))
+    return {
+        "domain": props[f"{PROPERTY}.domain"],
+        "seed": int(props.get(f"{PROPERTY}.seed", "0")),
+        "multiplier": float(props.get(f"{PROPERTY}.multiplier", "1")),
+        "params": json.loads(params) if params else {},
+    }
+
+
+def _table_bytes(spark: SparkSession, name: str) -> int:
+    """Bytes on disk the catalog records for a table (0 if it records none)."""
+    try:
+        for row in spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect():
+            if row[0] == "Statistics" and "bytes" in row[1]:
+                return int(row[1].split(" bytes")[0].strip())
+    except Exception:  # statistics are informative only
+        return 0
+    return 0
+
+
+def generate(
+    spark: SparkSession,
+    domains: Iterable[Domain],
+    seed: int = 42,
+    multiplier: float = 1.0,
+    database_prefix: str = "",
+    databases: Mapping[str, str] | None = None,
+    fmt: str = "parquet",
+    block_rows: int = BLOCK_ROWS,
+    params: Mapping[str, Any] | None = None,
+    on_plan: Callable[[dict[str, int]], None] | None = None,
+    on_progress: Progress | None = None,
+) -> Summary:
+    """Generate `domains` as tables of `spark`'s catalog, one database per domain.
+
+    Existing tables of the same names are replaced. `params` may give a domain's parameter
+    object by domain name. Returns the run summary (rows per table as planned and written).
+    """
+    from pathlib import Path
+
+    started = time.perf_counter()
+    domains = list(domains)
+    fmt = check_format(fmt)
+    names = database_names(domains, database_prefix, databases)
+    contexts = {
+        d.name: Context.create(d, seed, multiplier, (params or {}).get(d.name)) for d in domains
+    }
+    keys = {name: context_key(ctx) for name, ctx in contexts.items()}
+    parallelism = max(1, spark.sparkContext.defaultParallelism)
+    plans: dict[str, dict[str, list[Task]]] = {}
+    for name, ctx in contexts.items():
+        counter = _counter(spark, keys[name], ctx, parallelism)
+        plans[name] = plan(ctx, ctx.domain.ordered(), block_rows, counter)
+    if on_plan:
+        on_plan(
+            {
+                f"{names[name]}.{table}": sum(t.rows for t in tasks)
+                for name, by_table in plans.items()
+                for table, tasks in by_table.items()
+            }
+        )
+    summary = Summary(Path(spark.conf.get("spark.sql.warehouse.dir", "spark-warehouse")))
+    for name, ctx in contexts.items():
+        database = names[name]
+        spark.sql(
+            f"CREATE DATABASE IF NOT EXISTS {database} COMMENT {_quote(ctx.domain.description)}"
+        )
+        props = ", ".join(f"{_quote(k)} = {_quote(v)}" for k, v in properties(ctx).items())
+        spark.sql(f"ALTER DATABASE {database} SET DBPROPERTIES ({props})")
+        for table_name, tasks in plans[name].items():
+            table = ctx.domain.table(table_name)
+            full = f"{database}.{table_name}"
+            rows = _write_table(spark, keys[name], ctx, table, tasks, full, fmt)
+            size = _table_bytes(spark, full)
+            summary.tables.append(TableResult(database, table_name, rows, size))
+            if on_progress:
+                on_progress(full, rows)
+    spark.sparkContext.setJobDescription(None)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _write_table(
+    spark: SparkSession,
+    key: str,
+    ctx: Context,
+    table: Table,
+    tasks: list[Task],
+    name: str,
+    fmt: str,
+) -> int:
+    """Generate one table in Spark (one partition per block) and save it as `name`."""
+    spec = [(t.start, t.stop, t.first_row, t.rows) for t in tasks]
+    fn = functools.partial(_generate_blocks, key, ctx, table.name, spec)
+    spark.sparkContext.setJobDescription(f"fakehouse: {name}")
+    frame = spark.range(len(spec), numPartitions=max(1, len(spec))).mapInArrow(
+        fn, spark_schema(table)
+    )
+    writer = frame.write.format(fmt).mode("overwrite")
+    if fmt == "parquet":
+        writer = writer.option("compression", "zstd")
+    writer.saveAsTable(name)
+    rows = sum(t.rows for t in tasks)
+    spark.sql(
+        f"ALTER TABLE {name} SET TBLPROPERTIES ("
+        f"'comment' = {_quote(table.description)}, "
+        f"'{PROPERTY}.rows' = '{rows}')"
+    )
+    return rows
