@@ -26,6 +26,7 @@ values are unchanged.
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import time
@@ -237,6 +238,7 @@ def properties(ctx: Context) -> dict[str, str]:
     from fakehouse import __version__
 
     params = ctx.params.model_dump_json() if hasattr(ctx.params, "model_dump_json") else "{}"
+    params = base64.b64encode(params.encode()).decode()  # no commas or parentheses
     chunks = [params[i : i + PROPERTY_CHUNK] for i in range(0, len(params), PROPERTY_CHUNK)]
     found = {
         f"{PROPERTY}.domain": ctx.domain.name,
@@ -259,7 +261,7 @@ def read_properties(props: Mapping[str, str]) -> dict[str, Any] | None:
         "domain": props[f"{PROPERTY}.domain"],
         "seed": int(props.get(f"{PROPERTY}.seed", "0")),
         "multiplier": float(props.get(f"{PROPERTY}.multiplier", "1")),
-        "params": json.loads(params) if params else {},
+        "params": json.loads(base64.b64decode(params)) if params else {},
     }
 
 

@@ -1119,14 +1119,19 @@ def run(con, checks: Iterable[Check], schema: str, window: Window) -> list[Resul
                 Result(check, None, math.nan, math.nan, False, f"error: {message}", "a value")
             )
             continue
-        if len(found) != 1 or len(found[0]) != 3:
-            raise ValueError(f"check {check.name} must return one row (value, low, high)")
-        value, low, high = (_number(x) for x in found[0])
-        low = math.nan if low is None else low  # a bound that cannot be computed fails
-        high = math.nan if high is None else high
-        passed = value is not None and low <= value <= high  # False whenever a NaN is involved
-        results.append(Result(check, value, low, high, passed, _shown(value), _expected(low, high)))
+        results.append(judge(check, found))
     return results
+
+
+def judge(check: Check, found: list[tuple]) -> Result:
+    """The result of `check` from the rows its query returned (any engine)."""
+    if len(found) != 1 or len(found[0]) != 3:
+        raise ValueError(f"check {check.name} must return one row (value, low, high)")
+    value, low, high = (_number(x) for x in found[0])
+    low = math.nan if low is None else low  # a bound that cannot be computed fails
+    high = math.nan if high is None else high
+    passed = value is not None and low <= value <= high  # False whenever a NaN is involved
+    return Result(check, value, low, high, passed, _shown(value), _expected(low, high))
 
 
 def history_window(end_date: date, years: int) -> Window:

@@ -1,0 +1,454 @@
+"""The standalone Spark catalog: a Hive metastore and warehouse directory inside OUT/.
+
+`fakehouse generate --engine spark --out OUT` needs no cluster: it starts a local SparkSession
+whose embedded Derby metastore is `OUT/metastore_db` and whose warehouse directory is
+`OUT/spark-warehouse`, never the current directory. `OUT/conf/spark-defaults.conf` (+ a
+quiet `log4j2.properties`) holds the same settings, so any later process finds the same
+databases: `fakehouse spark-sql` / `fakehouse pyspark` / `fakehouse sql --engine spark`, a
+notebook through `fakehouse.spark.session(OUT)`, or plain `spark-sql` / `pyspark` with
+`SPARK_CONF_DIR=OUT/conf` (or the `--conf` lines of `fakehouse spark-sql --print-conf`).
+
+Known pitfalls, handled here:
+- embedded Derby admits one process at a time: the lock is probed before a session starts and
+  reported as one line naming the holder, not as Derby's stack trace;
+- the metastore stores absolute table locations: a warehouse that was moved or copied is
+  re-registered (table locations re-pointed, conf rewritten) whenever fakehouse opens it, and
+  the conf file never creates an empty metastore at a stale path (`create=false`), so a stale
+  plain `spark-sql` fails loudly instead of answering from nothing;
+- Python workers run `sys.executable` (spark.pyspark.python), the interpreter that has fakehouse;
+- spark-sql/pyspark come from SPARK_HOME or, from a virtualenv, the pyspark package's own bin/.
+
+This module never imports pyspark at import time; `require()` turns a missing pyspark or Java
+into one line saying what to install.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fakehouse.errors import UserError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+METASTORE = "metastore_db"
+WAREHOUSE = "spark-warehouse"
+CONF = "conf"
+MANIFEST = "fakehouse.json"
+INSTALL = "pip install 'fakehouse[spark]'"
+JAVA_MIN = 17
+DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension"
+DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog"
+
+LOG4J = """\
+# written by fakehouse: Spark's console log at ERROR only
+rootLogger.level = error
+rootLogger.appenderRef.stdout.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
+# --- requirements ----------------------------------------------------------------------------
+
+
+def require() -> None:
+    """Raise a one-line UserError unless pyspark (with pandas) and Java 17+ are present."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise UserError(f"the Spark engine needs pyspark: {INSTALL}") from None
+    try:
+        import pandas  # noqa: F401  # mapInArrow goes through pyspark's pandas UDF machinery
+    except ImportError:
+        raise UserError(f"the Spark engine needs pandas: {INSTALL}") from None
+    java_version()
+
+
+def java_version() -> int:
+    """The major version of the Java that Spark will launch (JAVA_HOME, else PATH)."""
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    hint = "install Java 17+ (e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
+    if not java or not Path(java).exists():
+        raise UserError(f"the Spark engine needs Java {JAVA_MIN}+, none found: {hint}")
+    try:
+        text = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60).stderr
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UserError(f"cannot run {java}: {exc}; {hint}") from None
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', text)
+    if not found:
+        raise UserError(f"cannot tell the version of {java}; {hint}")
+    major = int(found.group(1))
+    if major == 1 and found.group(2):  # "1.8.0_392"
+        major = int(found.group(2))
+    if major < JAVA_MIN:
+        raise UserError(f"Spark needs Java {JAVA_MIN}+, {java} is Java {major}; {hint}")
+    return major
+
+
+# --- settings and files ----------------------------------------------------------------------
+
+
+def settings(out: Path, create: bool = False) -> dict[str, str]:
+    """Spark settings that put the catalog of warehouse `out` inside `out`."""
+    root = Path(out).absolute()
+    return {
+        "spark.sql.catalogImplementation": "hive",
+        "spark.sql.warehouse.dir": (root / WAREHOUSE).as_uri(),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": (
+            f"jdbc:derby:;databaseName={root / METASTORE};create={str(create).lower()}"
+        ),
+        # derby.log goes to derby.system.home: keep it in OUT, not in the current directory
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={_java_arg(str(root))}",
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
+    }
+
+
+def _java_arg(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
+def write_conf(out: Path) -> Path:
+    """OUT/conf/spark-defaults.conf and log4j2.properties; returns the conf folder."""
+    folder = Path(out) / CONF
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# written by fakehouse: the Spark catalog of this warehouse (embedded Derby metastore,",
+        "# one process at a time). Use: SPARK_CONF_DIR=<this folder> spark-sql",
+        "# Paths are absolute: after moving the warehouse run `fakehouse spark-sql -w NEW` once.",
+    ]
+    lines += [f"{k} {v}" for k, v in settings(out).items()]
+    (folder / "spark-defaults.conf").write_text("\n".join(lines) + "\n")
+    (folder / "log4j2.properties").write_text(LOG4J)
+    return folder
+
+
+def conf_lines(out: Path) -> list[str]:
+    """`--conf key=value` arguments for plain spark-sql / pyspark / spark-submit."""
+    return [f"--conf {k}={v}" for k, v in settings(out).items()]
+
+
+def spark_home() -> Path:
+    """SPARK_HOME if it holds Spark's scripts, else the pyspark package (pip ships bin/)."""
+    home = os.environ.get("SPARK_HOME")
+    if home and (Path(home) / "bin" / "spark-submit").exists():
+        return Path(home)
+    try:
+        import pyspark
+    except ImportError:
+        raise UserError(f"the Spark engine needs pyspark: {INSTALL}") from None
+    return Path(pyspark.__file__).parent
+
+
+def environment(out: Path) -> dict[str, str]:
+    """Environment for spark-sql / pyspark on the catalog of `out`."""
+    env = dict(os.environ)
+    env["SPARK_HOME"] = str(spark_home())
+    env["SPARK_CONF_DIR"] = str(Path(out).absolute() / CONF)
+    env["PYSPARK_PYTHON"] = sys.executable
+    env["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    return env
+
+
+def is_spark_warehouse(out: Path) -> bool:
+    return (Path(out) / METASTORE).is_dir()
+
+
+def check_warehouse(out: Path) -> Path:
+    out = Path(out)
+    if not is_spark_warehouse(out):
+        raise UserError(
+            f"no Spark warehouse at {out} (expected {out / METASTORE}; "
+            "run fakehouse generate --engine spark)"
+        )
+    return out
+
+
+# --- the Derby lock --------------------------------------------------------------------------
+
+
+def holder(out: Path) -> int | None:
+    """The process id holding the embedded metastore of `out` (0 if unknown), None if free.
+
+    Derby takes a POSIX lock on `metastore_db/dbex.lck` while a process has it booted.
+    """
+    lock = Path(out) / METASTORE / "dbex.lck"
+    if not lock.exists():
+        return None
+    try:
+        import fcntl
+        import struct
+    except ImportError:  # not POSIX: let Derby report it
+        return None
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        try:  # F_GETLK names the holder without taking the lock
+            probe = struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, 0, 0, 0)
+            kind, _, _, _, pid = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, probe))
+            return None if kind == fcntl.F_UNLCK else pid
+        except (OSError, struct.error):
+            pass
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return 0
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def busy_message(out: Path, pid: int | None = None) -> str:
+    who = f"process {pid}" if pid else "another process"
+    return (
+        f"the Spark catalog of {out} is open in {who} (its embedded Derby metastore admits one "
+        "process at a time): close that spark-sql, pyspark or notebook session, then retry"
+    )
+
+
+def ensure_free(out: Path) -> None:
+    pid = holder(out)
+    if pid is not None and pid != os.getpid():
+        raise UserError(busy_message(out, pid))
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def session(
+    out: Path,
+    master: str | None = None,
+    create: bool = False,
+    fmt: str = "parquet",
+    app_name: str = "fakehouse",
+) -> SparkSession:
+    """A SparkSession on the catalog of warehouse `out` (created there if `create`).
+
+    Opening an existing warehouse that was moved re-registers its tables first.
+    """
+    require()
+    out = Path(out).absolute()
+    if not create:
+        check_warehouse(out)
+    ensure_free(out)
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+    wanted = settings(out, create)
+    active = SparkContext._active_spark_context
+    if active is not None:
+        current = active.getConf().get("spark.sql.warehouse.dir")
+        if current != wanted["spark.sql.warehouse.dir"]:
+            raise UserError(
+                "a SparkSession with another catalog runs in this process; "
+                "stop it (fakehouse.spark.release(spark)) before opening another warehouse"
+            )
+        return SparkSession.builder.getOrCreate()
+    out.mkdir(parents=True, exist_ok=True)
+    write_conf(out)
+    os.environ["SPARK_CONF_DIR"] = str(out / CONF)  # log4j2.properties for the new JVM
+    # local workers must run this interpreter, the one that has fakehouse (pyspark reads the
+    # environment, not spark.pyspark.python, for a session started from Python)
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    builder = SparkSession.builder.master(master or "local[*]").appName(app_name)
+    for key, value in wanted.items():
+        builder = builder.config(key, value)
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    if fmt == "delta":  # needs delta-spark, which fetches its jars through spark.jars.packages
+        from delta import configure_spark_with_delta_pip
+
+        builder = builder.config("spark.sql.extensions", DELTA_EXTENSION)
+        builder = builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
+        builder = configure_spark_with_delta_pip(builder)
+    spark = builder.enableHiveSupport().getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    quiet()
+    try:
+        spark.sql("SHOW DATABASES").collect()  # boot the metastore now, to report its errors
+    except Exception as exc:
+        release(spark, out)
+        raise translate(exc, out) from None
+    if not create:
+        relocate(spark, out)
+    return spark
+
+
+def quiet() -> None:
+    """Keep pyspark from logging every failed query's JVM stack trace as JSON on stderr (our
+    callers report the error in one line)."""
+    import logging
+
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def translate(exc: BaseException, out: Path) -> BaseException:
+    """Derby's and Hive's long errors as one line, when we know what they mean."""
+    text = str(exc)
+    if "Another instance of Derby" in text or "already booted" in text:
+        return UserError(busy_message(out))
+    if "Database" in text and "not found" in text and METASTORE in text:
+        return UserError(f"no Spark metastore at {Path(out) / METASTORE}")
+    return exc
+
+
+def release(spark: SparkSession | None, out: Path | None = None) -> None:
+    """Stop `spark` and shut its embedded Derby down, so another process can open the catalog."""
+    if spark is None:
+        return
+    from pyspark import SparkContext
+
+    url = None
+    with contextlib.suppress(Exception):
+        url = spark.sparkContext.getConf().get("spark.hadoop.javax.jdo.option.ConnectionURL")
+    spark.stop()
+    jvm = SparkContext._jvm
+    if jvm is None or not url or not url.startswith("jdbc:derby:"):
+        return
+    database = url.split("databaseName=")[-1].split(";")[0]
+    # success is reported by Derby as an SQLException (08006)
+    with contextlib.suppress(Exception):
+        jvm.java.sql.DriverManager.getConnection(
+            f"jdbc:derby:;databaseName={database};shutdown=true"
+        )
+
+
+# --- the manifest and moved warehouses -------------------------------------------------------
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    path = Path(out) / MANIFEST
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    (Path(out) / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def relocate(spark: SparkSession, out: Path) -> int:
+    """Re-point the tables of a moved (or copied) warehouse at `out`; returns tables moved.
+
+    The metastore holds absolute locations, so a moved warehouse would otherwise read the old
+    place (or nothing). The root the catalog was registered at is kept in the manifest.
+    """
+    out = Path(out).absolute()
+    manifest = read_manifest(out)
+    old = manifest.get("spark", {}).get("root")
+    if not old or old == str(out):
+        return 0
+    old_uri, new_uri = Path(old).as_uri(), out.as_uri()
+    moved = 0
+    for (database,) in spark.sql("SHOW DATABASES").collect():
+        for row in spark.sql(f"SHOW TABLES IN {database}").collect():
+            if row["isTemporary"]:
+                continue
+            name = f"{database}.{row['tableName']}"
+            location = _location(spark, name)
+            for prefix in (old_uri, f"file:{old}"):
+                if location and (location == prefix or location.startswith(prefix + "/")):
+                    target = new_uri + location[len(prefix) :]
+                    spark.sql(f"ALTER TABLE {name} SET LOCATION '{target}'")
+                    moved += 1
+                    break
+        _relocate_database(spark, database, old, out)
+    manifest.setdefault("spark", {})["root"] = str(out)
+    write_manifest(out, manifest)
+    write_conf(out)
+    print(
+        f"fakehouse: warehouse moved from {old} to {out}: re-registered {moved} tables",
+        file=sys.stderr,
+    )
+    return moved
+
+
+def _location(spark: SparkSession, name: str) -> str | None:
+    for row in spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect():
+        if row[0] == "Location":
+            return row[1]
+    return None
+
+
+def _relocate_database(spark: SparkSession, database: str, old: str, out: Path) -> None:
+    """Best effort: Hive 2.3 metastores cannot move a database (its location only matters for
+    tables created later without a path)."""
+    for row in spark.sql(f"DESCRIBE DATABASE {database}").collect():
+        if row[0] == "Location" and old in row[1]:
+            target = row[1].replace(old, str(out), 1)
+            with contextlib.suppress(Exception):
+                spark.sql(f"ALTER DATABASE {database} SET LOCATION '{target}'")
+
+
+# --- SQL -------------------------------------------------------------------------------------
+
+
+def split(query: str) -> list[str]:
+    """The statements of `query`, split at top-level semicolons (strings and comments kept)."""
+    from sqlglot.dialects.spark import Spark
+    from sqlglot.tokens import TokenType
+
+    try:
+        tokens = Spark().tokenize(query)
+    except Exception as exc:
+        raise UserError(f"cannot read the SQL: {str(exc).splitlines()[0]}") from None
+    parts, begin = [], 0
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            parts.append(query[begin : token.start])
+            begin = token.end + 1
+    parts.append(query[begin:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def statements(query: str, dialect: str) -> list[str]:
+    """Spark SQL statements for `query` (DuckDB SQL is transpiled with sqlglot)."""
+    if dialect == "spark":
+        return split(query)
+    import sqlglot
+    from sqlglot.errors import ParseError
+
+    try:
+        parsed = sqlglot.parse(query, read=dialect)
+    except ParseError as exc:
+        raise UserError(f"cannot parse {dialect} SQL: {str(exc).splitlines()[0]}") from None
+    return [s.sql(dialect="spark") for s in parsed if s is not None]
+
+
+def run(spark: SparkSession, query: str, dialect: str = "spark") -> Iterator:
+    """(columns, rows) for each statement of `query` that returns rows, run by Spark."""
+    for statement in statements(query, dialect):
+        try:
+            frame = spark.sql(statement)
+            columns = frame.columns
+            rows = [tuple(r) for r in frame.collect()] if columns else []
+        except Exception as exc:
+            raise UserError(_one_line(exc)) from None
+        if columns:
+            yield columns, rows
+
+
+def _one_line(exc: BaseException) -> str:
+    text = getattr(exc, "getMessage", lambda: str(exc))()
+    text = str(text).strip().splitlines()[0] if str(text).strip() else type(exc).__name__
+    return text
