@@ -58,6 +58,9 @@ appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+# shells (spark-sql, pyspark, a session started from Python) otherwise set WARN and say so
+logger.spark.name = org.apache.spark
+logger.spark.level = error
 """
 
 
@@ -391,13 +394,31 @@ def _location(spark: SparkSession, name: str) -> str | None:
 
 
 def _relocate_database(spark: SparkSession, database: str, old: str, out: Path) -> None:
-    """Best effort: Hive 2.3 metastores cannot move a database (its location only matters for
-    tables created later without a path)."""
+    """Re-point a database's location (where tables created later go). Hive 2.3 clients refuse
+    ALTER DATABASE ... SET LOCATION, so for our embedded Derby the metastore row is updated
+    directly, as Hive's own `metatool -updateLocation` does; best effort otherwise."""
     for row in spark.sql(f"DESCRIBE DATABASE {database}").collect():
-        if row[0] == "Location" and old in row[1]:
-            target = row[1].replace(old, str(out), 1)
-            with contextlib.suppress(Exception):
-                spark.sql(f"ALTER DATABASE {database} SET LOCATION '{target}'")
+        if row[0] != "Location" or old not in row[1]:
+            continue
+        target = row[1].replace(old, str(out), 1)
+        try:
+            spark.sql(f"ALTER DATABASE {database} SET LOCATION '{target}'")
+            return
+        except Exception:
+            pass
+        with contextlib.suppress(Exception):
+            jvm = spark.sparkContext._jvm
+            url = f"jdbc:derby:;databaseName={out / METASTORE}"
+            connection = jvm.java.sql.DriverManager.getConnection(url)
+            try:
+                update = connection.prepareStatement(
+                    'UPDATE "APP"."DBS" SET "DB_LOCATION_URI" = ? WHERE "NAME" = ?'
+                )
+                update.setString(1, target)
+                update.setString(2, database.lower())
+                update.executeUpdate()
+            finally:
+                connection.close()
 
 
 # --- SQL -------------------------------------------------------------------------------------

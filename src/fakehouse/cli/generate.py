@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
+from fakehouse.cli.spark import master_option
 
 
 @click.command("generate")
@@ -42,6 +43,14 @@ from fakehouse.cli import options
     help="Also write CSV or JSON lines (Parquet is always written). Repeatable.",
 )
 @click.option("--overwrite", is_flag=True, help="Replace a non-empty output folder.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="local: process pool + DuckDB catalog; spark: Spark, tables in a Hive metastore in OUT.",
+)
+@master_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option(
     "--block-rows",
@@ -50,16 +59,32 @@ from fakehouse.cli import options
     hidden=True,
     help="Target rows per block (bounds memory per worker).",
 )
-def command(domain, multiplier, seed, out, workers, formats, overwrite, quiet, block_rows):
+def command(
+    domain, multiplier, seed, out, workers, formats, overwrite, engine, master, quiet, block_rows
+):
     """Generate DOMAIN (retail, or all) into OUT.
 
-    Writes OUT/<schema>/<table>/part-*.parquet and the catalog OUT/warehouse.duckdb.
+    Writes OUT/<schema>/<table>/part-*.parquet and the catalog OUT/warehouse.duckdb; with
+    --engine spark, tables in OUT/spark-warehouse and their Hive metastore OUT/metastore_db.
     """
     from fakehouse.api import generate
     from fakehouse.cli.progress import Reporter
 
     m = options.multiplier(multiplier)
     reporter = Reporter(quiet)
+    if engine == "spark":
+        from fakehouse.cli import spark
+
+        try:
+            summary = spark.generate(
+                domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter
+            )
+        finally:
+            reporter.stop()
+        reporter.summary(summary)
+        if not quiet:
+            click.echo(spark.hint(summary.out), err=True)
+        return
     try:
         summary = generate(
             domain,

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
+from fakehouse.cli.spark import engine_option, master_option
 
 
 @click.command("sql")
@@ -25,9 +26,9 @@ from fakehouse.cli import options
 @click.option(
     "--dialect",
     type=click.Choice(["duckdb", "spark"]),
-    default="duckdb",
-    show_default=True,
-    help="SQL dialect of QUERY; spark is transpiled with sqlglot.",
+    default=None,
+    help="SQL dialect of QUERY, transpiled with sqlglot when it is not the engine's "
+    "[default: duckdb; spark with --engine spark].",
 )
 @click.option(
     "--output",
@@ -37,21 +38,38 @@ from fakehouse.cli import options
     show_default=True,
     help="Result format on stdout (json: one object per line).",
 )
-def command(query: str | None, warehouse: Path, dialect: str, output: str) -> None:
+@engine_option
+@master_option
+def command(
+    query: str | None,
+    warehouse: Path,
+    dialect: str | None,
+    output: str,
+    engine: str | None,
+    master: str | None,
+) -> None:
     """Run QUERY (statements separated by ;) on the warehouse; without QUERY, a prompt."""
-    from fakehouse.catalog import duckdb as catalog
-    from fakehouse.catalog.sql import run
+    from functools import partial
 
-    con = catalog.connect(options.warehouse(warehouse))
+    from fakehouse.cli import spark
+
+    if spark.engine_for(warehouse, engine) == "spark":
+        run = spark.runner(warehouse, master)
+        dialect = dialect or "spark"
+    else:
+        from fakehouse.catalog import duckdb as catalog
+        from fakehouse.catalog.sql import run as run_sql
+
+        run = partial(run_sql, catalog.connect(options.warehouse(warehouse)))
+        dialect = dialect or "duckdb"
     if query is not None:
-        for columns, rows in run(con, query, dialect):
+        for columns, rows in run(query, dialect):
             _print(columns, rows, output)
         return
-    _prompt(con, dialect, output)
+    _prompt(run, dialect, output)
 
 
-def _prompt(con, dialect: str, output: str) -> None:
-    from fakehouse.catalog.sql import run
+def _prompt(run, dialect: str, output: str) -> None:
     from fakehouse.errors import UserError
 
     click.echo(f"fakehouse sql ({dialect}); end statements with ';', quit with Ctrl-D", err=True)
@@ -66,7 +84,7 @@ def _prompt(con, dialect: str, output: str) -> None:
         if not buffer.strip().endswith(";"):
             continue
         try:
-            for columns, rows in run(con, buffer, dialect):
+            for columns, rows in run(buffer, dialect):
                 _print(columns, rows, output)
         except UserError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
+from fakehouse.cli.spark import engine_option, master_option
 
 
 @click.command("validate")
@@ -19,14 +20,20 @@ from fakehouse.cli import options
     show_default=True,
     help="Warehouse folder.",
 )
-def command(warehouse: Path) -> None:
+@engine_option
+@master_option
+def command(warehouse: Path, engine: str | None, master: str | None) -> None:
     """Check the warehouse against its contract; exit code 1 if any check fails."""
     from rich.console import Console
     from rich.table import Table
 
+    from fakehouse.cli import spark
     from fakehouse.quality.checks import validate
 
-    results = validate(options.warehouse(warehouse))
+    if spark.engine_for(warehouse, engine) == "spark":
+        results = spark.validate(warehouse, master)  # the checks through Spark SQL
+    else:
+        results = validate(options.warehouse(warehouse))
     table = Table(
         "check",
         "value",

@@ -1,0 +1,31 @@
+"""`fakehouse pyspark`: the PySpark shell on a warehouse's Spark catalog, fakehouse importable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fakehouse.cli.spark import master_option
+
+
+@click.command(
+    "pyspark",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.option(
+    "-w",
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    default=Path("warehouse"),
+    show_default=True,
+    help="Warehouse folder made by generate --engine spark.",
+)
+@master_option
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def command(warehouse: Path, master: str | None, args: tuple[str, ...]) -> int:
+    """Start pyspark on the warehouse's catalog (`spark.sql("SHOW DATABASES")`); ARGS go to
+    pyspark. Driver and workers run this Python, so `import fakehouse` works in the shell."""
+    from fakehouse.cli.spark import launch
+
+    return launch("pyspark", warehouse, master, args)

@@ -1,0 +1,42 @@
+"""`fakehouse spark-sql`: Spark's own SQL shell on a warehouse's Spark catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fakehouse.cli.spark import master_option
+
+
+@click.command(
+    "spark-sql",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.option(
+    "-w",
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    default=Path("warehouse"),
+    show_default=True,
+    help="Warehouse folder made by generate --engine spark.",
+)
+@master_option
+@click.option(
+    "--print-conf", is_flag=True, help="Print the --conf options for plain spark-sql and exit."
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def command(warehouse: Path, master: str | None, print_conf: bool, args: tuple[str, ...]) -> int:
+    """Run spark-sql on the warehouse's catalog; ARGS go to spark-sql (-e "SQL", -f FILE, ...).
+
+    Uses SPARK_HOME's spark-sql, else the one inside the pyspark package. A moved warehouse is
+    re-registered first. The embedded metastore admits one process at a time.
+    """
+    from fakehouse.catalog import hive
+    from fakehouse.cli.spark import launch
+
+    if print_conf:
+        for line in hive.conf_lines(hive.check_warehouse(warehouse).absolute()):
+            click.echo(line)
+        return 0
+    return launch("spark-sql", warehouse, master, args)
