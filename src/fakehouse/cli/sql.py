@@ -14,14 +14,7 @@ from fakehouse.cli import options
 
 @click.command("sql")
 @click.argument("query", required=False)
-@click.option(
-    "-w",
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=Path("warehouse"),
-    show_default=True,
-    help="Warehouse folder.",
-)
+@options.warehouse_option
 @click.option(
     "--dialect",
     type=click.Choice(["duckdb", "spark"]),

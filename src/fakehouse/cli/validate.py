@@ -11,14 +11,7 @@ from fakehouse.cli import options
 
 
 @click.command("validate")
-@click.option(
-    "-w",
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=Path("warehouse"),
-    show_default=True,
-    help="Warehouse folder.",
-)
+@options.warehouse_option
 def command(warehouse: Path) -> None:
     """Check the warehouse against its contract; exit code 1 if any check fails."""
     from rich.console import Console
