@@ -47,13 +47,18 @@ def _prompt(con, dialect: str, output: str) -> None:
     from fakehouse.catalog.sql import run
     from fakehouse.errors import UserError
 
-    click.echo(f"fakehouse sql ({dialect}); end statements with ';', quit with Ctrl-D", err=True)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo(
+            f"fakehouse sql ({dialect}); end statements with ';', quit with Ctrl-D", err=True
+        )
     buffer = ""
     while True:
         try:
-            line = input("sql> " if not buffer else "...> ")
+            line = input("sql> " if not buffer else "...> ") if interactive else _read_line()
         except EOFError:
-            click.echo(err=True)
+            if interactive:
+                click.echo(err=True)
             return
         buffer += line + "\n"
         if not buffer.strip().endswith(";"):
@@ -64,6 +69,14 @@ def _prompt(con, dialect: str, output: str) -> None:
         except UserError as exc:
             click.echo(f"error: {exc}", err=True)
         buffer = ""
+
+
+def _read_line() -> str:
+    """A line of piped input (no prompt: stdout carries only results)."""
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
 
 
 def _print(columns: list[str], rows: list[tuple], output: str) -> None:
