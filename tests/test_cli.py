@@ -220,7 +220,7 @@ def test_help_does_not_import_heavy_engines():
 def test_sql_without_a_query_opens_a_prompt(retail_warehouse):
     result = subprocess.run(
         [sys.executable, "-m", "fakehouse", "sql", "-w", str(retail_warehouse), "--output", "csv"],
-        input="SELECT COUNT(*) AS n\nFROM retail_analytics.stores;\nSELECT nope;\nSELECT 2 AS two;\n",
+        input="SELECT COUNT(*) AS n\nFROM retail_analytics.stores;\nSELECT nope;\nSELECT 2 AS two;",
         capture_output=True,
         text=True,
         timeout=60,
