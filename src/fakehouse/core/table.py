@@ -92,6 +92,11 @@ class Table:
         return [c.name for c in self.columns if not c.unique]
 
     @property
+    def statistics_columns(self) -> list[str]:
+        """Columns whose Parquet min/max statistics pay off (not free text or keys)."""
+        return [c.name for c in self.columns if not pa.types.is_string(c.type)]
+
+    @property
     def id_width(self) -> int:
         return len(str(self.base_rows * self.max_per_driver * MAX_MULTIPLIER))
 

@@ -92,6 +92,7 @@ def _write(ctx: Context, task: Task, root: Path, formats: tuple[str, ...]) -> tu
         compression="zstd",
         compression_level=1,
         use_dictionary=table.dictionary_columns,
+        write_statistics=table.statistics_columns,
     )
     if "csv" in formats:
         import pyarrow.csv as pacsv
