@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from fakehouse.core import arrow
 from fakehouse.core.rng import Stream
 
 #: IDs are padded wide enough for this multiplier, so an id's text never depends on `m`.
@@ -110,7 +111,7 @@ class Table:
         arrays = []
         for c in self.columns:
             value = columns[c.name]
-            array = value if isinstance(value, pa.Array) else pa.array(value)
+            array = value if isinstance(value, pa.Array) else arrow.array(value)
             if array.type != c.type:
                 array = array.cast(c.type)
             arrays.append(array)

@@ -125,7 +125,6 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 
     places = reference.places()
     place = home_place(ctx, idx)
-    take = pa.array(place)
     address = people.street_addresses(s("address"), idx)
     domains = Categorical.of(p.email_domains)
     local = pc.utf8_lower(arrow.join(first_name, last_name, sep="."))
@@ -137,7 +136,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         arrow.labels(domains.values, domains.sample(s("email_domain").uniform(idx))),
     )
     phone = arrow.join(
-        places.area_code.take(take),
+        arrow.take(places.area_code, place),
         "-555-01",
         arrow.number_strings(s("phone").integers(idx, 0, 100), width=2),
     )
@@ -163,10 +162,10 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "date_of_birth": arrow.dates(birth),
         "gender": arrow.labels(gender_mix.values, gender),
         "address_line1": address,
-        "city": places.city.take(take),
-        "state": places.state.take(take),
-        "zip_code": places.zip_code.take(take),
-        "country": pa.array(np.full(len(idx), "US")),
+        "city": arrow.take(places.city, place),
+        "state": arrow.take(places.state, place),
+        "zip_code": arrow.take(places.zip_code, place),
+        "country": arrow.labels(("US",), np.zeros(len(idx), dtype=np.int64)),
         "latitude": places.latitude[place],
         "longitude": places.longitude[place],
         "registration_date": arrow.dates(reg),
