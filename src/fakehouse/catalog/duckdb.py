@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -98,17 +97,6 @@ def _describe(con, domain: Domain, table: Table) -> None:
     con.execute(f"COMMENT ON TABLE {name} IS {_quote(table.description)}")
     for column in table.columns:
         con.execute(f"COMMENT ON COLUMN {name}.{column.name} IS {_quote(column.description)}")
-
-
-def build(root: Path, domains: Iterable[Domain]) -> Path:
-    """Load every table of `domains` (all Parquet parts already written)."""
-    loader = Loader(root)
-    for domain in domains:
-        for table in domain.tables:
-            parts = len(list((root / domain.schema / table.name).glob("part-*.parquet")))
-            for part in range(parts):
-                loader.part(domain, table, part, parts)
-    return loader.close()
 
 
 def connect(warehouse: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:

@@ -14,7 +14,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fakehouse.core import arrow, people, reference
-from fakehouse.core.distributions import Categorical, choice, cumulative, truncated_normal
+from fakehouse.core.distributions import (
+    Categorical,
+    choice,
+    cumulative,
+    lognormal,
+    truncated_normal,
+)
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
@@ -147,9 +153,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         300,
         850,
     )
-    income = np.array([p.income_median[x] for x in SEGMENTS])[seg] * np.exp(
-        p.income_sigma * s("annual_income").normal(idx)
-    )
+    median = np.array([p.income_median[x] for x in SEGMENTS])[seg]
+    income = lognormal(s("annual_income").normal(idx), median, p.income_sigma)
     opt_in = (
         s("marketing_opt_in").uniform(idx) < np.array([p.opt_in_rate[x] for x in SEGMENTS])[seg]
     )

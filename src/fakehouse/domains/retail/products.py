@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow
-from fakehouse.core.distributions import Categorical, zipf_rank
+from fakehouse.core.distributions import Categorical, lognormal, zipf_rank
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
@@ -119,7 +119,7 @@ def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) ->
     names = catalog().categories
     median = np.array([p.price_median[c] for c in names])[cat]
     sigma = np.array([p.price_sigma[c] for c in names])[cat]
-    dollars = median * np.exp(sigma * ctx.stream(NAME, "unit_price").normal(idx))
+    dollars = lognormal(ctx.stream(NAME, "unit_price").normal(idx), median, sigma)
     return np.floor(dollars).astype(np.int64) * 100 + 99
 
 
