@@ -31,7 +31,10 @@ from fakehouse.cli import options
     help="Result format on stdout (json: one object per line).",
 )
 def command(query: str | None, warehouse: Path, dialect: str, output: str) -> None:
-    """Run QUERY (statements separated by ;) on the warehouse; without QUERY, a prompt."""
+    """Run SQL on a warehouse; without QUERY, a prompt.
+
+    QUERY may hold several statements separated by ; (results of each are printed).
+    """
     from fakehouse.catalog import duckdb as catalog
     from fakehouse.catalog.sql import run
 

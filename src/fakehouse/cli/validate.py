@@ -13,7 +13,7 @@ from fakehouse.cli import options
 @click.command("validate")
 @options.warehouse_option
 def command(warehouse: Path) -> None:
-    """Check the warehouse against its contract; exit code 1 if any check fails."""
+    """Check a warehouse against its contract (exit code 1 on failure)."""
     from rich.console import Console
     from rich.table import Table
 
