@@ -215,3 +215,16 @@ def test_help_does_not_import_heavy_engines():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sql_without_a_query_opens_a_prompt(retail_warehouse):
+    result = subprocess.run(
+        [sys.executable, "-m", "fakehouse", "sql", "-w", str(retail_warehouse), "--output", "csv"],
+        input="SELECT COUNT(*) AS n\nFROM retail_analytics.stores;\nSELECT nope;\nSELECT 2 AS two;",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["n", "25", "two", "2"]
+    assert "error:" in result.stderr  # the bad statement is reported, the prompt goes on

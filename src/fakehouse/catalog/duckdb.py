@@ -5,19 +5,19 @@ DuckDB resolves a view's relative Parquet paths against the *current directory* 
 opens the file, so views would break as soon as a user opens the warehouse from elsewhere or
 moves it. Loaded tables work from any directory, after a move or a copy, with plain
 `duckdb OUT/warehouse.duckdb`, and they answer queries faster. The price is disk space and
-load time; a `Loader` hides most of that by loading each table on a background thread as
-soon as its last Parquet part is written, while the workers generate the rest.
+load time; a `Loader` hides most of that by loading each Parquet part on a background
+thread as soon as it is written, while the workers generate the rest.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 
+from fakehouse.core.plan import part_name
 from fakehouse.core.table import Domain, Table
 
 FILE = "warehouse.duckdb"
@@ -30,20 +30,25 @@ def _quote(text: str) -> str:
 
 
 class Loader:
-    """Loads finished tables from `root/<schema>/<table>/*.parquet` into `root/FILE`."""
+    """Loads Parquet parts into `root/FILE` on a background thread, as they are written.
+
+    Parts of a table are inserted in part order (parts that arrive early wait), so a table's
+    rows keep the order of its ids; a table is commented once its last part is in.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._queue: queue.Queue[tuple[Domain, Table] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[Domain, Table, int, int] | None] = queue.Queue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="catalog-loader", daemon=True)
         self._thread.start()
 
-    def load(self, domain: Domain, table: Table) -> None:
-        self._queue.put((domain, table))
+    def part(self, domain: Domain, table: Table, part: int, parts: int) -> None:
+        """Part `part` (of `parts`) of `table` is written."""
+        self._queue.put((domain, table, part, parts))
 
     def close(self) -> Path:
-        """Wait for every queued table; raise what went wrong in the loader, if anything."""
+        """Wait for every queued part; raise what went wrong in the loader, if anything."""
         self._queue.put(None)
         self._thread.join()
         if self._error is not None:
@@ -53,8 +58,19 @@ class Loader:
     def _work(self) -> None:
         try:
             with duckdb.connect(str(self.root / FILE), config=LOAD_SETTINGS) as con:
+                waiting: dict[tuple[str, str], set[int]] = {}
+                loaded: dict[tuple[str, str], int] = {}
                 while (item := self._queue.get()) is not None:
-                    _load(con, self.root, *item)
+                    domain, table, part, parts = item
+                    key = (domain.schema, table.name)
+                    waiting.setdefault(key, set()).add(part)
+                    while loaded.get(key, 0) in waiting[key]:
+                        nxt = loaded.get(key, 0)
+                        waiting[key].remove(nxt)
+                        _insert(con, self.root, domain, table, nxt)
+                        loaded[key] = nxt + 1
+                        if loaded[key] == parts:
+                            _describe(con, domain, table)
                 con.execute("CHECKPOINT")
         except BaseException as exc:  # handed to close() in the calling thread
             self._error = exc
@@ -62,25 +78,25 @@ class Loader:
                 pass
 
 
-def _load(con: duckdb.DuckDBPyConnection, root: Path, domain: Domain, table: Table) -> None:
+def part_file(root: Path, domain: Domain, table: Table, part: int) -> Path:
+    return root / domain.schema / table.name / f"{part_name(part)}.parquet"
+
+
+def _insert(con, root: Path, domain: Domain, table: Table, part: int) -> None:
     name = f"{domain.schema}.{table.name}"
-    files = root / domain.schema / table.name / "*.parquet"
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {domain.schema}")
-    con.execute(
-        f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet({_quote(str(files))})"
-    )
+    source = f"read_parquet({_quote(str(part_file(root, domain, table, part)))})"
+    if part == 0:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {domain.schema}")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {source}")
+    else:
+        con.execute(f"INSERT INTO {name} SELECT * FROM {source}")
+
+
+def _describe(con, domain: Domain, table: Table) -> None:
+    name = f"{domain.schema}.{table.name}"
     con.execute(f"COMMENT ON TABLE {name} IS {_quote(table.description)}")
     for column in table.columns:
         con.execute(f"COMMENT ON COLUMN {name}.{column.name} IS {_quote(column.description)}")
-
-
-def build(root: Path, domains: Iterable[Domain]) -> Path:
-    """Load every table of `domains` (all Parquet files already written)."""
-    loader = Loader(root)
-    for domain in domains:
-        for table in domain.tables:
-            loader.load(domain, table)
-    return loader.close()
 
 
 def connect(warehouse: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:

@@ -24,8 +24,10 @@ from fakehouse.cli.spark import master_option
 @master_option
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def command(warehouse: Path, master: str | None, args: tuple[str, ...]) -> int:
-    """Start pyspark on the warehouse's catalog (`spark.sql("SHOW DATABASES")`); ARGS go to
-    pyspark. Driver and workers run this Python, so `import fakehouse` works in the shell."""
+    """The PySpark shell on a warehouse's Spark catalog.
+
+    ARGS go to pyspark. Driver and workers run this Python, so `import fakehouse` works in the
+    shell, and `spark.sql("SHOW DATABASES")` lists the warehouse's databases."""
     from fakehouse.cli.spark import launch
 
     return launch("pyspark", warehouse, master, args)

@@ -27,10 +27,11 @@ from fakehouse.cli.spark import master_option
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def command(warehouse: Path, master: str | None, print_conf: bool, args: tuple[str, ...]) -> int:
-    """Run spark-sql on the warehouse's catalog; ARGS go to spark-sql (-e "SQL", -f FILE, ...).
+    """Spark's SQL shell on a warehouse's Spark catalog.
 
-    Uses SPARK_HOME's spark-sql, else the one inside the pyspark package. A moved warehouse is
-    re-registered first. The embedded metastore admits one process at a time.
+    ARGS go to spark-sql (-e "SQL", -f FILE, ...). Uses SPARK_HOME's spark-sql, else the one
+    inside the pyspark package. A moved warehouse is re-registered first. The embedded
+    metastore admits one process at a time.
     """
     from fakehouse.catalog import hive
     from fakehouse.cli.spark import launch

@@ -12,18 +12,11 @@ from fakehouse.cli.spark import engine_option, master_option
 
 
 @click.command("validate")
-@click.option(
-    "-w",
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=Path("warehouse"),
-    show_default=True,
-    help="Warehouse folder.",
-)
+@options.warehouse_option
 @engine_option
 @master_option
 def command(warehouse: Path, engine: str | None, master: str | None) -> None:
-    """Check the warehouse against its contract; exit code 1 if any check fails."""
+    """Check a warehouse against its contract (exit code 1 on failure)."""
     from rich.console import Console
     from rich.table import Table
 

@@ -30,6 +30,11 @@ class Task:
     rows: int
 
 
+def part_name(part: int) -> str:
+    """File stem of a block's output: part-00042 (a table's parts sort in row order)."""
+    return f"part-{part:05d}"
+
+
 def ranges(n: int, size: int) -> list[tuple[int, int]]:
     size = max(1, size)
     return [(a, min(a + size, n)) for a in range(0, n, size)]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from fakehouse.core import arrow
 from fakehouse.core.rng import Stream
 
 #: IDs are padded wide enough for this multiplier, so an id's text never depends on `m`.
@@ -92,6 +93,11 @@ class Table:
         return [c.name for c in self.columns if not c.unique]
 
     @property
+    def statistics_columns(self) -> list[str]:
+        """Columns whose Parquet min/max statistics pay off (not free text or keys)."""
+        return [c.name for c in self.columns if not pa.types.is_string(c.type)]
+
+    @property
     def id_width(self) -> int:
         return len(str(self.base_rows * self.max_per_driver * MAX_MULTIPLIER))
 
@@ -105,7 +111,7 @@ class Table:
         arrays = []
         for c in self.columns:
             value = columns[c.name]
-            array = value if isinstance(value, pa.Array) else pa.array(value)
+            array = value if isinstance(value, pa.Array) else arrow.array(value)
             if array.type != c.type:
                 array = array.cast(c.type)
             arrays.append(array)

@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fakehouse.core.plan import BLOCK_ROWS, Task, count_block, plan
+from fakehouse.core.plan import BLOCK_ROWS, Task, count_block, part_name, plan
 from fakehouse.core.table import Context, Domain
 from fakehouse.errors import UserError
 
@@ -84,7 +84,7 @@ def _write(ctx: Context, task: Task, root: Path, formats: tuple[str, ...]) -> tu
             f"{task.table} block {task.part}: {batch.num_rows} rows, planned {task.rows}"
         )
     data = pa.Table.from_batches([batch])
-    name = f"part-{task.part:05d}"
+    name = part_name(task.part)
     path = root / ctx.domain.schema / task.table / f"{name}.parquet"
     pq.write_table(
         data,
@@ -92,6 +92,7 @@ def _write(ctx: Context, task: Task, root: Path, formats: tuple[str, ...]) -> tu
         compression="zstd",
         compression_level=1,
         use_dictionary=table.dictionary_columns,
+        write_statistics=table.statistics_columns,
     )
     if "csv" in formats:
         import pyarrow.csv as pacsv
@@ -254,9 +255,9 @@ def _jobs(plans: dict[str, dict[str, list[Task]]], contexts) -> list[tuple[str, 
 
 
 def _run(executor, plans, contexts, staging, formats, summary, on_progress, loader) -> None:
-    """Run every job; hand each table to the catalog loader once its last part is written."""
+    """Run every job; hand each written part to the catalog loader."""
     results = {(r.domain, r.table): r for r in summary.tables}
-    left = {
+    parts = {
         (contexts[name].domain.schema, table): len(table_tasks)
         for name, tasks in plans.items()
         for table, table_tasks in tasks.items()
@@ -276,10 +277,13 @@ def _run(executor, plans, contexts, staging, formats, summary, on_progress, load
                     result.bytes += size
                     if on_progress:
                         on_progress(f"{result.domain}.{task.table}", rows)
-                    left[(result.domain, task.table)] -= 1
-                    if not left[(result.domain, task.table)]:
-                        domain = contexts[name].domain
-                        loader.load(domain, domain.table(task.table))
+                    domain = contexts[name].domain
+                    loader.part(
+                        domain,
+                        domain.table(task.table),
+                        task.part,
+                        parts[(domain.schema, task.table)],
+                    )
     except BaseException:
         for future in pending:
             future.cancel()

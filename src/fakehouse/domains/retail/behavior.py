@@ -128,7 +128,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     product = products.pick(ctx, s("product"), product_key, seconds // SECONDS_PER_DAY)
     product_id = arrow.null_where(products.ids(product), ~has_product)
     url = arrow.labels(URLS, kind)
-    url = arrow.join(url, pa.compute.if_else(pa.array(kind == PRODUCT_VIEW), product_id, ""))
+    url = arrow.join(url, arrow.where(kind == PRODUCT_VIEW, product_id, ""))
     return {
         "event_id": arrow.ids("EVT", TABLE.id_width, event + 1),
         "session_id": arrow.ids("SES", SESSION_ID_WIDTH, session[row] + 1),

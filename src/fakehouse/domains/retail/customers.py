@@ -14,7 +14,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fakehouse.core import arrow, people, reference
-from fakehouse.core.distributions import Categorical, choice, cumulative, truncated_normal
+from fakehouse.core.distributions import (
+    Categorical,
+    choice,
+    cumulative,
+    lognormal,
+    truncated_normal,
+)
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
@@ -125,7 +131,6 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 
     places = reference.places()
     place = home_place(ctx, idx)
-    take = pa.array(place)
     address = people.street_addresses(s("address"), idx)
     domains = Categorical.of(p.email_domains)
     local = pc.utf8_lower(arrow.join(first_name, last_name, sep="."))
@@ -137,7 +142,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         arrow.labels(domains.values, domains.sample(s("email_domain").uniform(idx))),
     )
     phone = arrow.join(
-        places.area_code.take(take),
+        arrow.take(places.area_code, place),
         "-555-01",
         arrow.number_strings(s("phone").integers(idx, 0, 100), width=2),
     )
@@ -148,9 +153,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         300,
         850,
     )
-    income = np.array([p.income_median[x] for x in SEGMENTS])[seg] * np.exp(
-        p.income_sigma * s("annual_income").normal(idx)
-    )
+    median = np.array([p.income_median[x] for x in SEGMENTS])[seg]
+    income = lognormal(s("annual_income").normal(idx), median, p.income_sigma)
     opt_in = (
         s("marketing_opt_in").uniform(idx) < np.array([p.opt_in_rate[x] for x in SEGMENTS])[seg]
     )
@@ -163,10 +167,10 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "date_of_birth": arrow.dates(birth),
         "gender": arrow.labels(gender_mix.values, gender),
         "address_line1": address,
-        "city": places.city.take(take),
-        "state": places.state.take(take),
-        "zip_code": places.zip_code.take(take),
-        "country": pa.array(np.full(len(idx), "US")),
+        "city": arrow.take(places.city, place),
+        "state": arrow.take(places.state, place),
+        "zip_code": arrow.take(places.zip_code, place),
+        "country": arrow.labels(("US",), np.zeros(len(idx), dtype=np.int64)),
         "latitude": places.latitude[place],
         "longitude": places.longitude[place],
         "registration_date": arrow.dates(reg),

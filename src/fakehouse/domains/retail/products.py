@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow
-from fakehouse.core.distributions import Categorical, zipf_rank
+from fakehouse.core.distributions import Categorical, lognormal, zipf_rank
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
@@ -70,14 +70,14 @@ def catalog() -> Catalog:
         tuple(cats),
         a(sub_start),
         a(sub_count),
-        pa.array(subs),
+        arrow.strings(subs),
         a(noun_start),
         a(noun_count),
-        pa.array(nouns),
+        arrow.strings(nouns),
         a(brand_start),
         a(brand_count),
-        pa.array(brands),
-        pa.array(raw["adjectives"]),
+        arrow.strings(brands),
+        arrow.strings(raw["adjectives"]),
         raw,
     )
 
@@ -119,7 +119,7 @@ def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) ->
     names = catalog().categories
     median = np.array([p.price_median[c] for c in names])[cat]
     sigma = np.array([p.price_sigma[c] for c in names])[cat]
-    dollars = median * np.exp(sigma * ctx.stream(NAME, "unit_price").normal(idx))
+    dollars = lognormal(ctx.stream(NAME, "unit_price").normal(idx), median, sigma)
     return np.floor(dollars).astype(np.int64) * 100 + 99
 
 
@@ -168,11 +168,11 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     noun = _within(s("noun").uniform(idx), cat_data.noun_start[sub], cat_data.noun_count[sub])
     brand = _within(s("brand").uniform(idx), cat_data.brand_start[cat], cat_data.brand_count[cat])
     adjective = s("adjective").integers(idx, 0, len(cat_data.adjectives))
-    brand_names = cat_data.brands.take(pa.array(brand))
+    brand_names = arrow.take(cat_data.brands, brand)
     name = arrow.join(
         brand_names,
-        cat_data.adjectives.take(pa.array(adjective)),
-        cat_data.nouns.take(pa.array(noun)),
+        arrow.take(cat_data.adjectives, adjective),
+        arrow.take(cat_data.nouns, noun),
         sep=" ",
     )
     price = price_cents(ctx, idx, cat)
@@ -186,7 +186,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "product_name": name,
         "sku": arrow.join(category_codes, arrow.number_strings(idx + 1, width=9), sep="-"),
         "category": arrow.labels(cat_data.categories, cat),
-        "subcategory": cat_data.subcategories.take(pa.array(sub)),
+        "subcategory": arrow.take(cat_data.subcategories, sub),
         "brand": brand_names,
         "unit_cost": arrow.money(cost),
         "unit_price": arrow.money(price),

@@ -34,7 +34,7 @@ class Phrases:
 
     def pick(self, rating: np.ndarray, u: np.ndarray) -> pa.Array:
         slot = self.start[rating - 1] + np.floor(u * self.count[rating - 1]).astype(np.int64)
-        return self.values.take(pa.array(slot))
+        return arrow.take(self.values, slot)
 
 
 @cache
@@ -44,7 +44,7 @@ def phrases(kind: str) -> Phrases:
     lists = [by_rating[str(r)] for r in range(1, 6)]
     count = np.array([len(x) for x in lists])
     start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    return Phrases(pa.array([x for xs in lists for x in xs]), start, count)
+    return Phrases(arrow.strings([x for xs in lists for x in xs]), start, count)
 
 
 def product_quality(ctx: Context, product: np.ndarray) -> np.ndarray:
