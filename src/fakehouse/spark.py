@@ -234,7 +234,33 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--block-rows", type=int, default=None, help="target rows per block")
     p.add_argument("--no-hive", action="store_true", help="do not ask for Hive support")
     p.add_argument("--validate", action="store_true", help="run the checks afterwards")
+    p.add_argument(
+        "--make-zip",
+        metavar="PATH",
+        help="write the fakehouse package as a zip for --py-files, then exit (no Spark needed)",
+    )
     return p
+
+
+def make_zip(path: str | Path) -> Path:
+    """The installed fakehouse package (code and data) as one zip for spark-submit --py-files.
+
+    Executors import it from the zip; reference data is read with importlib.resources, which
+    works inside zips. Executors still need numpy, pyarrow and pydantic (and pyspark's own
+    pandas), as any PySpark Arrow job does.
+    """
+    import zipfile
+
+    import fakehouse
+
+    package = Path(fakehouse.__file__).parent
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(package.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".pyc":
+                archive.write(file, Path("fakehouse") / file.relative_to(package))
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     from fakehouse.errors import UserError
 
     args = parser().parse_args(argv)
+    if args.make_zip:
+        print(make_zip(args.make_zip))
+        return 0
     try:
         databases = dict(item.split("=", 1) for item in args.database)
     except ValueError:
