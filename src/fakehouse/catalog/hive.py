@@ -266,10 +266,14 @@ def session(
         return SparkSession.builder.getOrCreate()
     out.mkdir(parents=True, exist_ok=True)
     write_conf(out)
-    os.environ["SPARK_CONF_DIR"] = str(out / CONF)  # log4j2.properties for the new JVM
-    # local workers must run this interpreter, the one that has fakehouse (pyspark reads the
-    # environment, not spark.pyspark.python, for a session started from Python)
-    os.environ["PYSPARK_PYTHON"] = sys.executable
+    launch = {
+        "SPARK_CONF_DIR": str(out / CONF),  # log4j2.properties for the new JVM
+        # local workers must run this interpreter, the one that has fakehouse (pyspark reads
+        # the environment, not spark.pyspark.python, for a session started from Python)
+        "PYSPARK_PYTHON": sys.executable,
+    }
+    saved = {key: os.environ.get(key) for key in launch}
+    os.environ.update(launch)
     builder = SparkSession.builder.master(master or "local[*]").appName(app_name)
     for key, value in wanted.items():
         builder = builder.config(key, value)
@@ -280,7 +284,14 @@ def session(
         builder = builder.config("spark.sql.extensions", DELTA_EXTENSION)
         builder = builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
         builder = configure_spark_with_delta_pip(builder)
-    spark = builder.enableHiveSupport().getOrCreate()
+    try:
+        spark = builder.enableHiveSupport().getOrCreate()
+    finally:  # the JVM and the context have read them: leave the caller's environment alone
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     spark.sparkContext.setLogLevel("ERROR")
     quiet()
     try:

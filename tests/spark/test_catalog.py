@@ -1,0 +1,165 @@
+"""The standalone catalog as users meet it: other processes, moved folders, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from fakehouse.catalog import hive
+from fakehouse.cli import main
+from fakehouse.errors import UserError
+from tests.spark.conftest import MASTER, fakehouse
+
+
+def test_the_catalog_lives_inside_the_warehouse(spark_warehouse):
+    names = {p.name for p in spark_warehouse.iterdir()}
+    assert {"metastore_db", "spark-warehouse", "conf", "fakehouse.json", "derby.log"} <= names
+    conf = (spark_warehouse / "conf" / "spark-defaults.conf").read_text()
+    assert f"databaseName={spark_warehouse / 'metastore_db'};create=false" in conf
+    assert f"spark.sql.warehouse.dir {(spark_warehouse / 'spark-warehouse').as_uri()}" in conf
+    assert f"spark.pyspark.python {sys.executable}" in conf
+
+
+def test_spark_sql_in_another_process_sees_the_databases(spark_root):
+    out = spark_root / "for_sql"
+    result = fakehouse(
+        "spark-sql", "-w", str(out), "--master", MASTER,
+        "-e", "USE retail_analytics; SHOW TABLES; SELECT COUNT(*) FROM customers;",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.split()
+    assert "transaction_items" in lines and "marketing_campaigns" in lines
+    assert lines[-1] == "500"
+    assert not any(p.name in ("metastore_db", "spark-warehouse") for p in Path.cwd().iterdir())
+
+
+def test_a_moved_warehouse_is_re_registered(spark_root):
+    moved = spark_root / "moved" / "here"
+    moved.parent.mkdir()
+    (spark_root / "for_move").rename(moved)
+    result = fakehouse(
+        "sql", "-w", str(moved), "--master", MASTER, "--output", "json",
+        "SELECT COUNT(*) AS n FROM retail_analytics.transactions; "
+        "DESCRIBE TABLE EXTENDED retail_analytics.transactions",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "re-registered" in result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows[0] == {"n": 2500}
+    (location,) = [r["data_type"] for r in rows if r.get("col_name") == "Location"]
+    assert location.startswith(moved.as_uri().replace("file:///", "file:/"))
+    assert json.loads((moved / "fakehouse.json").read_text())["spark"]["root"] == str(moved)
+    assert str(moved) in (moved / "conf" / "spark-defaults.conf").read_text()
+
+
+def test_a_catalog_open_elsewhere_gives_one_clear_line(spark, spark_warehouse):
+    # `spark` (this process) holds the embedded metastore
+    result = fakehouse("spark-sql", "-w", str(spark_warehouse), "-e", "SELECT 1")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "open in process" in result.stderr and "one process at a time" in result.stderr
+
+
+def test_the_lock_probe_names_the_holder(tmp_path):
+    lock = tmp_path / "metastore_db" / "dbex.lck"
+    lock.parent.mkdir()
+    lock.write_text("")
+    assert hive.holder(tmp_path) is None
+    code = (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(lock)!r}, os.O_RDWR)\n"
+        "fcntl.lockf(fd, fcntl.LOCK_EX)\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as child:
+        try:
+            assert child.stdout.readline().strip() == "locked"
+            assert hive.holder(tmp_path) == child.pid
+            with pytest.raises(UserError, match=f"open in process {child.pid}"):
+                hive.ensure_free(tmp_path)
+        finally:
+            child.kill()
+    assert hive.holder(tmp_path) is None
+
+
+def test_missing_pyspark_or_java_is_one_line(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    with pytest.raises(UserError, match=r"pip install 'fakehouse\[spark\]'"):
+        hive.require()
+    monkeypatch.delitem(sys.modules, "pyspark")
+    monkeypatch.setenv("JAVA_HOME", "/nonexistent/jdk")
+    with pytest.raises(UserError, match="needs Java 17"):
+        hive.java_version()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate", "retail", "--engine", "spark", "-f", "csv"], "--format csv/json is for"),
+        (["spark-sql", "-w", "/nonexistent/wh"], "no Spark warehouse at /nonexistent/wh"),
+        (["pyspark", "-w", "/nonexistent/wh"], "no Spark warehouse at /nonexistent/wh"),
+        (["validate", "--engine", "spark", "-w", "/nonexistent/wh"], "no Spark warehouse at"),
+    ],
+)
+def test_cli_mistakes_are_one_line(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_statements_split_at_top_level_semicolons():
+    assert hive.split("USE a; SELECT ';' AS x; -- c;\nSHOW TABLES;") == [
+        "USE a",
+        "SELECT ';' AS x",
+        "-- c;\nSHOW TABLES",
+    ]
+
+
+def test_the_local_engine_never_imports_pyspark(tmp_path):
+    code = (
+        "import sys, fakehouse\n"
+        f"fakehouse.generate('retail', multiplier=0.01, out={str(tmp_path / 'wh')!r}, workers=1)\n"
+        "print('pyspark' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_spark_submit_with_the_zipped_package(tmp_path):
+    """The cluster recipe on local[2]: the entry file, the package as a --py-files zip."""
+    pytest.importorskip("pyspark")
+    import fakehouse.spark as fs
+
+    package = fs.make_zip(tmp_path / "fakehouse.zip")
+    assert "fakehouse/core/data/names.parquet" in zipfile.ZipFile(package).namelist()
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "SPARK_HOME": str(hive.spark_home())}
+    env.pop("SPARK_CONF_DIR", None)
+    derby = f"jdbc:derby:;databaseName={tmp_path / 'metastore_db'};create=true"
+    command = [
+        str(hive.spark_home() / "bin" / "spark-submit"),
+        "--master", MASTER,
+        "--py-files", str(package),
+        "--conf", f"spark.sql.warehouse.dir={tmp_path / 'tables'}",
+        "--conf", f"spark.hadoop.javax.jdo.option.ConnectionURL={derby}",
+        "--conf", f"spark.driver.extraJavaOptions=-Dderby.system.home={tmp_path}",
+        str(shutil.copy(fs.__file__, tmp_path / "job.py")),  # shipped alone, as on a cluster
+        "--domain", "retail", "--multiplier", "0.01", "--database-prefix", "job_",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # the application prints through spark-submit's stdout; Spark logs where its jobs came from
+    assert "wrote job_retail_analytics.transaction_items" in result.stdout + result.stderr
+    assert "fakehouse.zip/fakehouse/engines/spark.py" in result.stderr
+    assert (tmp_path / "tables" / "job_retail_analytics.db" / "customers").is_dir()
+    shutil.rmtree(tmp_path / "tables")
