@@ -163,3 +163,18 @@ def test_spark_submit_with_the_zipped_package(tmp_path):
     assert "fakehouse.zip/fakehouse/engines/spark.py" in result.stderr
     assert (tmp_path / "tables" / "job_retail_analytics.db" / "customers").is_dir()
     shutil.rmtree(tmp_path / "tables")
+
+
+def test_pyspark_shell_sees_the_databases_and_imports_fakehouse(spark_root):
+    code = "print('DBS', sorted(r[0] for r in spark.sql('SHOW DATABASES').collect()))\n"
+    code += "import fakehouse; print('FAKEHOUSE', fakehouse.__version__)\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "fakehouse", "pyspark", "-w", str(spark_root / "for_sql")],
+        input=code,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYSPARK_DRIVER_PYTHON_OPTS": "-i"},  # run the shell's startup
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "'retail_analytics'" in result.stdout and "FAKEHOUSE" in result.stdout
