@@ -51,7 +51,7 @@ from fakehouse.cli import options
     help="Target rows per block (bounds memory per worker).",
 )
 def command(domain, multiplier, seed, out, workers, formats, overwrite, quiet, block_rows):
-    """Generate DOMAIN (retail, or all) into OUT.
+    """Generate DOMAIN (retail, financial, or all) into OUT.
 
     Writes OUT/<schema>/<table>/part-*.parquet and the catalog OUT/warehouse.duckdb.
     """
