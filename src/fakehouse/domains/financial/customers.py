@@ -110,7 +110,9 @@ def facts(ctx: Context, idx: np.ndarray) -> Facts:
     income = np.maximum(income, 1_000)
 
     # credit quality: income (relative to the population) and age, plus a personal part
-    rel_income = (np.log(income) - np.log(60_000)) / 0.75
+    # students' and retirees' incomes say little about how they handle credit
+    rel_income = np.clip((np.log(income) - np.log(60_000)) / 0.75, -1.0, 2.0)
+    rel_income = np.where(has_job, rel_income, np.where(retired, 0.3, -0.4))
     age_std = (age - 47) / 17
     personal = np.sqrt(max(1 - p.score_income_weight**2 - p.score_age_weight**2, 0.05))
     quality = (

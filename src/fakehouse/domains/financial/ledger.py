@@ -950,7 +950,11 @@ def _settle(ctx, lay, rows, opening, drawn, opened_inside, group_rows, first_row
     cushion = int(pa_.cushion * 100)
     need = np.where(lay.overdraft > 0, -low - lay.overdraft, -low + cushion)
     dep = lay.kind < CARD
-    start = np.where(dep, np.maximum(drawn, np.maximum(need, 0)), opening)
+    # `drawn` is the log-normal balance the account should end with; the opening balance is
+    # what gets it there, raised where the path would otherwise dip below what is allowed
+    total = segments.reduce(np.add, flows, lengths, 0)
+    least = np.where(opened_inside, cushion, 0)  # an initial deposit is never zero
+    start = np.where(dep, np.maximum(drawn - total, np.maximum(need, least)), opening)
     # accounts opened inside the ledger start at zero and receive it as the initial deposit
     first_amount = np.where(opened_inside, start, 0)
     start = np.where(opened_inside, 0, start)

@@ -111,7 +111,7 @@ class CustomerParams(_Params):
         24.0, description="Ages from the peak at which income is about 60% of the peak."
     )
     score_gap_median: float = Field(
-        100.0,
+        118.0,
         description="Median of (850 - credit score) for an average customer: the gap to the "
         "top is log-normal, so scores are left-skewed with a mean near 700.",
     )
@@ -376,7 +376,7 @@ class LedgerParams(_Params):
             "debit_purchase": 0.46,
             "credit_purchase": 0.34,
             "atm": 0.08,
-            "deposit": 0.06,
+            "deposit": 0.09,
             "p2p": 0.06,
         },
         description="Relative weight of discretionary activity kinds, per eligible account.",
@@ -431,8 +431,8 @@ class LedgerParams(_Params):
         },
         description="ATM withdrawal amounts (multiples of $20).",
     )
-    deposit_median: float = Field(120.0, description="Median of a non-payroll deposit.")
-    deposit_sigma: float = 0.9
+    deposit_median: float = Field(60.0, description="Median of a non-payroll deposit.")
+    deposit_sigma: float = 0.6
     p2p_median: float = Field(60.0, description="Median of a person-to-person transfer.")
     p2p_sigma: float = 0.8
     travel_rate: float = Field(
