@@ -168,8 +168,8 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     ].astype(np.int64)
     involved_c = np.r_[involved[e], amount[alarm]]
     lost_c = np.r_[lost[e], np.zeros(len(alarm), dtype=np.int64)]
-    low = np.array([pf.recovery[t][0] for t in TYPOLOGIES])[typ.clip(0, 3)]
-    high = np.array([pf.recovery[t][1] for t in TYPOLOGIES])[typ.clip(0, 3)]
+    low = np.array([pf.recovery[t][0] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
+    high = np.array([pf.recovery[t][1] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
     frac = low + (high - low) * s("recovered").uniform(key)
     frac = np.where(status == CLOSED, frac, frac * 0.3)
     recovered = np.minimum(np.round(lost_c * frac), involved_c).astype(np.int64)

@@ -697,6 +697,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
         np.where(np.isin(k_, (CHECKING, SAVINGS, MONEY_MARKET)), 1.0, 0.0),
         np.where(k_ == CHECKING, 1.0, 0.0),
         np.where(k_ == CARD, 2.0, np.where(k_ == CHECKING, 1.0, 0.0)),
+        np.where(k_ == CARD, 1.0, np.where(k_ == CHECKING, 1.0, 0.0)),
     ]
     acc_group = lay.account_group
     g_start = segments.starts(np.bincount(acc_group, minlength=n_groups))
@@ -723,7 +724,12 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     start_day = lo[victim] + np.floor(s("day").uniform(ek) * (hi[victim] - lo[victim])).astype(
         np.int64
     )
-    hour = choice(s("hour").uniform(ek), cumulative(FRAUD_HOURS))
+    day_hours = cumulative(np.asarray(p.ledger.pos_hour_weights))
+    hour = np.where(
+        kind == 4,
+        choice(s("hour").uniform(ek), day_hours),
+        choice(s("hour").uniform(ek), cumulative(FRAUD_HOURS)),
+    )
     t0 = (
         start_day * SECONDS_PER_DAY
         + hour * SECONDS_PER_HOUR
@@ -733,7 +739,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     j = segments.positions(size)
     rk = ek[r_ep] * 64 + j  # row keys
     rkind = kind[r_ep]
-    gap_mean = np.array([8 * 60, 20 * 60, 25 * 60, 90])[rkind]
+    gap_mean = np.array([8 * 60, 20 * 60, 25 * 60, 90, 15 * 60])[rkind]
     gap = np.where(j == 0, 0, np.floor(-gap_mean * np.log(s("gap").uniform(rk))).astype(np.int64))
     last = j == size[r_ep] - 1
     gap = np.where((rkind == 3) & last & (j > 0), 600 + gap * 10, gap)  # the big one comes later
@@ -760,31 +766,45 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     capacity = drawn[acc] + f.income[owner] * 100 / 12 * 0.7
     ato = np.where(j == 0, 0.55, 0.35) * capacity * (0.7 + 0.6 * s("drain").uniform(rk))
     ato = np.maximum(ato, 20_000)
+    stolen = np.exp(np.log(230) + 0.8 * z) * (0.7 + 0.6 * habit)
     cents = np.select(
-        [rkind == 0, rkind == 1, rkind == 2],
-        [np.round(cnp * 100), np.round(ato / 100) * 100, atm_amt],
+        [rkind == 0, rkind == 1, rkind == 2, rkind == 4],
+        [np.round(cnp * 100), np.round(ato / 100) * 100, atm_amt, np.round(stolen * 100)],
         np.round(testing * 100),
     ).astype(np.int64)
     amount = np.where(is_card, cents, -cents)
-    row_kind = np.select([rkind == 1, rkind == 2], [EXTERNAL_OUT, ATM], ONLINE)
+    row_kind = np.select([rkind == 1, rkind == 2, rkind == 4], [EXTERNAL_OUT, ATM, POS], ONLINE)
     row_kind = np.where((rkind == 1) & (s("ato_channel").uniform(rk) < 0.3), ZELLE_OUT, row_kind)
     # merchants: fraudsters favour electronics, online shops and digital goods
-    cat_names = ("Electronics", "Online Shopping", "Travel", "Entertainment")
+    cat_names = (
+        "Electronics",
+        "Online Shopping",
+        "Travel",
+        "Entertainment",
+        "Retail",
+        "Gas Stations",
+        "Restaurants",
+    )
     cat = np.array([v.categories.index(c) for c in cat_names])[
-        np.where(rkind == 3, np.where(last, 0, 3), s("cat").integers(rk, 0, 3))
+        np.select(
+            [rkind == 3, rkind == 4],
+            [np.where(last, 0, 3), np.where(j == 0, 5, s("cat").integers(rk, 4, 7))],
+            s("cat").integers(rk, 0, 3),
+        )
     ]
     merchant = v.cat_start[cat] + np.minimum(
-        s("merchant").integers(rk, 0, 64), v.cat_count[cat] - 1
+        zipf_rank(s("merchant").uniform(rk), 64, 1.1), v.cat_count[cat] - 1
     )
-    merchant = np.where(row_kind == ONLINE, merchant, -1)
-    cat = np.where(row_kind == ONLINE, cat, -1)
+    purchase = np.isin(row_kind, (ONLINE, POS))
+    merchant = np.where(purchase, merchant, -1)
+    cat = np.where(purchase, cat, -1)
     # far away: a random place in the country for skimmed ATMs and takeover sessions
     far = reference.places().sample(s("far").uniform(ek))[r_ep]
-    place = np.where(np.isin(rkind, (1, 2)), far, -1)
+    near = _near_place(home, s("near").uniform(rk))
+    place = np.select([np.isin(rkind, (1, 2)), rkind == 4], [far, near], -1)
     device = np.where(rkind == 1, DEVICE_BASE + ek[r_ep], -1)
     declined = s("declined").uniform(rk) < pf.declined_rate
     status = np.where(declined, FAILED, COMPLETED)
-    del home
     rows = Rows()
     rows.add(
         acc,
@@ -891,6 +911,14 @@ def _discretionary(ctx, lay, lo, hi, live, spare) -> dict[str, np.ndarray]:
     inflow = what == 3
     amount = np.where(inflow | is_card, cents, -cents)
     sec = np.where(np.isin(kind, (POS, ATM)), sec_pos, sec_online)
+    # shopping trips: some activity follows the account's previous activity within minutes
+    order = np.lexsort((rk, acc))
+    same = np.r_[False, acc[order][1:] == acc[order][:-1]]
+    prev = np.r_[0, sec[order][:-1]]
+    trip = same & (s("trip").uniform(rk[order]) < pl.trip_rate)
+    gap = np.floor(60 + 1800 * s("trip_gap").uniform(rk[order])).astype(np.int64)
+    follow = np.where(trip, np.minimum(prev + gap, hi[acc[order]] * SECONDS_PER_DAY - 1), -1)
+    sec[order] = np.where(trip, follow, sec[order])
     place = np.select(
         [np.isin(kind, (POS, ATM)), np.isin(kind, DIGITAL)],
         [place_pos, home],

@@ -18,7 +18,13 @@ DEPOSIT_TYPES = ("Checking", "Savings", "Money Market", "CD")
 ACCOUNT_TYPES = (*DEPOSIT_TYPES, "Credit Card", "Loan")
 LOAN_TYPES = ("Mortgage", "Auto", "Personal", "Student", "Home Equity")
 CARD_TIERS = ("Classic", "Gold", "Platinum", "Signature")
-TYPOLOGIES = ("card_not_present", "account_takeover", "atm_skimming", "card_testing")
+TYPOLOGIES = (
+    "card_not_present",
+    "account_takeover",
+    "atm_skimming",
+    "card_testing",
+    "stolen_card",
+)
 
 
 class _Params(BaseModel):
@@ -438,6 +444,11 @@ class LedgerParams(_Params):
     travel_rate: float = Field(
         0.03, description="Share of in-person purchases made away from home (travel)."
     )
+    trip_rate: float = Field(
+        0.2,
+        description="Share of activity that follows the account's previous activity "
+        "within half an hour (shopping trips, errands).",
+    )
     failed_rate: float = Field(0.012, description="Share of debits declined or failed.")
     pending_days: float = Field(
         2.0, description="Card activity this close to the end date may still be pending."
@@ -524,10 +535,11 @@ class FraudParams(_Params):
     )
     typology_mix: dict[str, float] = Field(
         {
-            "card_not_present": 0.32,
-            "account_takeover": 0.14,
-            "atm_skimming": 0.24,
-            "card_testing": 0.3,
+            "card_not_present": 0.25,
+            "account_takeover": 0.15,
+            "atm_skimming": 0.2,
+            "card_testing": 0.2,
+            "stolen_card": 0.2,
         },
         description="Fraud episodes by typology.",
     )
@@ -537,6 +549,7 @@ class FraudParams(_Params):
             "account_takeover": (1, 3),
             "atm_skimming": (2, 5),
             "card_testing": (4, 11),
+            "stolen_card": (2, 5),
         },
         description="Transactions per episode (inclusive range).",
     )
@@ -548,6 +561,7 @@ class FraudParams(_Params):
             "account_takeover": 20.0,
             "atm_skimming": 70.0,
             "card_testing": 8.0,
+            "stolen_card": 16.0,
         },
         description="Mean hours from the flagged transaction to detection.",
     )
@@ -557,6 +571,7 @@ class FraudParams(_Params):
             "account_takeover": (0.2, 0.9),
             "atm_skimming": (0.0, 0.6),
             "card_testing": (0.7, 1.0),
+            "stolen_card": (0.5, 1.0),
         },
         description="Share of the amount involved recovered on a closed case (range).",
     )
@@ -566,6 +581,7 @@ class FraudParams(_Params):
             "account_takeover": {"ML Model": 0.3, "Customer Report": 0.5, "Manual Review": 0.2},
             "atm_skimming": {"Customer Report": 0.55, "Rule Engine": 0.25, "ML Model": 0.2},
             "card_testing": {"Rule Engine": 0.55, "ML Model": 0.4, "Merchant Report": 0.05},
+            "stolen_card": {"Customer Report": 0.6, "ML Model": 0.3, "Rule Engine": 0.1},
             "false_positive": {
                 "Rule Engine": 0.55,
                 "ML Model": 0.35,
