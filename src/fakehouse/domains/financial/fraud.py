@@ -20,7 +20,7 @@ from fakehouse.core.distributions import Categorical
 from fakehouse.core.geo import haversine_km
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
-from fakehouse.domains.financial import common, customers, groups, ledger
+from fakehouse.domains.financial import common, customers, groups, layout, ledger
 from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import TYPOLOGIES
 
@@ -109,8 +109,10 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
 
     # false alarms: legitimate rows weighted by what alerting rules look at
     share = groups.allocation(ctx, NAME).counts(lay.g0, lay.g1)
+    share = np.where(ledger.active_groups(ctx, lay), share, 0)
     need = np.maximum(share - confirmed, 0)
-    cand = np.flatnonzero((rows["fraud"] == 0) & np.isin(rows["kind"], FLAGGABLE))
+    # every legitimate row may be flagged, flaggable kinds far more than the rest
+    cand = np.flatnonzero(rows["fraud"] == 0)
     n_acc = len(lay.index)
     flows = np.isin(rows["kind"], FLAGGABLE)
     habit = np.bincount(acc, weights=amount * flows, minlength=n_acc) / np.maximum(
@@ -132,6 +134,7 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
         > 150
     )
     weight = ratio**2 * np.where(night, 4.0, 1.0) * np.where(far, 6.0, 1.0) + 1e-6
+    weight = np.where(np.isin(rows["kind"][cand], FLAGGABLE), weight, 1e-9)
     grp = lay.account_group[acc[cand]]
     key = s("alarm_order").uniform(number[cand])
     order = np.lexsort((key, grp))
@@ -205,19 +208,30 @@ def _fraud_method(ctx: Context, typ: np.ndarray, u: np.ndarray) -> np.ndarray:
     return out
 
 
+def _owned(ctx: Context, start: int, stop: int) -> tuple[int, int]:
+    """Groups whose cases belong to customers [start, stop): a group's cases are all counted
+    on its first customer, so the planner's first pass needs only the layout."""
+    g = groups.size(ctx)
+    return -(-start // g), -(-stop // g)
+
+
 def _slice(ctx: Context, start: int, stop: int):
-    for g0, g1 in common.customer_groups(ctx, start, stop):
-        led = ledger.simulate(ctx, g0, g1)
+    g0, g1 = _owned(ctx, start, stop)
+    for a in range(g0, g1, 32):
+        led = ledger.simulate(ctx, a, min(a + 32, g1))
         c = cases(ctx, led)
-        cust = led.layout.customer[led.rows["acc"][c.row]]
-        yield led, c, np.flatnonzero((cust >= start) & (cust < stop))
+        yield led, c, np.arange(len(c.row))
 
 
 def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
     out = np.zeros(stop - start, dtype=np.int64)
-    for led, c, sel in _slice(ctx, start, stop):
-        cust = led.layout.customer[led.rows["acc"][c.row[sel]]]
-        out += np.bincount(cust - start, minlength=stop - start)
+    g0, g1 = _owned(ctx, start, stop)
+    g = groups.size(ctx)
+    for a in range(g0, g1, 32):
+        b = min(a + 32, g1)
+        lay = layout.build(ctx, a, b)
+        share = groups.allocation(ctx, NAME).counts(a, b)
+        out[np.arange(a, b) * g - start] = np.where(ledger.active_groups(ctx, lay), share, 0)
     return out
 
 

@@ -321,10 +321,23 @@ def _primary(lay: layout.Layout, mask: np.ndarray) -> np.ndarray:
     return np.where(out == np.iinfo(np.int64).max, -1, out)
 
 
-def simulate(ctx: Context, g0: int, g1: int, detail: bool = True) -> Ledger:
+def simulate(ctx: Context, g0: int, g1: int) -> Ledger:
     """The ledger of groups [g0, g1)."""
+    return _simulate(ctx, layout.build(ctx, g0, g1), count_only=False)
+
+
+def row_accounts(ctx: Context, g0: int, g1: int) -> tuple[layout.Layout, np.ndarray]:
+    """The layout and the account of every ledger row of groups [g0, g1), unordered: the
+    first pass of the planner needs only how many rows each customer gets."""
     lay = layout.build(ctx, g0, g1)
-    return _simulate(ctx, lay, detail)
+    return lay, _simulate(ctx, lay, count_only=True)
+
+
+def active_groups(ctx: Context, lay: layout.Layout) -> np.ndarray:
+    """Per group: has an account that takes everyday activity during the ledger."""
+    _, _, lo, hi, _ = _spans(ctx, lay)
+    takes = (lo < hi) & np.isin(lay.kind, (CHECKING, SAVINGS, MONEY_MARKET, CARD))
+    return np.bincount(lay.account_group[takes], minlength=lay.g1 - lay.g0) > 0
 
 
 def _spans(ctx: Context, lay: layout.Layout):
@@ -336,7 +349,7 @@ def _spans(ctx: Context, lay: layout.Layout):
     return d0, d1, lo, hi, opened_inside
 
 
-def _simulate(ctx: Context, lay: layout.Layout, detail: bool) -> Ledger:
+def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     p = ctx.params
     pl = p.ledger
     v = _vocab(ctx)
@@ -634,7 +647,9 @@ def _simulate(ctx: Context, lay: layout.Layout, detail: bool) -> Ledger:
 
     # 9. discretionary activity fills each group's share
     spare = budget - r_counts - f_counts
-    disc = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0))
+    disc = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0), count_only)
+    if count_only:
+        return np.concatenate([recurring["acc"], fraud["acc"], disc])
     d_counts = np.bincount(acc_group[disc["acc"]], minlength=n_groups)
 
     allrows = {k2: np.concatenate([recurring[k2], fraud[k2], disc[k2]]) for k2 in recurring}
@@ -823,7 +838,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     return rows.join(), episodes
 
 
-def _discretionary(ctx, lay, lo, hi, live, spare) -> dict[str, np.ndarray]:
+def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
     """`spare[g]` single-row activities per group, dealt over (account, kind) by activity."""
     pl = ctx.params.ledger
     v = _vocab(ctx)
@@ -862,14 +877,10 @@ def _discretionary(ctx, lay, lo, hi, live, spare) -> dict[str, np.ndarray]:
     rk = first[row_group] + segments.positions(spare)  # global keys of these rows
     slot = segments.draws(cum, g_start[row_group], g_stop[row_group], s("slot").uniform(rk))
     acc = slot // len(slot_kinds)
+    if count_only:
+        return acc
     what = slot % len(slot_kinds)
     o = owner[acc]
-    sec_online = intensity(ctx, online=True).sample(
-        s("time").uniform(rk), lo[acc] * SECONDS_PER_DAY, hi[acc] * SECONDS_PER_DAY
-    )
-    sec_pos = intensity(ctx, online=False).sample(
-        s("time").uniform(rk), lo[acc] * SECONDS_PER_DAY, hi[acc] * SECONDS_PER_DAY
-    )
     is_card = lay.kind[acc] == CARD
 
     # purchases
@@ -888,9 +899,8 @@ def _discretionary(ctx, lay, lo, hi, live, spare) -> dict[str, np.ndarray]:
     purchase = what <= 1
     travel = s("travel").uniform(rk) < pl.travel_rate
     home = f.place[o]
-    near = _near_place(home, s("near").uniform(rk))
-    away = reference.places().sample(s("away").uniform(rk))
-    place_pos = np.where(travel, away, near)
+    place_pos = _near_place(home, s("near").uniform(rk))
+    place_pos[travel] = reference.places().sample(s("away").uniform(rk[travel]))
     atm_mix = Categorical.of(pl.atm_amounts)
     atm = np.asarray(atm_mix.values, dtype=np.int64)[atm_mix.sample(s("atm").uniform(rk))] * 100
     dep_amt = np.exp(np.log(pl.deposit_median) + pl.deposit_sigma * s("deposit").normal(rk))
@@ -910,7 +920,16 @@ def _discretionary(ctx, lay, lo, hi, live, spare) -> dict[str, np.ndarray]:
     ).astype(np.int64)
     inflow = what == 3
     amount = np.where(inflow | is_card, cents, -cents)
-    sec = np.where(np.isin(kind, (POS, ATM)), sec_pos, sec_online)
+    in_person = (kind == POS) | (kind == ATM)
+    sec = np.empty(len(rk), dtype=np.int64)
+    u_time = s("time").uniform(rk)
+    for where, model in (
+        (in_person, intensity(ctx, online=False)),
+        (~in_person, intensity(ctx, online=True)),
+    ):
+        sec[where] = model.sample(
+            u_time[where], lo[acc[where]] * SECONDS_PER_DAY, hi[acc[where]] * SECONDS_PER_DAY
+        )
     # shopping trips: some activity follows the account's previous activity within minutes
     order = np.lexsort((rk, acc))
     same = np.r_[False, acc[order][1:] == acc[order][:-1]]
@@ -951,7 +970,12 @@ def _discretionary(ctx, lay, lo, hi, live, spare) -> dict[str, np.ndarray]:
 def _settle(ctx, lay, rows, opening, drawn, opened_inside, group_rows, first_row) -> Ledger:
     """Order rows by account and time, fix opening balances, run the balances."""
     pa_ = ctx.params.accounts
-    order = np.lexsort((rows["key"], rows["kind"], rows["sec"], rows["acc"]))
+    # one int64 sort key: account (20 bits), second in the ledger (25), kind (5), key (13)
+    n_acc = len(lay.index)
+    assert n_acc < 1 << 20
+    rel = rows["sec"] - ledger(ctx).start_day * SECONDS_PER_DAY
+    composite = (rows["acc"] << 43) | (rel << 18) | (rows["kind"] << 13) | (rows["key"] & 0x1FFF)
+    order = np.argsort(composite, kind="stable")
     rows = {k: v[order] for k, v in rows.items()}
     acc = rows["acc"]
     n_acc = len(lay.index)

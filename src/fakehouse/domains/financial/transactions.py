@@ -33,8 +33,10 @@ def _slice(ctx: Context, start: int, stop: int):
 
 def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
     out = np.zeros(stop - start, dtype=np.int64)
-    for led, sel in _slice(ctx, start, stop):
-        cust = led.layout.customer[led.rows["acc"][sel]]
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        lay, acc = ledger.row_accounts(ctx, g0, g1)
+        cust = lay.customer[acc]
+        cust = cust[(cust >= start) & (cust < stop)]
         out += np.bincount(cust - start, minlength=stop - start)
     return out
 
