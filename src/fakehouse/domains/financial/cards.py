@@ -40,7 +40,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     networks = Categorical.of(p.network_mix).values
     parts = []
     for g0, g1 in groups.spans(ctx, NAME, start, stop):
-        led = ledger.simulate(ctx, g0, g1)
+        led = ledger.simulate(ctx, g0, g1, balances_of=CARD)
         lay = led.layout
         c = lay.cards
         pos = np.flatnonzero(lay.kind == CARD)
@@ -73,6 +73,7 @@ TABLE = Table(
     name=NAME,
     description="Credit cards, each with its own Credit Card account.",
     base_rows=5_000,
+    rows_per_driver=20.0,  # each card costs about twenty ledger rows of simulation
     block=block,
     parents=("customers", "accounts"),
     columns=(

@@ -270,7 +270,7 @@ TABLE = Table(
     parents=("transactions",),
     driver="customers",
     counts=counts,
-    rows_per_driver=0.1,
+    rows_per_driver=10.0,  # blocks are sized by the ledger rows they simulate
     columns=(
         Column("case_id", pa.string(), "Case key, CASE + 9 digits, dense from 1."),
         Column("account_id", pa.string(), "Account of the investigated transaction."),

@@ -321,9 +321,22 @@ def _primary(lay: layout.Layout, mask: np.ndarray) -> np.ndarray:
     return np.where(out == np.iinfo(np.int64).max, -1, out)
 
 
-def simulate(ctx: Context, g0: int, g1: int) -> Ledger:
-    """The ledger of groups [g0, g1)."""
-    return _simulate(ctx, layout.build(ctx, g0, g1), count_only=False)
+def simulate(ctx: Context, g0: int, g1: int, balances_of: int | None = None) -> Ledger:
+    """The ledger of groups [g0, g1).
+
+    With `balances_of` (an account kind), only the rows of accounts of that kind are made,
+    without merchants, places or devices: enough for their balances, which depend on nothing
+    else. The row numbers and references of such a partial ledger mean nothing.
+    """
+    lay = layout.build(ctx, g0, g1)
+    only = None if balances_of is None else lay.kind == balances_of
+    return _simulate(ctx, lay, count_only=False, only=only)
+
+
+def balances(ctx: Context, g0: int, g1: int) -> Ledger:
+    """Every account's balances, without merchants, places or devices."""
+    lay = layout.build(ctx, g0, g1)
+    return _simulate(ctx, lay, count_only=False, only=np.ones(len(lay.index), dtype=bool))
 
 
 def row_accounts(ctx: Context, g0: int, g1: int) -> tuple[layout.Layout, np.ndarray]:
@@ -349,7 +362,7 @@ def _spans(ctx: Context, lay: layout.Layout):
     return d0, d1, lo, hi, opened_inside
 
 
-def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
+def _simulate(ctx: Context, lay: layout.Layout, count_only: bool, only=None):
     p = ctx.params
     pl = p.ledger
     v = _vocab(ctx)
@@ -647,9 +660,12 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
 
     # 9. discretionary activity fills each group's share
     spare = budget - r_counts - f_counts
-    disc = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0), count_only)
+    disc = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0), count_only, only)
     if count_only:
         return np.concatenate([recurring["acc"], fraud["acc"], disc])
+    if only is not None:
+        recurring = {k2: v2[only[recurring["acc"]]] for k2, v2 in recurring.items()}
+        fraud = {k2: v2[only[fraud["acc"]]] for k2, v2 in fraud.items()}
     d_counts = np.bincount(acc_group[disc["acc"]], minlength=n_groups)
 
     allrows = {k2: np.concatenate([recurring[k2], fraud[k2], disc[k2]]) for k2 in recurring}
@@ -838,7 +854,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     return rows.join(), episodes
 
 
-def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
+def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False, only=None):
     """`spare[g]` single-row activities per group, dealt over (account, kind) by activity."""
     pl = ctx.params.ledger
     v = _vocab(ctx)
@@ -879,6 +895,10 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
     acc = slot // len(slot_kinds)
     if count_only:
         return acc
+    detail = only is None
+    if not detail:
+        keep = only[acc]
+        acc, slot, rk = acc[keep], slot[keep], rk[keep]
     what = slot % len(slot_kinds)
     o = owner[acc]
     is_card = lay.kind[acc] == CARD
@@ -893,14 +913,17 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
     online = (
         s("online").uniform(rk) < np.array([pl.online_share.get(c, 0.0) for c in cats.values])[cat]
     )
-    merchant = v.cat_start[cat] + np.minimum(
-        zipf_rank(s("merchant").uniform(rk), 64, 1.1), v.cat_count[cat] - 1
-    )
     purchase = what <= 1
     travel = s("travel").uniform(rk) < pl.travel_rate
     home = f.place[o]
-    place_pos = _near_place(home, s("near").uniform(rk))
-    place_pos[travel] = reference.places().sample(s("away").uniform(rk[travel]))
+    if detail:
+        merchant = v.cat_start[cat] + np.minimum(
+            zipf_rank(s("merchant").uniform(rk), 64, 1.1), v.cat_count[cat] - 1
+        )
+        place_pos = _near_place(home, s("near").uniform(rk))
+        place_pos[travel] = reference.places().sample(s("away").uniform(rk[travel]))
+    else:
+        merchant = place_pos = np.full(len(rk), -1, dtype=np.int64)
     atm_mix = Categorical.of(pl.atm_amounts)
     atm = np.asarray(atm_mix.values, dtype=np.int64)[atm_mix.sample(s("atm").uniform(rk))] * 100
     dep_amt = np.exp(np.log(pl.deposit_median) + pl.deposit_sigma * s("deposit").normal(rk))
@@ -943,7 +966,11 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
         [place_pos, home],
         -1,
     )
-    device = np.where(np.isin(kind, DIGITAL), f.idx[o] * 2 + (s("device").uniform(rk) < 0.3), -1)
+    device = (
+        np.where(np.isin(kind, DIGITAL), f.idx[o] * 2 + (s("device").uniform(rk) < 0.3), -1)
+        if detail
+        else -1
+    )
     lw = ledger(ctx)
     end = (lw.end_day + 1) * SECONDS_PER_DAY
     recent = sec >= end - int(pl.pending_days * SECONDS_PER_DAY)
