@@ -68,7 +68,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         idx = led.layout.index
         sel = np.flatnonzero((idx >= start) & (idx < stop))
         parts.append(_columns(ctx, led, sel))
-    return common.concat(parts)
+    return common.concat(parts, TABLE)
 
 
 TABLE = Table(

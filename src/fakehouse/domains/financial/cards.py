@@ -66,7 +66,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
                 "delinquency_status": arrow.labels(DELINQUENCY, c.delinquency[c_sel]),
             }
         )
-    return common.concat(parts)
+    return common.concat(parts, TABLE)
 
 
 TABLE = Table(

@@ -24,8 +24,11 @@ def ids(table: str, idx: np.ndarray) -> pa.Array:
     return arrow.ids(PREFIX[table], WIDTH[table], np.asarray(idx, dtype=np.int64) + 1)
 
 
-def concat(parts: list[dict]) -> dict:
-    """Join per-chunk column dicts (numpy or Arrow) into one."""
+def concat(parts: list[dict], table=None) -> dict:
+    """Join per-chunk column dicts (numpy or Arrow) into one; empty columns of `table` when
+    there are no parts."""
+    if not parts:
+        return {c.name: pa.array([], type=c.type) for c in table.columns}
     if len(parts) == 1:
         return parts[0]
     out = {}

@@ -259,7 +259,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
             }
         )
         row += len(sel)
-    return common.concat(parts)
+    return common.concat(parts, TABLE)
 
 
 TABLE = Table(

@@ -58,7 +58,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
                 "collateral_value": arrow.money(value.astype(np.int64), mask=~secured),
             }
         )
-    return common.concat(parts)
+    return common.concat(parts, TABLE)
 
 
 TABLE = Table(

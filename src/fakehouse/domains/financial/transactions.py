@@ -112,7 +112,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     for led, sel in _slice(ctx, start, stop):
         parts.append(_columns(ctx, led, sel, row))
         row += len(sel)
-    return common.concat(parts)
+    return common.concat(parts, TABLE)
 
 
 TABLE = Table(
