@@ -40,7 +40,7 @@ from fakehouse.core.table import Context
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR, calendar
 from fakehouse.domains.financial import groups, layout
 from fakehouse.domains.financial.clock import intensity, ledger
-from fakehouse.domains.financial.layout import CARD, CHECKING, LOAN, MONEY_MARKET, SAVINGS
+from fakehouse.domains.financial.layout import CARD, CD, CHECKING, LOAN, MONEY_MARKET, SAVINGS
 from fakehouse.domains.financial.params import DEPOSIT_TYPES, TYPOLOGIES
 
 NAME = "transactions"
@@ -469,7 +469,7 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool, only=None):
     last_day = np.array([_month_start(m + 1) - 1 for m in months])
     for m_i, day in enumerate(last_day):
         in_span = live & (day >= lo) & (day < hi)
-        earn = in_span & dep & (lay.rate > 0.0005)
+        earn = in_span & np.isin(lay.kind, (SAVINGS, MONEY_MARKET, CD)) & (lay.rate > 0)
         pos = np.flatnonzero(earn)
         key = acc_key[pos] * 1024 + 500 + m_i
         amt = np.maximum(np.round(drawn[pos] * lay.rate[pos] / 12), 1).astype(np.int64)

@@ -359,11 +359,11 @@ class LedgerParams(_Params):
     bills: dict[str, tuple[float, float, float, str]] = Field(
         {
             "Rent": (0.45, 0.26, 0.0, "Housing"),
-            "Electric": (0.8, 0.025, 0.12, "Utilities"),
-            "Internet": (0.75, 0.012, 0.0, "Utilities"),
-            "Mobile Phone": (0.85, 0.014, 0.02, "Utilities"),
-            "Insurance": (0.55, 0.02, 0.0, "Insurance"),
-            "Streaming": (0.6, 0.003, 0.0, "Entertainment"),
+            "Electric": (0.6, 0.025, 0.12, "Utilities"),
+            "Internet": (0.5, 0.012, 0.0, "Utilities"),
+            "Mobile Phone": (0.55, 0.014, 0.02, "Utilities"),
+            "Insurance": (0.35, 0.02, 0.0, "Insurance"),
+            "Streaming": (0.35, 0.003, 0.0, "Entertainment"),
         },
         description="Bills paid from Checking on a fixed day: (share of customers with it, "
         "amount as a share of monthly gross income, monthly relative variation, category). "
