@@ -105,7 +105,7 @@ class Layout:
 def _shuffled_counts(ctx, weights, group, totals, key_index, name, g0):
     """Systematic sampling of `totals` per group over items in a keyed random order."""
     key = ctx.stream(ACC, f"{name}.order").uniform(key_index)
-    order = np.lexsort((key, group))
+    order = np.argsort(group + key)  # group is whole, key in (0, 1): one float sort
     u = ctx.stream(ACC, f"{name}.start").uniform(np.arange(len(totals)) + g0)
     counts = np.empty(len(weights), dtype=np.int64)
     counts[order] = segments.systematic(weights[order], group[order], totals, u)
