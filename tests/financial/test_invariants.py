@@ -574,3 +574,42 @@ def test_every_detected_fraud_episode_has_a_case(bank):
            WHERE t.is_fraud"""
     ).fetchone()
     assert covered >= 0.6 * accounts
+
+
+def test_closed_accounts_are_empty_and_leavers_closed(bank):
+    assert (
+        one(
+            bank,
+            "SELECT COUNT(*) FROM accounts"
+            " WHERE account_status = 'Closed' AND current_balance <> 0",
+        )
+        == 0
+    )
+    assert (
+        one(
+            bank,
+            """SELECT COUNT(*) FROM accounts a JOIN customers c USING (customer_id)
+               WHERE NOT c.is_active AND a.account_status <> 'Closed'
+                 AND a.account_type IN ('Checking', 'Savings', 'Money Market', 'CD')""",
+        )
+        == 0
+    )
+
+
+def test_cards_issued_after_their_account_opened(bank):
+    assert (
+        one(
+            bank,
+            """SELECT COUNT(*) FROM credit_cards k JOIN accounts a USING (account_id)
+               WHERE k.issue_date < a.open_date OR k.issue_date > DATE '2025-12-31'""",
+        )
+        == 0
+    )
+    assert (
+        one(
+            bank,
+            """SELECT COUNT(*) FROM loans l JOIN accounts a USING (account_id)
+               WHERE l.origination_date <> a.open_date""",
+        )
+        == 0
+    )

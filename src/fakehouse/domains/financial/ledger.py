@@ -674,7 +674,7 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool, only=None):
     gone = lay.close_day < np.maximum(lay.open_day, d0) + (lay.close_day < d0)
     opening = np.where(gone & (lay.kind < CARD), 0, opening)
     drawn = np.where(gone, 0, drawn)
-    ledger_ = _settle(ctx, lay, allrows, opening, drawn, opened_inside, group_rows, first_row)
+    ledger_ = _settle(ctx, lay, allrows, opening, drawn, opened_inside, gone, group_rows, first_row)
     ledger_.episodes = episodes
     return ledger_
 
@@ -994,7 +994,7 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False, only=None):
     return rows.join()
 
 
-def _settle(ctx, lay, rows, opening, drawn, opened_inside, group_rows, first_row) -> Ledger:
+def _settle(ctx, lay, rows, opening, drawn, opened_inside, gone, group_rows, first_row) -> Ledger:
     """Order rows by account and time, fix opening balances, run the balances."""
     pa_ = ctx.params.accounts
     # one int64 sort key: account (20 bits), second in the ledger (25), kind (5), key (13)
@@ -1034,6 +1034,7 @@ def _settle(ctx, lay, rows, opening, drawn, opened_inside, group_rows, first_row
     total = segments.reduce(np.add, flows, lengths, 0)
     least = np.where(opened_inside, cushion, 0)  # an initial deposit is never zero
     start = np.where(dep, np.maximum(drawn - total, np.maximum(need, least)), opening)
+    start = np.where(gone & dep, 0, start)  # closed before the ledger: emptied back then
     # accounts opened inside the ledger start at zero and receive it as the initial deposit
     first_amount = np.where(opened_inside, start, 0)
     start = np.where(opened_inside, 0, start)
