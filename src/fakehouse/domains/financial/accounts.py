@@ -22,12 +22,12 @@ NAME = "accounts"
 STATUSES = ("Active", "Closed", "Dormant", "Frozen")
 
 
-def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray) -> dict:
+def _columns(ctx: Context, led: ledger.Balances, sel: np.ndarray) -> dict:
     lay = led.layout
     w = window(ctx)
     kind = lay.kind[sel]
     closed = lay.close_day[sel] <= w.end_day
-    rows = np.bincount(led.rows["acc"], minlength=len(lay.index))[sel]
+    rows = led.rows[sel]
     frozen = np.zeros(len(sel), dtype=bool)
     card_pos = lay.card[sel]
     frozen[kind == CARD] = lay.cards.delinquency[card_pos[kind == CARD]] == 3

@@ -40,7 +40,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     networks = Categorical.of(p.network_mix).values
     parts = []
     for g0, g1 in groups.spans(ctx, NAME, start, stop):
-        led = ledger.simulate(ctx, g0, g1, balances_of=CARD)
+        led = ledger.balances(ctx, g0, g1)
         lay = led.layout
         c = lay.cards
         pos = np.flatnonzero(lay.kind == CARD)

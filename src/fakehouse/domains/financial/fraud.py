@@ -219,6 +219,7 @@ def _slice(ctx: Context, start: int, stop: int):
     g0, g1 = _owned(ctx, start, stop)
     for a in range(g0, g1, 32):
         led = ledger.simulate(ctx, a, min(a + 32, g1))
+        ledger.remember(ctx, led)
         c = cases(ctx, led)
         yield led, c, np.arange(len(c.row))
 

@@ -27,6 +27,7 @@ of reading the transactions table; `detail=False` skips nothing that changes a n
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -321,22 +322,57 @@ def _primary(lay: layout.Layout, mask: np.ndarray) -> np.ndarray:
     return np.where(out == np.iinfo(np.int64).max, -1, out)
 
 
-def simulate(ctx: Context, g0: int, g1: int, balances_of: int | None = None) -> Ledger:
-    """The ledger of groups [g0, g1).
+def simulate(ctx: Context, g0: int, g1: int) -> Ledger:
+    """The ledger of groups [g0, g1)."""
+    return _simulate(ctx, layout.build(ctx, g0, g1), count_only=False)
 
-    With `balances_of` (an account kind), only the rows of accounts of that kind are made,
-    without merchants, places or devices: enough for their balances, which depend on nothing
-    else. The row numbers and references of such a partial ledger mean nothing.
-    """
+
+#: groups whose balances a worker keeps (about 32 bytes per account: bounded memory)
+REMEMBERED_GROUPS = 4096
+
+
+def _memory(ctx: Context) -> OrderedDict:
+    return ctx.cached("financial.balances", OrderedDict)
+
+
+def remember(ctx: Context, led: Ledger) -> None:
+    """Keep the balances of a complete ledger's groups for later tables in this worker."""
+    memory = _memory(ctx)
+    lay = led.layout
+    bounds = segments.starts(np.bincount(lay.account_group, minlength=lay.g1 - lay.g0))
+    stops = np.r_[bounds[1:], len(lay.index)]
+    rows = np.bincount(led.rows["acc"], minlength=len(lay.index))
+    for i, g in enumerate(range(lay.g0, lay.g1)):
+        a, b = bounds[i], stops[i]
+        memory[g] = (led.opening[a:b], led.current[a:b], led.pending[a:b], rows[a:b])
+        memory.move_to_end(g)
+    while len(memory) > REMEMBERED_GROUPS:
+        memory.popitem(last=False)
+
+
+@dataclass
+class Balances:
+    """Per-account balances of a layout (what accounts and credit_cards need)."""
+
+    layout: layout.Layout
+    opening: np.ndarray
+    current: np.ndarray
+    pending: np.ndarray
+    rows: np.ndarray  # ledger rows per account
+
+
+def balances(ctx: Context, g0: int, g1: int) -> Balances:
+    """Every account's balances: remembered from an earlier simulation in this worker (the
+    values are the same pure functions either way), else simulated without details."""
     lay = layout.build(ctx, g0, g1)
-    only = None if balances_of is None else lay.kind == balances_of
-    return _simulate(ctx, lay, count_only=False, only=only)
-
-
-def balances(ctx: Context, g0: int, g1: int) -> Ledger:
-    """Every account's balances, without merchants, places or devices."""
-    lay = layout.build(ctx, g0, g1)
-    return _simulate(ctx, lay, count_only=False, only=np.ones(len(lay.index), dtype=bool))
+    memory = _memory(ctx)
+    if all(g in memory for g in range(g0, g1)):
+        parts = [memory[g] for g in range(g0, g1)]
+        return Balances(lay, *(np.concatenate([p[i] for p in parts]) for i in range(4)))
+    led = _simulate(ctx, lay, count_only=False, only=np.ones(len(lay.index), dtype=bool))
+    remember(ctx, led)
+    rows = np.bincount(led.rows["acc"], minlength=len(lay.index))
+    return Balances(lay, led.opening, led.current, led.pending, rows)
 
 
 def row_accounts(ctx: Context, g0: int, g1: int) -> tuple[layout.Layout, np.ndarray]:

@@ -27,6 +27,7 @@ def _slice(ctx: Context, start: int, stop: int):
     """(ledger, row positions) of customers [start, stop), per group chunk."""
     for g0, g1 in common.customer_groups(ctx, start, stop):
         led = ledger.simulate(ctx, g0, g1)
+        ledger.remember(ctx, led)
         cust = led.layout.customer[led.rows["acc"]]
         yield led, np.flatnonzero((cust >= start) & (cust < stop))
 
