@@ -10,6 +10,7 @@ home). Cases are ordered by account and time, so a block of customers holds its 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,13 +216,64 @@ def _owned(ctx: Context, start: int, stop: int) -> tuple[int, int]:
     return -(-start // g), -(-stop // g)
 
 
-def _slice(ctx: Context, start: int, stop: int):
-    g0, g1 = _owned(ctx, start, stop)
+FIELDS = (
+    "account",
+    "customer",
+    "transaction",
+    "fraud_type",
+    "occurred",
+    "detected",
+    "involved",
+    "method",
+    "status",
+    "resolution",
+    "recovered",
+)
+
+
+def remember(ctx: Context, led: ledger.Ledger) -> None:
+    """Keep the cases of a complete ledger's groups, in global terms, for this worker."""
+    c = cases(ctx, led)
+    lay = led.layout
+    acc = led.rows["acc"][c.row]
+    columns = (
+        lay.index[acc],
+        lay.customer[acc],
+        led.first_row + c.row,
+        c.fraud_type,
+        c.occurred,
+        c.detected,
+        c.involved,
+        c.method,
+        c.status,
+        c.resolution,
+        c.recovered,
+    )
+    lengths = np.bincount(lay.account_group[acc], minlength=lay.g1 - lay.g0)
+    bounds = segments.starts(lengths)
+    memory = ctx.cached("financial.cases", OrderedDict)
+    for i, g in enumerate(range(lay.g0, lay.g1)):
+        a, b = bounds[i], bounds[i] + lengths[i]
+        memory[g] = tuple(x[a:b] for x in columns)
+        memory.move_to_end(g)
+    while len(memory) > ledger.REMEMBERED_GROUPS:
+        memory.popitem(last=False)
+
+
+def _cases_of(ctx: Context, g0: int, g1: int) -> dict[str, np.ndarray]:
+    """Cases of groups [g0, g1) in case order: remembered, else simulated."""
+    memory = ctx.cached("financial.cases", OrderedDict)
     for a in range(g0, g1, 32):
-        led = ledger.simulate(ctx, a, min(a + 32, g1))
-        ledger.remember(ctx, led)
-        c = cases(ctx, led)
-        yield led, c, np.arange(len(c.row))
+        b = min(a + 32, g1)
+        if not all(g in memory for g in range(a, b)):
+            led = ledger.simulate(ctx, a, b)
+            ledger.remember(ctx, led)
+            remember(ctx, led)
+    parts = [memory[g] for g in range(g0, g1)]
+    return {
+        name: np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
+        for i, name in enumerate(FIELDS)
+    }
 
 
 def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
@@ -237,30 +289,21 @@ def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    parts = []
-    row = first_row
-    for led, c, sel in _slice(ctx, start, stop):
-        r = c.row[sel]
-        acc = led.rows["acc"][r]
-        lay = led.layout
-        parts.append(
-            {
-                "case_id": common.ids(NAME, row + np.arange(len(sel))),
-                "account_id": common.ids("accounts", lay.index[acc]),
-                "customer_id": customers.ids(lay.customer[acc]),
-                "transaction_id": common.ids("transactions", led.first_row + r),
-                "fraud_type": arrow.labels(FRAUD_TYPES, c.fraud_type[sel]),
-                "occurrence_date": arrow.timestamps(c.occurred[sel]),
-                "detection_date": arrow.timestamps(c.detected[sel]),
-                "amount_involved": arrow.money(c.involved[sel]),
-                "detection_method": arrow.labels(methods(ctx), c.method[sel]),
-                "investigation_status": arrow.labels(INVESTIGATION, c.status[sel]),
-                "resolution": arrow.labels(RESOLUTIONS, c.resolution[sel]),
-                "amount_recovered": arrow.money(c.recovered[sel]),
-            }
-        )
-        row += len(sel)
-    return common.concat(parts, TABLE)
+    c = _cases_of(ctx, *_owned(ctx, start, stop))
+    return {
+        "case_id": common.ids(NAME, first_row + np.arange(len(c["account"]))),
+        "account_id": common.ids("accounts", c["account"]),
+        "customer_id": customers.ids(c["customer"]),
+        "transaction_id": common.ids("transactions", c["transaction"]),
+        "fraud_type": arrow.labels(FRAUD_TYPES, c["fraud_type"]),
+        "occurrence_date": arrow.timestamps(c["occurred"]),
+        "detection_date": arrow.timestamps(c["detected"]),
+        "amount_involved": arrow.money(c["involved"]),
+        "detection_method": arrow.labels(methods(ctx), c["method"]),
+        "investigation_status": arrow.labels(INVESTIGATION, c["status"]),
+        "resolution": arrow.labels(RESOLUTIONS, c["resolution"]),
+        "amount_recovered": arrow.money(c["recovered"]),
+    }
 
 
 TABLE = Table(

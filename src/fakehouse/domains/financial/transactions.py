@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from fakehouse.core import arrow, reference
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import common, ledger
+from fakehouse.domains.financial import common, fraud, ledger
 from fakehouse.domains.financial.ledger import CHANNELS, KINDS, PREFIXES, STATUSES, TYPES
 
 NAME = "transactions"
@@ -28,6 +28,7 @@ def _slice(ctx: Context, start: int, stop: int):
     for g0, g1 in common.customer_groups(ctx, start, stop):
         led = ledger.simulate(ctx, g0, g1)
         ledger.remember(ctx, led)
+        fraud.remember(ctx, led)  # fraud_cases blocks in this worker will not simulate again
         cust = led.layout.customer[led.rows["acc"]]
         yield led, np.flatnonzero((cust >= start) & (cust < stop))
 
