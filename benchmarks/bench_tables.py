@@ -30,7 +30,8 @@ def bench(domain_name: str, multiplier: float, repeat: int) -> list[tuple[str, i
             tasks = plan(ctx, [table], BLOCK_ROWS)[table.name]
             rows = 0
             for task in tasks:
-                rows += table.batch(table.block(ctx, task.start, task.stop, task.first_row)).num_rows
+                columns = table.block(ctx, task.start, task.stop, task.first_row)
+                rows += table.batch(columns).num_rows
             seconds.append(time.perf_counter() - started)
         out.append((table.name, rows, statistics.median(seconds)))
     return out
