@@ -1,57 +1,106 @@
-"""Per-table generation throughput of a domain, in one process, block by block.
+"""Per-table throughput: fakehouse's block functions and Parquet writer, table by table,
+side by side with the Faker baseline's own per-table timings.
 
-    python benchmarks/bench_tables.py financial --multipliers 1,10 [--repeat 3]
+The whole-warehouse benchmark (bench_retail.py) compares end-to-end runs. This one answers
+the narrower question "how fast is each table", in one process and on one core, so a
+regression in one generator shows up by name. Run:
 
-For each table: plan it as the local engine does (first pass included), generate every block
-in this process and build its Arrow record batch (no Parquet writing, no DuckDB), and print
-rows, seconds (median of --repeat runs) and rows/s. One core, so the figures compare tables
-and domains per row of work, independent of the worker pool.
+    python benchmarks/bench_tables.py --multiplier 10 --baseline-multiplier 1
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import json
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from fakehouse.core.plan import BLOCK_ROWS, plan
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from fakehouse.core.plan import plan
 from fakehouse.core.table import Context
-from fakehouse.domains import registry
+from fakehouse.domains.registry import domain
+
+HERE = Path(__file__).parent
 
 
-def bench(domain_name: str, multiplier: float, repeat: int) -> list[tuple[str, int, float]]:
-    domain = registry.domain(domain_name)
-    out = []
-    for table in domain.ordered():
-        seconds, rows = [], 0
-        for _ in range(repeat):
-            ctx = Context.create(domain, 42, multiplier)
-            started = time.perf_counter()
-            tasks = plan(ctx, [table], BLOCK_ROWS)[table.name]
-            rows = 0
-            for task in tasks:
-                columns = table.block(ctx, task.start, task.stop, task.first_row)
-                rows += table.batch(columns).num_rows
-            seconds.append(time.perf_counter() - started)
-        out.append((table.name, rows, statistics.median(seconds)))
-    return out
+def fakehouse_tables(multiplier: float, seed: int, out: Path) -> dict[str, tuple[int, float]]:
+    """(rows, seconds) per table: generate every block and write it as Parquet, one core."""
+    d = domain("retail")
+    ctx = Context.create(d, seed, multiplier)
+    tasks = plan(ctx, d.ordered())
+    results = {}
+    for table in d.ordered():
+        start, rows = time.perf_counter(), 0
+        for task in tasks[table.name]:
+            ctx.scratch.clear()  # no sharing across tables: each is timed on its own
+            batch = table.batch(table.block(ctx, task.start, task.stop, task.first_row))
+            pq.write_table(
+                pa.Table.from_batches([batch]), out / f"{table.name}-{task.part}.parquet"
+            )
+            rows += batch.num_rows
+        results[table.name] = (rows, time.perf_counter() - start)
+    return results
+
+
+def baseline_tables(multiplier: float, seed: int, out: Path) -> dict[str, tuple[int, float]]:
+    command = [
+        sys.executable,
+        str(HERE / "baseline_faker.py"),
+        "--multiplier",
+        str(multiplier),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out),
+        "--table-times",
+    ]
+    result = json.loads(
+        subprocess.run(command, capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    return {name: (t["rows"], t["seconds"]) for name, t in result["tables"].items()}
+
+
+def merged(results: dict[str, tuple[int, float]], names: tuple[str, ...]) -> tuple[int, float]:
+    rows = [results[n] for n in names]
+    return sum(r for r, _ in rows), sum(s for _, s in rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("domain")
-    parser.add_argument("--multipliers", default="1,10")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--multiplier", type=float, default=10.0)
+    parser.add_argument("--baseline-multiplier", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    for m in (float(x) for x in args.multipliers.split(",")):
-        results = bench(args.domain, m, args.repeat)
-        total_rows = sum(r for _, r, _ in results)
-        total_s = sum(s for _, _, s in results)
-        print(f"\n{args.domain} m={m:g}")
-        print(f"{'table':<22}{'rows':>12}{'seconds':>10}{'rows/s':>12}")
-        for name, rows, s in results:
-            print(f"{name:<22}{rows:>12,}{s:>10.3f}{rows / s:>12,.0f}")
-        print(f"{'total':<22}{total_rows:>12,}{total_s:>10.3f}{total_rows / total_s:>12,.0f}")
+    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+        ours = fakehouse_tables(args.multiplier, args.seed, Path(a))
+        theirs = baseline_tables(args.baseline_multiplier, args.seed, Path(b))
+    print(
+        f"fakehouse m={args.multiplier:g} (one core) vs Faker baseline "
+        f"m={args.baseline_multiplier:g}: rows/s per table"
+    )
+    print(f"{'table':31s} {'fakehouse':>12s} {'baseline':>12s} {'ratio':>8s}")
+    # the baseline writes a sale and its lines in one loop: compare them together
+    sales = ("transactions", "transaction_items")
+    ours["transactions+transaction_items"] = merged(ours, sales)
+    for name, (rows, seconds) in ours.items():
+        if name in sales:
+            continue
+        mine = rows / seconds
+        other = theirs.get(name)
+        base = other[0] / other[1] if other and other[1] > 0 else float("nan")
+        print(f"{name:31s} {mine:12,.0f} {base:12,.0f} {mine / base:7.0f}x")
+    total = sum(ours[n][0] for n in ours if n not in sales) / sum(
+        ours[n][1] for n in ours if n not in sales
+    )
+    base_total = sum(r for r, _ in theirs.values()) / sum(s for _, s in theirs.values())
+    print(f"{'all tables':31s} {total:12,.0f} {base_total:12,.0f} {total / base_total:7.0f}x")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,25 @@
 """fakehouse: realistic synthetic analytics warehouses, from a laptop sample to a cluster.
 
-import fakehouse
-fakehouse.generate("retail", multiplier=2.0, seed=42, out="warehouse")
+    import fakehouse
+    fakehouse.generate("retail", multiplier=2.0, seed=42, out="warehouse")
+
+The API is imported on first use, so the command line starts fast.
 """
 
-from fakehouse.api import RetailGenerator, generate
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = ["RetailGenerator", "__version__", "generate"]
+
+if TYPE_CHECKING:
+    from fakehouse.api import RetailGenerator, generate
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("generate", "RetailGenerator"):
+        from fakehouse import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'fakehouse' has no attribute {name!r}")

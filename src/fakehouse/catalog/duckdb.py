@@ -4,46 +4,99 @@ Tables are loaded into the DuckDB file rather than defined as views over the Par
 DuckDB resolves a view's relative Parquet paths against the *current directory* of whoever
 opens the file, so views would break as soon as a user opens the warehouse from elsewhere or
 moves it. Loaded tables work from any directory, after a move or a copy, with plain
-`duckdb OUT/warehouse.duckdb`, and they answer queries faster; the price is disk space and a
-load that DuckDB does in parallel.
+`duckdb OUT/warehouse.duckdb`, and they answer queries faster. The price is disk space and
+load time; a `Loader` hides most of that by loading each Parquet part on a background
+thread as soon as it is written, while the workers generate the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import queue
+import threading
 from pathlib import Path
 
 import duckdb
 
-from fakehouse.core.table import Domain
+from fakehouse.core.plan import part_name
+from fakehouse.core.table import Domain, Table
 
 FILE = "warehouse.duckdb"
+# bound the loader: DuckDB would otherwise cache up to 80% of RAM while loading big tables
+LOAD_SETTINGS = {"memory_limit": "128MB", "threads": 1}
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def build(root: Path, domains: Iterable[Domain]) -> Path:
-    """Load every table of `domains` from `root/<schema>/<table>/*.parquet` into the catalog."""
-    path = root / FILE
-    with duckdb.connect(str(path)) as con:
-        for domain in domains:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {domain.schema}")
-            for table in domain.tables:
-                name = f"{domain.schema}.{table.name}"
-                files = root / domain.schema / table.name / "*.parquet"
-                con.execute(f"DROP TABLE IF EXISTS {name}")
-                con.execute(
-                    f"CREATE TABLE {name} AS SELECT * FROM read_parquet({_quote(str(files))})"
-                )
-                con.execute(f"COMMENT ON TABLE {name} IS {_quote(table.description)}")
-                for column in table.columns:
-                    con.execute(
-                        f"COMMENT ON COLUMN {name}.{column.name} IS {_quote(column.description)}"
-                    )
-        con.execute("CHECKPOINT")
-    return path
+class Loader:
+    """Loads Parquet parts into `root/FILE` on a background thread, as they are written.
+
+    Parts of a table are inserted in part order (parts that arrive early wait), so a table's
+    rows keep the order of its ids; a table is commented once its last part is in.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._queue: queue.Queue[tuple[Domain, Table, int, int] | None] = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="catalog-loader", daemon=True)
+        self._thread.start()
+
+    def part(self, domain: Domain, table: Table, part: int, parts: int) -> None:
+        """Part `part` (of `parts`) of `table` is written."""
+        self._queue.put((domain, table, part, parts))
+
+    def close(self) -> Path:
+        """Wait for every queued part; raise what went wrong in the loader, if anything."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.root / FILE
+
+    def _work(self) -> None:
+        try:
+            with duckdb.connect(str(self.root / FILE), config=LOAD_SETTINGS) as con:
+                waiting: dict[tuple[str, str], set[int]] = {}
+                loaded: dict[tuple[str, str], int] = {}
+                while (item := self._queue.get()) is not None:
+                    domain, table, part, parts = item
+                    key = (domain.schema, table.name)
+                    waiting.setdefault(key, set()).add(part)
+                    while loaded.get(key, 0) in waiting[key]:
+                        nxt = loaded.get(key, 0)
+                        waiting[key].remove(nxt)
+                        _insert(con, self.root, domain, table, nxt)
+                        loaded[key] = nxt + 1
+                        if loaded[key] == parts:
+                            _describe(con, domain, table)
+                con.execute("CHECKPOINT")
+        except BaseException as exc:  # handed to close() in the calling thread
+            self._error = exc
+            while self._queue.get() is not None:  # drain so close() cannot block
+                pass
+
+
+def part_file(root: Path, domain: Domain, table: Table, part: int) -> Path:
+    return root / domain.schema / table.name / f"{part_name(part)}.parquet"
+
+
+def _insert(con, root: Path, domain: Domain, table: Table, part: int) -> None:
+    name = f"{domain.schema}.{table.name}"
+    source = f"read_parquet({_quote(str(part_file(root, domain, table, part)))})"
+    if part == 0:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {domain.schema}")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {source}")
+    else:
+        con.execute(f"INSERT INTO {name} SELECT * FROM {source}")
+
+
+def _describe(con, domain: Domain, table: Table) -> None:
+    name = f"{domain.schema}.{table.name}"
+    con.execute(f"COMMENT ON TABLE {name} IS {_quote(table.description)}")
+    for column in table.columns:
+        con.execute(f"COMMENT ON COLUMN {name}.{column.name} IS {_quote(column.description)}")
 
 
 def connect(warehouse: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:

@@ -5,7 +5,18 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import click
+
 from fakehouse.errors import UserError
+
+warehouse_option = click.option(
+    "-w",
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    default=Path("warehouse"),
+    show_default=True,
+    help="Warehouse folder.",
+)
 
 
 def multiplier(text: str) -> float:

@@ -14,14 +14,7 @@ from fakehouse.cli import options
 
 @click.command("sql")
 @click.argument("query", required=False)
-@click.option(
-    "-w",
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=Path("warehouse"),
-    show_default=True,
-    help="Warehouse folder.",
-)
+@options.warehouse_option
 @click.option(
     "--dialect",
     type=click.Choice(["duckdb", "spark"]),
@@ -38,7 +31,10 @@ from fakehouse.cli import options
     help="Result format on stdout (json: one object per line).",
 )
 def command(query: str | None, warehouse: Path, dialect: str, output: str) -> None:
-    """Run QUERY (statements separated by ;) on the warehouse; without QUERY, a prompt."""
+    """Run SQL on a warehouse; without QUERY, a prompt.
+
+    QUERY may hold several statements separated by ; (results of each are printed).
+    """
     from fakehouse.catalog import duckdb as catalog
     from fakehouse.catalog.sql import run
 
@@ -54,13 +50,18 @@ def _prompt(con, dialect: str, output: str) -> None:
     from fakehouse.catalog.sql import run
     from fakehouse.errors import UserError
 
-    click.echo(f"fakehouse sql ({dialect}); end statements with ';', quit with Ctrl-D", err=True)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo(
+            f"fakehouse sql ({dialect}); end statements with ';', quit with Ctrl-D", err=True
+        )
     buffer = ""
     while True:
         try:
-            line = input("sql> " if not buffer else "...> ")
+            line = input("sql> " if not buffer else "...> ") if interactive else _read_line()
         except EOFError:
-            click.echo(err=True)
+            if interactive:
+                click.echo(err=True)
             return
         buffer += line + "\n"
         if not buffer.strip().endswith(";"):
@@ -71,6 +72,14 @@ def _prompt(con, dialect: str, output: str) -> None:
         except UserError as exc:
             click.echo(f"error: {exc}", err=True)
         buffer = ""
+
+
+def _read_line() -> str:
+    """A line of piped input (no prompt: stdout carries only results)."""
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
 
 
 def _print(columns: list[str], rows: list[tuple], output: str) -> None:

@@ -11,16 +11,9 @@ from fakehouse.cli import options
 
 
 @click.command("validate")
-@click.option(
-    "-w",
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=Path("warehouse"),
-    show_default=True,
-    help="Warehouse folder.",
-)
+@options.warehouse_option
 def command(warehouse: Path) -> None:
-    """Check the warehouse against its contract; exit code 1 if any check fails."""
+    """Check a warehouse against its contract (exit code 1 on failure)."""
     from rich.console import Console
     from rich.table import Table
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from math import lgamma, log
 
 import numpy as np
 
@@ -44,9 +43,6 @@ class Categorical:
     def sample(self, u: np.ndarray) -> np.ndarray:
         return choice(u, self.cum)
 
-    def labels(self, codes: np.ndarray) -> np.ndarray:
-        return np.asarray(self.values, dtype=object)[codes]
-
 
 def lognormal(z: np.ndarray, median: float | np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
     """Log-normal values with the given median from standard normals `z`."""
@@ -81,11 +77,6 @@ def poisson(u: np.ndarray, lam: float | np.ndarray, cap: int = 64) -> np.ndarray
     return count
 
 
-def poisson_pmf(lam: float, cap: int) -> np.ndarray:
-    """P(K = k) for k in 0..cap (for building truncated count distributions)."""
-    return np.exp([k * log(lam) - lam - lgamma(k + 1) for k in range(cap + 1)])
-
-
 def zipf_rank(u: np.ndarray, n: int, s: float) -> np.ndarray:
     """Ranks in [0, n) with P(rank k) roughly proportional to (k + 1) ** -s.
 
@@ -100,15 +91,3 @@ def zipf_rank(u: np.ndarray, n: int, s: float) -> np.ndarray:
         a = 1.0 - s
         x = (1.0 + u * ((n + 1.0) ** a - 1.0)) ** (1.0 / a)
     return np.clip(np.floor(x).astype(np.int64) - 1, 0, n - 1)
-
-
-def beta(u: np.ndarray, a: float, b: float) -> np.ndarray:
-    """Beta draws by inverse CDF (SciPy's betaincinv, imported only when used)."""
-    from scipy.special import betaincinv
-
-    return betaincinv(a, b, u)
-
-
-def round_cents(x: np.ndarray) -> np.ndarray:
-    """Money as whole cents (int64), rounded half away from zero."""
-    return np.round(np.asarray(x) * 100.0).astype(np.int64)

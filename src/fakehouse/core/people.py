@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from fakehouse.core import arrow, reference
 from fakehouse.core.rng import Stream
@@ -13,14 +12,12 @@ from fakehouse.core.rng import Stream
 def first_names(female: np.ndarray, u: np.ndarray) -> pa.Array:
     """Given names by real frequency, from the female or male table per row."""
     f, m = reference.first_names("F"), reference.first_names("M")
-    return pc.if_else(
-        pa.array(female), f.values.take(pa.array(f.sample(u))), m.values.take(pa.array(m.sample(u)))
-    )
+    return arrow.where(female, arrow.take(f.values, f.sample(u)), arrow.take(m.values, m.sample(u)))
 
 
 def last_names(u: np.ndarray) -> pa.Array:
     vocab = reference.last_names()
-    return vocab.values.take(pa.array(vocab.sample(u)))
+    return arrow.take(vocab.values, vocab.sample(u))
 
 
 def street_addresses(stream: Stream, index: np.ndarray, max_number: int = 9_999) -> pa.Array:
@@ -29,7 +26,7 @@ def street_addresses(stream: Stream, index: np.ndarray, max_number: int = 9_999)
     house = np.exp(stream.child("number").uniform(index) * np.log(max_number)).astype(np.int64)
     return arrow.join(
         arrow.number_strings(house + 1),
-        streets.values.take(pa.array(streets.sample(stream.child("street").uniform(index)))),
-        suffixes.values.take(pa.array(suffixes.sample(stream.child("suffix").uniform(index)))),
+        arrow.take(streets.values, streets.sample(stream.child("street").uniform(index))),
+        arrow.take(suffixes.values, suffixes.sample(stream.child("suffix").uniform(index))),
         sep=" ",
     )

@@ -30,6 +30,11 @@ class Task:
     rows: int
 
 
+def part_name(part: int) -> str:
+    """File stem of a block's output: part-00042 (a table's parts sort in row order)."""
+    return f"part-{part:05d}"
+
+
 def ranges(n: int, size: int) -> list[tuple[int, int]]:
     size = max(1, size)
     return [(a, min(a + size, n)) for a in range(0, n, size)]
@@ -48,8 +53,11 @@ def plan(
 ) -> dict[str, list[Task]]:
     """Tasks per table. `counter` runs the first pass (a process pool may do it in parallel)."""
     tables = list(tables)
+    per_driver: dict[str, float] = {}
+    for t in tables:
+        per_driver[t.group_name] = max(per_driver.get(t.group_name, 0.0), t.rows_per_driver)
     splits = {
-        t.name: ranges(ctx.sizes[t.driver_name], int(block_rows / t.rows_per_driver))
+        t.name: ranges(ctx.sizes[t.driver_name], int(block_rows / per_driver[t.group_name]))
         for t in tables
     }
     work = [(t, a, b) for t in tables if t.counts is not None for a, b in splits[t.name]]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from fakehouse.core import arrow
 from fakehouse.core.rng import Stream
 
 #: IDs are padded wide enough for this multiplier, so an id's text never depends on `m`.
@@ -29,6 +30,8 @@ class Column:
     type: pa.DataType
     description: str
     nullable: bool = False
+    #: every value differs (a key): writers skip dictionary encoding for it
+    unique: bool = False
 
 
 Block = Callable[["Context", int, int, int], dict[str, Any]]
@@ -55,6 +58,9 @@ class Table:
     counts: Counts | None = None
     #: expected rows per driver row, to size blocks before counts are known
     rows_per_driver: float = 1.0
+    #: tables of one group share driver ranges and are generated in one task, so the work
+    #: they share (a sale and its lines) is done once per block (see Context.scratch)
+    group: str | None = None
     #: most rows one driver row can produce (sizes the id width of two-pass tables)
     max_per_driver: int = 1
     #: an upper bound on the driver rows given the sizes of other tables
@@ -64,6 +70,10 @@ class Table:
     @property
     def driver_name(self) -> str:
         return self.driver or self.name
+
+    @property
+    def group_name(self) -> str:
+        return self.group or self.name
 
     @cached_property
     def schema(self) -> pa.Schema:
@@ -76,6 +86,16 @@ class Table:
             ],
             metadata={"description": self.description},
         )
+
+    @property
+    def dictionary_columns(self) -> list[str]:
+        """Columns worth dictionary-encoding in Parquet (all but unique keys)."""
+        return [c.name for c in self.columns if not c.unique]
+
+    @property
+    def statistics_columns(self) -> list[str]:
+        """Columns whose Parquet min/max statistics pay off (not free text or keys)."""
+        return [c.name for c in self.columns if not pa.types.is_string(c.type)]
 
     @property
     def id_width(self) -> int:
@@ -91,7 +111,7 @@ class Table:
         arrays = []
         for c in self.columns:
             value = columns[c.name]
-            array = value if isinstance(value, pa.Array) else pa.array(value)
+            array = value if isinstance(value, pa.Array) else arrow.array(value)
             if array.type != c.type:
                 array = array.cast(c.type)
             arrays.append(array)
@@ -138,7 +158,8 @@ class Context:
     """Everything a block needs: seed, sizes, business parameters, and lazily derived lookups.
 
     Sizes are driver rows per table. `cache` holds lookups a worker derives once (a store index
-    by state, a time model); it is emptied before the context is sent to another process.
+    by state, a time model); `scratch` holds work shared by the tables of one task and is
+    emptied after each task. Both are emptied before the context goes to another process.
     """
 
     domain: Domain
@@ -147,6 +168,7 @@ class Context:
     params: Any
     sizes: dict[str, int] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    scratch: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def create(cls, domain: Domain, seed: int, multiplier: float, params: Any = None) -> Context:
@@ -168,4 +190,4 @@ class Context:
         return self.cache[name]
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "cache": {}}
+        return {**self.__dict__, "cache": {}, "scratch": {}}

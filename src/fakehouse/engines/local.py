@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fakehouse.core.plan import BLOCK_ROWS, Task, count_block, plan
+from fakehouse.core.plan import BLOCK_ROWS, Task, count_block, part_name, plan
 from fakehouse.core.table import Context, Domain
 from fakehouse.errors import UserError
 
@@ -61,12 +61,22 @@ def _count(domain: str, table: str, start: int, stop: int) -> int:
     return count_block(ctx, ctx.domain.table(table), start, stop)
 
 
-def _write(domain: str, task: Task, root: str, formats: tuple[str, ...]) -> tuple[int, int]:
-    """Generate one block and write its part files; returns (rows, Parquet bytes)."""
+def _write_job(
+    domain: str, tasks: list[Task], root: str, formats: tuple[str, ...]
+) -> list[tuple[int, int]]:
+    """Generate and write the blocks of one job (one table, or a group sharing a driver
+    range); returns (rows, Parquet bytes) per task."""
+    ctx = _CONTEXTS[domain]
+    try:
+        return [_write(ctx, task, Path(root), formats) for task in tasks]
+    finally:
+        ctx.scratch.clear()
+
+
+def _write(ctx: Context, task: Task, root: Path, formats: tuple[str, ...]) -> tuple[int, int]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    ctx = _CONTEXTS[domain]
     table = ctx.domain.table(task.table)
     batch = table.batch(table.block(ctx, task.start, task.stop, task.first_row))
     if batch.num_rows != task.rows:
@@ -74,18 +84,24 @@ def _write(domain: str, task: Task, root: str, formats: tuple[str, ...]) -> tupl
             f"{task.table} block {task.part}: {batch.num_rows} rows, planned {task.rows}"
         )
     data = pa.Table.from_batches([batch])
-    name = f"part-{task.part:05d}"
-    folder = Path(root) / ctx.domain.schema / task.table
-    path = folder / f"{name}.parquet"
-    pq.write_table(data, path, compression="zstd", compression_level=1)
+    name = part_name(task.part)
+    path = root / ctx.domain.schema / task.table / f"{name}.parquet"
+    pq.write_table(
+        data,
+        path,
+        compression="zstd",
+        compression_level=1,
+        use_dictionary=table.dictionary_columns,
+        write_statistics=table.statistics_columns,
+    )
     if "csv" in formats:
         import pyarrow.csv as pacsv
 
-        pacsv.write_csv(data, Path(root) / "csv" / ctx.domain.schema / task.table / f"{name}.csv")
+        pacsv.write_csv(data, root / "csv" / ctx.domain.schema / task.table / f"{name}.csv")
     if "json" in formats:
         import duckdb
 
-        target = Path(root) / "json" / ctx.domain.schema / task.table / f"{name}.json"
+        target = root / "json" / ctx.domain.schema / task.table / f"{name}.json"
         with duckdb.connect() as con:
             con.register("part", data)
             quoted = str(target).replace("'", "''")
@@ -178,9 +194,12 @@ def generate(
                         for table, ts in tasks.items()
                     }
                 )
-            _run(executor, plans, contexts, staging, formats, summary, on_progress)
+            loader = catalog.Loader(staging)
+            try:
+                _run(executor, plans, contexts, staging, formats, summary, on_progress, loader)
+            finally:
+                loader.close()
         _manifest(staging, contexts, summary)
-        catalog.build(staging, [ctx.domain for ctx in contexts.values()])
         _replace(staging, out)
     except OSError as exc:  # disk full, permissions changed under us, ...
         shutil.rmtree(staging, ignore_errors=True)
@@ -221,25 +240,50 @@ def _counter(executor: Executor, domain: str):
     return count
 
 
-def _run(executor, plans, contexts, staging, formats, summary, on_progress) -> None:
+def _jobs(plans: dict[str, dict[str, list[Task]]], contexts) -> list[tuple[str, list[Task]]]:
+    """One job per block of a table, or per shared block of a table group."""
+    jobs: dict[tuple, list[Task]] = {}
+    for name, tasks in plans.items():
+        domain = contexts[name].domain
+        for table, table_tasks in tasks.items():
+            group = domain.table(table).group_name
+            for task in table_tasks:
+                jobs.setdefault((name, group, task.start, task.stop), []).append(task)
+    ordered = [(key[0], tasks) for key, tasks in jobs.items()]
+    ordered.sort(key=lambda job: -sum(t.rows for t in job[1]))  # largest first balances the pool
+    return ordered
+
+
+def _run(executor, plans, contexts, staging, formats, summary, on_progress, loader) -> None:
+    """Run every job; hand each written part to the catalog loader."""
     results = {(r.domain, r.table): r for r in summary.tables}
-    jobs = [(name, task) for name, tasks in plans.items() for ts in tasks.values() for task in ts]
-    jobs.sort(key=lambda job: -job[1].rows)  # largest first balances the pool
+    parts = {
+        (contexts[name].domain.schema, table): len(table_tasks)
+        for name, tasks in plans.items()
+        for table, table_tasks in tasks.items()
+    }
     pending = {
-        executor.submit(_write, name, task, str(staging), formats): (name, task)
-        for name, task in jobs
+        executor.submit(_write_job, name, tasks, str(staging), formats): (name, tasks)
+        for name, tasks in _jobs(plans, contexts)
     }
     try:
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                name, task = pending.pop(future)
-                rows, size = future.result()
-                result = results[(contexts[name].domain.schema, task.table)]
-                result.rows += rows
-                result.bytes += size
-                if on_progress:
-                    on_progress(f"{result.domain}.{task.table}", rows)
+                name, tasks = pending.pop(future)
+                for task, (rows, size) in zip(tasks, future.result(), strict=True):
+                    result = results[(contexts[name].domain.schema, task.table)]
+                    result.rows += rows
+                    result.bytes += size
+                    if on_progress:
+                        on_progress(f"{result.domain}.{task.table}", rows)
+                    domain = contexts[name].domain
+                    loader.part(
+                        domain,
+                        domain.table(task.table),
+                        task.part,
+                        parts[(domain.schema, task.table)],
+                    )
     except BaseException:
         for future in pending:
             future.cancel()

@@ -115,14 +115,20 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     elapsed -= np.repeat(elapsed[starts] if len(row) else elapsed, n)
     seconds = begin[row] + elapsed
 
-    # a removal takes out the session's first added product
-    first_add = event - k + edges[0]
-    product_key = np.where(kind == REMOVE, first_add, event)
+    # the first add puts the last product viewed in the session (if any) in the cart; a
+    # removal takes that product out again
+    local = np.arange(len(row))
+    begins = local - k
+    viewed = np.maximum.accumulate(np.where(kind == PRODUCT_VIEW, local, -1))
+    first_add = np.minimum(begins + edges[0], max(len(row) - 1, 0))
+    added = np.where(viewed[first_add] >= begins, viewed[first_add], first_add)
+    in_cart = (kind == REMOVE) | ((kind == ADD) & (k == edges[0]))
+    product_key = first_row + np.where(in_cart, added, local)
     has_product = np.isin(kind, (PRODUCT_VIEW, ADD, REMOVE))
     product = products.pick(ctx, s("product"), product_key, seconds // SECONDS_PER_DAY)
     product_id = arrow.null_where(products.ids(product), ~has_product)
     url = arrow.labels(URLS, kind)
-    url = arrow.join(url, pa.compute.if_else(pa.array(kind == PRODUCT_VIEW), product_id, ""))
+    url = arrow.join(url, arrow.where(kind == PRODUCT_VIEW, product_id, ""))
     return {
         "event_id": arrow.ids("EVT", TABLE.id_width, event + 1),
         "session_id": arrow.ids("SES", SESSION_ID_WIDTH, session[row] + 1),
@@ -145,7 +151,7 @@ TABLE = Table(
     rows_per_driver=4.5,
     max_per_driver=MAX_EVENTS,
     columns=(
-        Column("event_id", pa.string(), "Event key, EVT + 12 digits, dense from 1."),
+        Column("event_id", pa.string(), "Event key, EVT + 12 digits, dense from 1.", unique=True),
         Column("session_id", pa.string(), "Visit the event belongs to."),
         Column("customer_id", pa.string(), "Signed-in customer, registered before the visit."),
         Column("event_timestamp", arrow.TIMESTAMP, "Time of the event; increasing in a session."),

@@ -126,9 +126,9 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     order_value = p.order_value_median * np.exp(0.3 * s("order_value").normal(idx))
     revenue = np.round(conversions * order_value, 2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ctr = pa.array(clicks / impressions, mask=impressions == 0)
-        conversion_rate = pa.array(conversions / clicks, mask=clicks == 0)
-        roi = pa.array((revenue - spend) / spend, mask=spend == 0)
+        ctr = arrow.array(clicks / impressions, mask=impressions == 0)
+        conversion_rate = arrow.array(conversions / clicks, mask=clicks == 0)
+        roi = arrow.array((revenue - spend) / spend, mask=spend == 0)
     name = arrow.join(
         arrow.labels(THEMES, month - 1),
         arrow.labels(types.values, kind),
@@ -161,7 +161,12 @@ TABLE = Table(
     base_rows=500,
     block=block,
     columns=(
-        Column("campaign_id", pa.string(), "Campaign key, CMP + 8 digits, in order of start."),
+        Column(
+            "campaign_id",
+            pa.string(),
+            "Campaign key, CMP + 8 digits, in order of start.",
+            unique=True,
+        ),
         Column("campaign_name", pa.string(), "Theme of the start month, type and year."),
         Column("campaign_type", pa.string(), "Email, Social Media, Search, Display, ..."),
         Column("start_date", pa.date32(), "First day."),

@@ -14,15 +14,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fakehouse.core import arrow, people, reference
-from fakehouse.core.distributions import Categorical, choice, cumulative, truncated_normal
+from fakehouse.core.distributions import (
+    Categorical,
+    choice,
+    cumulative,
+    lognormal,
+    truncated_normal,
+)
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.core.timeline import uniform_days
-from fakehouse.domains.retail.clock import window
+from fakehouse.core.timeline import SECONDS_PER_DAY, uniform_days
+from fakehouse.domains.retail.clock import intensity, window
 from fakehouse.domains.retail.params import SEGMENTS
 
 NAME = "customers"
+TENURE_DRAWS = 8  # draws before a late sign-up is accepted anyway
 
 
 def _ranking(ctx: Context) -> Permutation:
@@ -48,8 +55,7 @@ def segment(ctx: Context, idx: np.ndarray) -> np.ndarray:
     return np.searchsorted(_bands(ctx), rank, side="right") - 1
 
 
-def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
-    """Customers for events `index`, weighted by segment frequency with a heavy tail."""
+def _pick_once(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
     p = ctx.params.customers
     edges = _bands(ctx)
     lengths = np.diff(edges)
@@ -58,6 +64,25 @@ def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
     u = stream.child("rank").uniform(index)
     rank = edges[band] + np.floor(lengths[band] * u**p.activity_skew).astype(np.int64)
     return _ranking(ctx).inverse(np.minimum(rank, edges[band + 1] - 1))
+
+
+def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
+    """Customers for events `index`, weighted by segment frequency with a heavy tail.
+
+    A customer who registered inside the window is kept with the share of the window's
+    activity left after registering (else another is drawn), so late sign-ups do not cram a
+    full share of purchases into their first weeks: activity grows with the customer base.
+    """
+    customer = _pick_once(ctx, stream, index)
+    todo = np.arange(len(index))  # positions whose draw is not accepted yet
+    for attempt in range(1, TENURE_DRAWS):
+        day = registration_day(ctx, customer[todo])
+        left = 1.0 - intensity(ctx, online=True).cdf(day * SECONDS_PER_DAY)
+        todo = todo[stream.child("tenure", attempt).uniform(index[todo]) >= left]
+        if not len(todo):
+            break
+        customer[todo] = _pick_once(ctx, stream.child("redraw", attempt), index[todo])
+    return customer
 
 
 def registration_day(ctx: Context, idx: np.ndarray, seg: np.ndarray | None = None) -> np.ndarray:
@@ -106,7 +131,6 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 
     places = reference.places()
     place = home_place(ctx, idx)
-    take = pa.array(place)
     address = people.street_addresses(s("address"), idx)
     domains = Categorical.of(p.email_domains)
     local = pc.utf8_lower(arrow.join(first_name, last_name, sep="."))
@@ -118,7 +142,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         arrow.labels(domains.values, domains.sample(s("email_domain").uniform(idx))),
     )
     phone = arrow.join(
-        places.area_code.take(take),
+        arrow.take(places.area_code, place),
         "-555-01",
         arrow.number_strings(s("phone").integers(idx, 0, 100), width=2),
     )
@@ -129,9 +153,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         300,
         850,
     )
-    income = np.array([p.income_median[x] for x in SEGMENTS])[seg] * np.exp(
-        p.income_sigma * s("annual_income").normal(idx)
-    )
+    median = np.array([p.income_median[x] for x in SEGMENTS])[seg]
+    income = lognormal(s("annual_income").normal(idx), median, p.income_sigma)
     opt_in = (
         s("marketing_opt_in").uniform(idx) < np.array([p.opt_in_rate[x] for x in SEGMENTS])[seg]
     )
@@ -144,10 +167,10 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "date_of_birth": arrow.dates(birth),
         "gender": arrow.labels(gender_mix.values, gender),
         "address_line1": address,
-        "city": places.city.take(take),
-        "state": places.state.take(take),
-        "zip_code": places.zip_code.take(take),
-        "country": pa.array(np.full(len(idx), "US")),
+        "city": arrow.take(places.city, place),
+        "state": arrow.take(places.state, place),
+        "zip_code": arrow.take(places.zip_code, place),
+        "country": arrow.labels(("US",), np.zeros(len(idx), dtype=np.int64)),
         "latitude": places.latitude[place],
         "longitude": places.longitude[place],
         "registration_date": arrow.dates(reg),
@@ -164,10 +187,12 @@ TABLE = Table(
     base_rows=10_000,
     block=block,
     columns=(
-        Column("customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1."),
+        Column(
+            "customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1.", unique=True
+        ),
         Column("first_name", pa.string(), "Given name, weighted by US name frequency."),
         Column("last_name", pa.string(), "Family name, weighted by US name frequency."),
-        Column("email", pa.string(), "Unique address at a reserved example domain."),
+        Column("email", pa.string(), "Unique address at a reserved example domain.", unique=True),
         Column("phone", pa.string(), "Area code of the home place; fictional 555-01xx line."),
         Column("date_of_birth", pa.date32(), "At least 18 years before registration."),
         Column("gender", pa.string(), "Female, Male or Other."),

@@ -137,7 +137,9 @@ TABLE = Table(
     block=block,
     parents=("stores",),
     columns=(
-        Column("employee_id", pa.string(), "Employee key, EMP + 9 digits, dense from 1."),
+        Column(
+            "employee_id", pa.string(), "Employee key, EMP + 9 digits, dense from 1.", unique=True
+        ),
         Column("first_name", pa.string(), "Given name."),
         Column("last_name", pa.string(), "Family name."),
         Column("department", pa.string(), "Management, Sales, Operations, ..."),

@@ -65,7 +65,7 @@ TABLE = Table(
     parents=("products", "stores"),
     limit=lambda sizes: sizes[stores.NAME] * sizes[products.NAME],
     columns=(
-        Column("inventory_id", pa.string(), "Inventory key, INV + 10 digits."),
+        Column("inventory_id", pa.string(), "Inventory key, INV + 10 digits.", unique=True),
         Column("product_id", pa.string(), "The product; unique together with store_id."),
         Column("store_id", pa.string(), "The store or fulfilment centre."),
         Column("quantity_on_hand", pa.int32(), "Units counted; 0 is a stockout."),

@@ -393,8 +393,8 @@ class CampaignParams(_Params):
         "TV": 0.002,
         "In-Store Promotion": 0.03,
     }
-    conversion_rate: tuple[float, float] = (0.01, 0.07)
-    order_value_median: float = 85.0
+    conversion_rate: tuple[float, float] = (0.01, 0.04)
+    order_value_median: float = 70.0
     discount_range: tuple[float, float] = Field(
         (0.05, 0.3), description="Discount a campaign gives on the lines of its sales."
     )

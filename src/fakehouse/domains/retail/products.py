@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow
-from fakehouse.core.distributions import Categorical, zipf_rank
+from fakehouse.core.distributions import Categorical, lognormal, zipf_rank
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
@@ -70,14 +70,14 @@ def catalog() -> Catalog:
         tuple(cats),
         a(sub_start),
         a(sub_count),
-        pa.array(subs),
+        arrow.strings(subs),
         a(noun_start),
         a(noun_count),
-        pa.array(nouns),
+        arrow.strings(nouns),
         a(brand_start),
         a(brand_count),
-        pa.array(brands),
-        pa.array(raw["adjectives"]),
+        arrow.strings(brands),
+        arrow.strings(raw["adjectives"]),
         raw,
     )
 
@@ -119,14 +119,15 @@ def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) ->
     names = catalog().categories
     median = np.array([p.price_median[c] for c in names])[cat]
     sigma = np.array([p.price_sigma[c] for c in names])[cat]
-    dollars = median * np.exp(sigma * ctx.stream(NAME, "unit_price").normal(idx))
+    dollars = lognormal(ctx.stream(NAME, "unit_price").normal(idx), median, sigma)
     return np.floor(dollars).astype(np.int64) * 100 + 99
 
 
-def launch_day(ctx: Context, idx: np.ndarray) -> np.ndarray:
+def launch_day(ctx: Context, idx: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
+    """First day on sale; pass the popularity rank when known (saves a permutation)."""
     p = ctx.params.products
     w = window(ctx)
-    rank = _popularity(ctx).forward(idx)
+    rank = _popularity(ctx).forward(idx) if rank is None else rank
     new = (ctx.stream(NAME, "new").uniform(idx) < p.launched_in_window) & (rank >= ALWAYS_OLD)
     u = ctx.stream(NAME, "launch_date").uniform(idx)
     old_first = w.start_day - int(p.launch_lead_years * 365.25)
@@ -141,13 +142,14 @@ def pick(ctx: Context, stream: Stream, index: np.ndarray, day: np.ndarray) -> np
     ranking = _popularity(ctx)
     rank = zipf_rank(stream.uniform(index), n, ctx.params.products.popularity_skew)
     product = ranking.inverse(rank)
-    ok = launch_day(ctx, product) <= day
+    ok = launch_day(ctx, product, rank) <= day
     for step in range(1, SEARCH_STEPS):
         if ok.all():
             break
         retry = ~ok
-        candidate = ranking.inverse((rank[retry] + step) % n)
-        good = launch_day(ctx, candidate) <= day[retry]
+        neighbour = (rank[retry] + step) % n
+        candidate = ranking.inverse(neighbour)
+        good = launch_day(ctx, candidate, neighbour) <= day[retry]
         fixed = np.flatnonzero(retry)[good]
         product[fixed] = candidate[good]
         ok[fixed] = True
@@ -166,11 +168,11 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     noun = _within(s("noun").uniform(idx), cat_data.noun_start[sub], cat_data.noun_count[sub])
     brand = _within(s("brand").uniform(idx), cat_data.brand_start[cat], cat_data.brand_count[cat])
     adjective = s("adjective").integers(idx, 0, len(cat_data.adjectives))
-    brand_names = cat_data.brands.take(pa.array(brand))
+    brand_names = arrow.take(cat_data.brands, brand)
     name = arrow.join(
         brand_names,
-        cat_data.adjectives.take(pa.array(adjective)),
-        cat_data.nouns.take(pa.array(noun)),
+        arrow.take(cat_data.adjectives, adjective),
+        arrow.take(cat_data.nouns, noun),
         sep=" ",
     )
     price = price_cents(ctx, idx, cat)
@@ -184,7 +186,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "product_name": name,
         "sku": arrow.join(category_codes, arrow.number_strings(idx + 1, width=9), sep="-"),
         "category": arrow.labels(cat_data.categories, cat),
-        "subcategory": cat_data.subcategories.take(pa.array(sub)),
+        "subcategory": arrow.take(cat_data.subcategories, sub),
         "brand": brand_names,
         "unit_cost": arrow.money(cost),
         "unit_price": arrow.money(price),
@@ -201,9 +203,13 @@ TABLE = Table(
     block=block,
     parents=("suppliers",),
     columns=(
-        Column("product_id", pa.string(), "Product key, PROD + 9 digits, dense from 1."),
+        Column(
+            "product_id", pa.string(), "Product key, PROD + 9 digits, dense from 1.", unique=True
+        ),
         Column("product_name", pa.string(), "Brand, line and product noun."),
-        Column("sku", pa.string(), "Unique stock keeping unit: category code and number."),
+        Column(
+            "sku", pa.string(), "Unique stock keeping unit: category code and number.", unique=True
+        ),
         Column(
             "category",
             pa.string(),

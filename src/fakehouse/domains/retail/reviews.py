@@ -18,7 +18,7 @@ import pyarrow as pa
 from fakehouse.core import arrow
 from fakehouse.core.distributions import geometric
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.core.timeline import SECONDS_PER_DAY, uniform_days
+from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import customers, products, sales
 from fakehouse.domains.retail.clock import window
 
@@ -34,7 +34,7 @@ class Phrases:
 
     def pick(self, rating: np.ndarray, u: np.ndarray) -> pa.Array:
         slot = self.start[rating - 1] + np.floor(u * self.count[rating - 1]).astype(np.int64)
-        return self.values.take(pa.array(slot))
+        return arrow.take(self.values, slot)
 
 
 @cache
@@ -44,7 +44,7 @@ def phrases(kind: str) -> Phrases:
     lists = [by_rating[str(r)] for r in range(1, 6)]
     count = np.array([len(x) for x in lists])
     start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    return Phrases(pa.array([x for xs in lists for x in xs]), start, count)
+    return Phrases(arrow.strings([x for xs in lists for x in xs]), start, count)
 
 
 def product_quality(ctx: Context, product: np.ndarray) -> np.ndarray:
@@ -61,14 +61,13 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 
     # the sale behind each review (used only where the review is verified)
     sale = s("transaction").integers(r, 0, ctx.sizes[sales.NAME])
-    sold = sales.sales(ctx, sale)
-    starts = np.concatenate([[0], np.cumsum(sold.items)[:-1]])
-    line = starts + np.floor(s("line").uniform(r) * sold.items).astype(np.int64)
+    sold = sales.baskets(ctx, sale)
+    line = 1 + np.floor(s("line").uniform(r) * sold.items).astype(np.int64)
     status = np.asarray(list(ctx.params.sales.status_mix))[sold.status]
     verified = (s("verified").uniform(r) < p.verified_share) & ~np.isin(status, UNVERIFIABLE)
-    sale_day = sold.seconds // SECONDS_PER_DAY
+    sold_product = sales.line_products(ctx, sale, line, sold.day)
     lag = geometric(s("delay").uniform(r), 1.0 / (1.0 + p.mean_delay_days))
-    verified_day = np.minimum(sale_day + lag, w.end_day)
+    verified_day = np.minimum(sold.day + lag, w.end_day)
 
     # unverified reviews: any customer, any product on sale by the review day
     other = customers.pick(ctx, s("customer"), r)
@@ -77,7 +76,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     other_product = products.pick(ctx, s("product"), r, other_day)
 
     customer = np.where(verified, sold.customer, other)
-    product = np.where(verified, sold.product[line], other_product)
+    product = np.where(verified, sold_product, other_product)
     day = np.where(verified, verified_day, other_day)
     returned = verified & (status == "Returned")
     latent = (
@@ -116,7 +115,7 @@ TABLE = Table(
     block=block,
     parents=("products", "customers", "transactions"),
     columns=(
-        Column("review_id", pa.string(), "Review key, REV + 10 digits, dense from 1."),
+        Column("review_id", pa.string(), "Review key, REV + 10 digits, dense from 1.", unique=True),
         Column("product_id", pa.string(), "Product reviewed."),
         Column("customer_id", pa.string(), "Reviewer."),
         Column(

@@ -27,6 +27,7 @@ NAME = "transactions"
 ITEMS = "transaction_items"
 LINE_SLOTS = 16  # line streams are indexed by t * LINE_SLOTS + line
 CHANNELS = ("In-Store", "Online")
+DRAWS = 4  # tries to find a store open / an employee at work on the day of a sale
 
 
 def ids(idx: np.ndarray) -> pa.Array:
@@ -80,54 +81,93 @@ class Sales:
         return np.add.reduceat(cents, starts) if len(cents) else np.zeros(0, np.int64)
 
 
-def _place_and_time(ctx: Context, t: np.ndarray, c: np.ndarray, seg: np.ndarray):
-    """Channel, store, employee and timestamp, all respecting every lower bound."""
+@dataclass(frozen=True)
+class Basket:
+    """A sale without its place: who bought, when, how it ended, how many lines."""
+
+    t: np.ndarray
+    customer: np.ndarray
+    in_store: np.ndarray  # the channel drawn (a sale may still go online, see _place)
+    seconds: np.ndarray
+    status: np.ndarray
+    items: np.ndarray
+
+    @property
+    def day(self) -> np.ndarray:
+        return self.seconds // SECONDS_PER_DAY
+
+
+def baskets(ctx: Context, t: np.ndarray) -> Basket:
+    """Customer, channel, timestamp (after registration, by the channel's intensity), status
+    and line count of sales `t` (any indices, any order)."""
     p = ctx.params.sales
     w = window(ctx)
-    reg = np.maximum(customers.registration_day(ctx, c, seg), w.start_day)
-    home = customers.home_state(ctx, c)
+    t = np.asarray(t, dtype=np.int64)
+    c = customers.pick(ctx, _s(ctx, "customer"), t)
+    seg = customers.segment(ctx, c)
+    reg = np.maximum(customers.registration_day(ctx, c, seg), w.start_day) * SECONDS_PER_DAY
     online = _s(ctx, "channel").uniform(t) < np.array([p.online_share[s] for s in SEGMENTS])[seg]
-    store = stores.pick_in_state(ctx, home, _s(ctx, "store").uniform(t))
-    online |= store < 0
-    store = np.where(online, 0, store)
-    lower = np.maximum(reg, stores.opening_day(ctx, store))
-    upper = np.minimum(stores.closing_day(ctx, store), w.end_day)
-    online |= lower > upper  # the store closed before the customer registered
-
-    employee = employees.pick(ctx, store, _s(ctx, "employee").uniform(t))
-    hire = employees.hire_day(ctx, employee)
-    leave = employees.termination_day(ctx, employee, hire)
-    e_lower, e_upper = np.maximum(lower, hire), np.minimum(upper, leave)
-    fallback = e_lower > e_upper  # this employee was not there then: the manager was
-    employee = np.where(fallback, store, employee)
-    lower = np.where(fallback, lower, e_lower)
-    upper = np.where(fallback, upper, e_upper)
-
-    web_store = stores.pick_online(ctx, _s(ctx, "online_store").uniform(t))
-    store = np.where(online, web_store, store)
-    employee = np.where(online, -1, employee)
-    lower = np.where(online, reg, lower)
-    upper = np.where(online, w.end_day, upper)
     u = _s(ctx, "transaction_date").uniform(t)
-    seconds = np.where(
-        online,
-        intensity(ctx, online=True).sample(u, reg * SECONDS_PER_DAY, w.end_second),
-        intensity(ctx, online=False).sample(
-            u, lower * SECONDS_PER_DAY, (upper + 1) * SECONDS_PER_DAY
-        ),
-    )
-    return online, store, employee, seconds, home
+    seconds = np.empty(len(t), dtype=np.int64)
+    for channel in (True, False):
+        rows = np.flatnonzero(online == channel)
+        seconds[rows] = intensity(ctx, online=channel).sample(u[rows], reg[rows], w.end_second)
+    status = Categorical.of(p.status_mix).sample(_s(ctx, "transaction_status").uniform(t))
+    return Basket(t, c, ~online, seconds, status, item_count(ctx, t, seg))
+
+
+def line_products(ctx: Context, t: np.ndarray, line: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The product on line `line` (1-based) of sale `t`, on sale by `day`."""
+    return products.pick(ctx, ctx.stream(ITEMS, "product"), t * LINE_SLOTS + line, day)
+
+
+def _place(ctx: Context, b: Basket):
+    """Store and employee of in-store sales; online, home state.
+
+    The time came first; now a store of the customer's state that was open that day and an
+    employee who worked there that day are drawn (a few tries each; else the sale is online,
+    or the store manager rang it up). Drawing resources for a time, rather than a time for
+    resources, keeps new stores and new hires from cramming a full share of sales into their
+    first weeks.
+    """
+    t, day = b.t, b.day
+    home = customers.home_state(ctx, b.customer)
+    store = np.full(len(t), -1)
+    for attempt in range(DRAWS):
+        todo = np.flatnonzero(b.in_store & (store < 0))
+        if not len(todo):
+            break
+        u = _s(ctx, "store").child(attempt).uniform(t[todo])
+        candidate = stores.pick_in_state(ctx, home[todo], u)
+        safe = np.maximum(candidate, 0)
+        open_then = (
+            (candidate >= 0)
+            & (stores.opening_day(ctx, safe) <= day[todo])
+            & (day[todo] <= stores.closing_day(ctx, safe))
+        )
+        store[todo[open_then]] = candidate[open_then]
+    online = store < 0  # drawn online, or no store of the state was open that day
+    store = np.where(online, stores.pick_online(ctx, _s(ctx, "online_store").uniform(t)), store)
+
+    employee = np.where(online, -1, store)  # the store manager, unless someone else served
+    for attempt in range(DRAWS):
+        todo = np.flatnonzero(~online & (employee == store))
+        if not len(todo):
+            break
+        u = _s(ctx, "employee").child(attempt).uniform(t[todo])
+        candidate = employees.pick(ctx, store[todo], u)
+        hire = employees.hire_day(ctx, candidate)
+        there = (hire <= day[todo]) & (day[todo] <= employees.termination_day(ctx, candidate, hire))
+        employee[todo[there]] = candidate[there]
+    return online, store, employee, home
 
 
 def sales(ctx: Context, t: np.ndarray) -> Sales:
     """Every fact of sales `t` (any indices, any order)."""
     p = ctx.params.sales
-    t = np.asarray(t, dtype=np.int64)
-    c = customers.pick(ctx, _s(ctx, "customer"), t)
-    seg = customers.segment(ctx, c)
-    online, store, employee, seconds, home = _place_and_time(ctx, t, c, seg)
-    day = seconds // SECONDS_PER_DAY
-    status = Categorical.of(p.status_mix).sample(_s(ctx, "transaction_status").uniform(t))
+    b = baskets(ctx, t)
+    t, seconds, status, items, day = b.t, b.seconds, b.status, b.items, b.day
+    online, store, employee, home = _place(ctx, b)
     u_pay = _s(ctx, "payment_method").uniform(t)
     payment = np.where(
         online,
@@ -137,7 +177,6 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     campaign = campaigns.active_on(
         ctx, day, _s(ctx, "campaign").uniform(t), _s(ctx, "campaign_reach").uniform(t)
     )
-    items = item_count(ctx, t, seg)
 
     # lines
     line_sale = np.repeat(np.arange(len(t)), items)
@@ -145,7 +184,7 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     line_number = np.arange(len(line_sale)) - np.repeat(starts, items) + 1
     key = t[line_sale] * LINE_SLOTS + line_number
     ls = lambda column: ctx.stream(ITEMS, column)  # noqa: E731
-    product = products.pick(ctx, ls("product"), key, day[line_sale])
+    product = line_products(ctx, t[line_sale], line_number, day[line_sale])
     price = products.price_cents(ctx, product)
     quantities = Categorical.of(p.quantity_mix)
     quantity = np.asarray(quantities.values, dtype=np.int64)[
@@ -170,7 +209,7 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     tax = np.round((gross - discount) * tax_rate).astype(np.int64)
     return Sales(
         t,
-        c,
+        b.customer,
         store,
         employee,
         online,
@@ -190,8 +229,16 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     )
 
 
+def sales_range(ctx: Context, start: int, stop: int) -> Sales:
+    """Sales [start, stop), computed once per task for both tables of the group."""
+    key = (NAME, start, stop)
+    if key not in ctx.scratch:
+        ctx.scratch[key] = sales(ctx, np.arange(start, stop, dtype=np.int64))
+    return ctx.scratch[key]
+
+
 def transactions_block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    s = sales(ctx, np.arange(start, stop, dtype=np.int64))
+    s = sales_range(ctx, start, stop)
     p = ctx.params.sales
     payments = (*Categorical.of(p.store_payment_mix).values,)
     online_payments = (*Categorical.of(p.online_payment_mix).values,)
@@ -223,7 +270,7 @@ def transactions_block(ctx: Context, start: int, stop: int, first_row: int) -> d
 
 
 def items_block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    s = sales(ctx, np.arange(start, stop, dtype=np.int64))
+    s = sales_range(ctx, start, stop)
     return {
         "transaction_id": ids(s.t[s.line_sale]),
         "line_number": s.line_number.astype(np.int32),
@@ -242,8 +289,11 @@ TRANSACTIONS = Table(
     base_rows=50_000,
     block=transactions_block,
     parents=("customers", "stores", "employees", "marketing_campaigns", "products"),
+    group=NAME,
     columns=(
-        Column("transaction_id", pa.string(), "Sale key, TXN + 10 digits, dense from 1."),
+        Column(
+            "transaction_id", pa.string(), "Sale key, TXN + 10 digits, dense from 1.", unique=True
+        ),
         Column("customer_id", pa.string(), "The buyer; VIPs buy most often."),
         Column("store_id", pa.string(), "In the customer's state, or an Online store."),
         Column(
@@ -282,6 +332,7 @@ TRANSACTION_ITEMS = Table(
     block=items_block,
     parents=(NAME,),
     driver=NAME,
+    group=NAME,
     counts=counts,
     rows_per_driver=4.0,
     columns=(

@@ -97,6 +97,8 @@ def state_index(ctx: Context) -> StateIndex:
 def pick_in_state(ctx: Context, state: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A physical store of each given state, or -1 where the state has none."""
     index = state_index(ctx)
+    if not len(index.stores):  # a tiny warehouse whose only store is online
+        return np.full(len(state), -1)
     count = index.count[state]
     slot = index.start[state] + np.floor(u * count).astype(np.int64)
     return np.where(count > 0, index.stores[np.minimum(slot, len(index.stores) - 1)], -1)
@@ -114,14 +116,13 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
     places = reference.places()
     where = place(ctx, idx)
-    take = pa.array(where)
     kind = store_type(ctx, idx)
     labels = type_labels(ctx)
     online = idx < online_count(ctx)
     low = np.array([p.size_sqft.get(t, (0, 0))[0] for t in labels])[kind]
     high = np.array([p.size_sqft.get(t, (0, 0))[1] for t in labels])[kind]
     size = low + np.floor(s("size").uniform(idx) * (high - low) / 100).astype(np.int64) * 100
-    city = places.city.take(take)
+    city = arrow.take(places.city, where)
     closing = closing_day(ctx, idx)
     return {
         "store_id": ids(idx),
@@ -134,13 +135,13 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "store_type": arrow.labels(labels, kind),
         "address": people.street_addresses(s("address"), idx, max_number=4_999),
         "city": city,
-        "state": places.state.take(take),
-        "zip_code": places.zip_code.take(take),
+        "state": arrow.take(places.state, where),
+        "zip_code": arrow.take(places.zip_code, where),
         "latitude": places.latitude[where],
         "longitude": places.longitude[where],
         "opening_date": arrow.dates(opening_day(ctx, idx)),
         "closing_date": arrow.dates(np.where(closing == NEVER, 0, closing), mask=closing == NEVER),
-        "store_size_sqft": pa.array(size, pa.int32(), mask=online),
+        "store_size_sqft": arrow.array(size, pa.int32(), mask=online),
         "manager_id": employees.ids(idx),
         "is_active": closing == NEVER,
     }
@@ -152,7 +153,12 @@ TABLE = Table(
     base_rows=500,
     block=block,
     columns=(
-        Column("store_id", pa.string(), "Store key, STR + 8 digits; the first ones are Online."),
+        Column(
+            "store_id",
+            pa.string(),
+            "Store key, STR + 8 digits; the first ones are Online.",
+            unique=True,
+        ),
         Column("store_name", pa.string(), "City, type and number."),
         Column("store_type", pa.string(), "Flagship, Mall, Standalone, Outlet, Express or Online."),
         Column("address", pa.string(), "Street address (fulfilment centre for Online)."),

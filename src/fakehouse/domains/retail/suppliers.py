@@ -77,7 +77,9 @@ TABLE = Table(
     base_rows=1_000,
     block=block,
     columns=(
-        Column("supplier_id", pa.string(), "Supplier key, SUPP + 9 digits, dense from 1."),
+        Column(
+            "supplier_id", pa.string(), "Supplier key, SUPP + 9 digits, dense from 1.", unique=True
+        ),
         Column("supplier_name", pa.string(), "Company name (fictional)."),
         Column(
             "supplier_type", pa.string(), "Manufacturer, Distributor, Wholesaler or Dropshipper."

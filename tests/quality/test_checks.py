@@ -1,0 +1,332 @@
+"""The quality checks: all pass on a generated warehouse, and each one can fail.
+
+For every check, a copy of the warehouse is broken by one SQL statement aimed at that
+check's promise, and the check alone must then fail. `BREAKS` must name every check, so a
+new check without a breaking case fails the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fakehouse import api
+from fakehouse.catalog.duckdb import FILE
+from fakehouse.errors import UserError
+from fakehouse.quality import checks as q
+
+S = "retail_analytics"
+SEED = 7
+
+
+def _first(table: str, column: str, where: str = "") -> str:
+    """`column = <its smallest value in table>` (optionally among rows matching `where`)."""
+    condition = f" WHERE {where}" if where else ""
+    return f"{column} = (SELECT min({column}) FROM {S}.{table}{condition})"
+
+
+def _generic_breaks() -> dict[str, str]:
+    from fakehouse.domains.retail import DOMAIN
+
+    breaks = {}
+    for table, columns in q.RETAIL_COLUMNS.items():
+        breaks[f"{table}.required_columns"] = (
+            f"ALTER TABLE {S}.{table} RENAME COLUMN {columns[-1]} TO renamed_column"
+        )
+        nullable = {c.name for c in DOMAIN.table(table).columns if c.nullable}
+        column = [c for c in columns if c not in nullable][-1]
+        breaks[f"{table}.not_null"] = (
+            f"UPDATE {S}.{table} SET {column} = NULL "
+            f"WHERE rowid = (SELECT min(rowid) FROM {S}.{table})"
+        )
+    ids = [(t, c) for t, (c, _) in q.RETAIL_IDS.items()] + [("customer_behavior", "session_id")]
+    for table, column in ids:
+        breaks[f"{table}.{column}_dense"] = (
+            f"UPDATE {S}.{table} SET {column} = {column} || '0' "
+            f"WHERE {column} = (SELECT max({column}) FROM {S}.{table})"
+        )
+    for table, column, _, _ in q.RETAIL_FOREIGN_KEYS:
+        breaks[f"{table}.{column}_fk"] = (
+            f"UPDATE {S}.{table} SET {column} = 'NO-SUCH-KEY' "
+            f"WHERE {column} = (SELECT max({column}) FROM {S}.{table})"
+        )
+    return breaks
+
+
+FIRST_SALE = _first("transactions", "transaction_id")
+FIRST_IN_STORE = _first("transactions", "transaction_id", "channel = 'In-Store'")
+FIRST_VERIFIED = _first("product_reviews", "review_id", "verified_purchase")
+LONG_SESSION = (
+    f"(SELECT min(session_id) FROM (SELECT session_id FROM {S}.customer_behavior "
+    "GROUP BY session_id HAVING count(*) > 1))"
+)
+LAST_EVENT_OF_LONG_SESSION = (
+    f"event_id = (SELECT max(event_id) FROM {S}.customer_behavior "
+    f"WHERE session_id = {LONG_SESSION})"
+)
+FIRST_PRODUCT_VIEW = _first("customer_behavior", "event_id", "event_type = 'product_view'")
+FUTURE = "DATE '2100-01-01'"
+
+BREAKS: dict[str, str] = {
+    **_generic_breaks(),
+    # customers
+    "customers.segment_values": f"UPDATE {S}.customers SET customer_segment = 'Gold' "
+    f"WHERE {_first('customers', 'customer_id')}",
+    "customers.adult_at_registration": f"UPDATE {S}.customers "
+    f"SET date_of_birth = registration_date - INTERVAL 17 YEAR "
+    f"WHERE {_first('customers', 'customer_id')}",
+    "customers.real_place": f"UPDATE {S}.customers SET latitude = latitude + 0.5 "
+    f"WHERE {_first('customers', 'customer_id')}",
+    "customers.state_mix": f"UPDATE {S}.customers SET state = 'WY'",
+    "customers.email_unique": f"UPDATE {S}.customers "
+    f"SET email = (SELECT min(email) FROM {S}.customers) "
+    f"WHERE customer_id = (SELECT max(customer_id) FROM {S}.customers)",
+    # products
+    "products.category_values": f"UPDATE {S}.products SET category = 'Toys' "
+    f"WHERE {_first('products', 'product_id')}",
+    "products.price_above_cost": f"UPDATE {S}.products SET unit_cost = unit_price "
+    f"WHERE {_first('products', 'product_id')}",
+    "products.price_level_by_category": f"UPDATE {S}.products "
+    "SET unit_price = unit_price + 5000 WHERE category = 'Books'",
+    "products.sku_unique": f"UPDATE {S}.products SET sku = (SELECT min(sku) FROM {S}.products) "
+    f"WHERE product_id = (SELECT max(product_id) FROM {S}.products)",
+    # stores
+    "stores.online_exists": f"UPDATE {S}.stores SET store_type = 'Mall' "
+    "WHERE store_type = 'Online'",
+    "stores.manager_at_store": f"UPDATE {S}.stores "
+    f"SET manager_id = (SELECT max(manager_id) FROM {S}.stores) "
+    f"WHERE {_first('stores', 'store_id')}",
+    "stores.real_place": f"UPDATE {S}.stores SET zip_code = '00000' "
+    f"WHERE {_first('stores', 'store_id')}",
+    "stores.active_iff_open": f"UPDATE {S}.stores SET is_active = NOT is_active "
+    f"WHERE {_first('stores', 'store_id')}",
+    # employees
+    "employees.hierarchy_forest": f"UPDATE {S}.employees SET manager_id = "
+    f"(SELECT min(employee_id) FROM {S}.employees WHERE manager_id = "
+    f"(SELECT min(employee_id) FROM {S}.employees WHERE manager_id IS NULL)) "
+    f"WHERE {_first('employees', 'employee_id', 'manager_id IS NULL')}",
+    "employees.manager_hired_first": f"UPDATE {S}.employees SET hire_date = DATE '1950-01-01' "
+    f"WHERE {_first('employees', 'employee_id', 'manager_id IS NOT NULL')}",
+    "employees.salary_by_position": f"UPDATE {S}.employees SET salary = 20000 "
+    "WHERE position = 'Store Manager'",
+    "employees.terminated_iff_inactive": f"UPDATE {S}.employees SET is_active = NOT is_active "
+    f"WHERE {_first('employees', 'employee_id')}",
+    "employees.terminated_after_hire": f"UPDATE {S}.employees "
+    "SET termination_date = hire_date - 1, is_active = false "
+    f"WHERE {_first('employees', 'employee_id')}",
+    # suppliers
+    "suppliers.contract_order": f"UPDATE {S}.suppliers SET contract_end = contract_start "
+    f"WHERE {_first('suppliers', 'supplier_id')}",
+    # transactions
+    "transactions.status_values": f"UPDATE {S}.transactions SET transaction_status = 'Lost' "
+    f"WHERE {FIRST_SALE}",
+    "transactions.mostly_completed": f"UPDATE {S}.transactions SET transaction_status = "
+    "CASE WHEN hash(transaction_id) % 4 = 0 THEN 'Completed' ELSE 'Returned' END",
+    "transactions.in_window": f"UPDATE {S}.transactions "
+    f"SET transaction_date = TIMESTAMP '2019-06-01 12:00:00' WHERE {FIRST_SALE}",
+    "transactions.after_registration": f"UPDATE {S}.customers SET registration_date = {FUTURE} "
+    f"WHERE customer_id = (SELECT customer_id FROM {S}.transactions WHERE {FIRST_SALE})",
+    "transactions.store_open": f"UPDATE {S}.stores SET opening_date = {FUTURE} "
+    f"WHERE store_id = (SELECT store_id FROM {S}.transactions WHERE {FIRST_IN_STORE})",
+    "transactions.employee_at_store": f"UPDATE {S}.transactions SET employee_id = NULL "
+    f"WHERE {FIRST_IN_STORE}",
+    "transactions.channel_matches_store": f"UPDATE {S}.transactions SET channel = 'Online' "
+    f"WHERE {FIRST_IN_STORE}",
+    "transactions.campaign_active": f"UPDATE {S}.transactions "
+    f"SET campaign_id = (SELECT max(campaign_id) FROM {S}.marketing_campaigns) "
+    f"WHERE transaction_id = (SELECT arg_min(transaction_id, transaction_date) "
+    f"FROM {S}.transactions)",
+    "transactions.total_formula": f"UPDATE {S}.transactions SET total_amount = total_amount + 1 "
+    f"WHERE {FIRST_SALE}",
+    "transactions.total_equals_items": f"UPDATE {S}.transaction_items "
+    f"SET line_total = line_total + 0.01 WHERE {FIRST_SALE} AND line_number = 1",
+    "transactions.sums_of_items": f"UPDATE {S}.transactions "
+    "SET discount_amount = discount_amount + 1, total_amount = total_amount - 1 "
+    f"WHERE {FIRST_SALE}",
+    "transactions.peak_hours": f"UPDATE {S}.transactions "
+    "SET transaction_date = date_trunc('day', transaction_date) + INTERVAL 16 HOUR "
+    "WHERE channel = 'In-Store' AND hour(transaction_date) IN (18, 19)",
+    "transactions.weekend_effect": f"UPDATE {S}.transactions "
+    "SET transaction_date = transaction_date + INTERVAL 2 DAY WHERE isodow(transaction_date) >= 6",
+    "transactions.high_season": f"UPDATE {S}.transactions "
+    "SET transaction_date = transaction_date - INTERVAL 6 MONTH "
+    "WHERE month(transaction_date) >= 11",
+    "transactions.segment_frequency": f"UPDATE {S}.customers SET customer_segment = "
+    "CASE customer_segment WHEN 'VIP' THEN 'Basic' WHEN 'Basic' THEN 'VIP' "
+    "ELSE customer_segment END",
+    "transactions.segment_basket": f"UPDATE {S}.transactions SET item_count = 3",
+    "transactions.home_state": f"UPDATE {S}.customers "
+    "SET state = CASE WHEN state = 'CA' THEN 'TX' ELSE 'CA' END",
+    # transaction_items
+    "transaction_items.key_unique": f"UPDATE {S}.transaction_items SET line_number = 1 "
+    f"WHERE {_first('transaction_items', 'transaction_id', 'line_number = 2')}",
+    "transaction_items.line_numbers": f"UPDATE {S}.transaction_items SET line_number = 99 "
+    f"WHERE {FIRST_SALE} AND line_number = 1",
+    "transaction_items.lines_per_transaction": f"DELETE FROM {S}.transaction_items "
+    f"WHERE {FIRST_SALE}",
+    "transaction_items.lines_mean": f"DELETE FROM {S}.transaction_items WHERE line_number > 1",
+    "transaction_items.product_price": f"UPDATE {S}.transaction_items "
+    f"SET unit_price = unit_price + 1 WHERE {FIRST_SALE} AND line_number = 1",
+    "transaction_items.product_launched": f"UPDATE {S}.products SET launch_date = {FUTURE} "
+    f"WHERE product_id = (SELECT min(product_id) FROM {S}.transaction_items)",
+    "transaction_items.line_total_formula": f"UPDATE {S}.transaction_items "
+    f"SET line_total = line_total + 1 WHERE {FIRST_SALE} AND line_number = 1",
+    # inventory
+    "inventory.key_unique": f"UPDATE {S}.inventory SET "
+    f"product_id = (SELECT product_id FROM {S}.inventory "
+    f"WHERE {_first('inventory', 'inventory_id')}), "
+    f"store_id = (SELECT store_id FROM {S}.inventory WHERE {_first('inventory', 'inventory_id')}) "
+    f"WHERE inventory_id = (SELECT max(inventory_id) FROM {S}.inventory)",
+    "inventory.reserved_range": f"UPDATE {S}.inventory "
+    "SET quantity_reserved = quantity_on_hand + 1, quantity_available = -1 "
+    f"WHERE {_first('inventory', 'inventory_id')}",
+    "inventory.available_formula": f"UPDATE {S}.inventory "
+    f"SET quantity_available = quantity_available + 1 WHERE {_first('inventory', 'inventory_id')}",
+    "inventory.stockout_flag": f"UPDATE {S}.inventory SET stockout_flag = NOT stockout_flag "
+    f"WHERE {_first('inventory', 'inventory_id')}",
+    "inventory.counted_after_launch": f"UPDATE {S}.inventory "
+    f"SET last_count_date = DATE '2000-01-01' WHERE {_first('inventory', 'inventory_id')}",
+    # customer_behavior
+    "customer_behavior.event_type_values": f"UPDATE {S}.customer_behavior "
+    f"SET event_type = 'click' WHERE {_first('customer_behavior', 'event_id')}",
+    "customer_behavior.time_ordered": f"UPDATE {S}.customer_behavior "
+    f"SET event_timestamp = event_timestamp - INTERVAL 1 DAY WHERE {LAST_EVENT_OF_LONG_SESSION}",
+    "customer_behavior.funnel": f"DELETE FROM {S}.customer_behavior "
+    "WHERE event_type = 'checkout_start'",
+    "customer_behavior.after_registration": f"UPDATE {S}.customers "
+    f"SET registration_date = {FUTURE} "
+    f"WHERE customer_id = (SELECT min(customer_id) FROM {S}.customer_behavior)",
+    "customer_behavior.in_window": f"UPDATE {S}.customer_behavior "
+    f"SET event_timestamp = TIMESTAMP '2100-01-01 10:00:00' "
+    f"WHERE {_first('customer_behavior', 'event_id')}",
+    "customer_behavior.product_events": f"UPDATE {S}.customer_behavior "
+    "SET product_id = NULL "
+    f"WHERE {FIRST_PRODUCT_VIEW}",
+    "customer_behavior.session_customer": f"UPDATE {S}.customer_behavior "
+    f"SET customer_id = customer_id || 'X' WHERE {LAST_EVENT_OF_LONG_SESSION}",
+    "customer_behavior.product_launched": f"UPDATE {S}.products SET launch_date = {FUTURE} "
+    f"WHERE product_id = (SELECT min(product_id) FROM {S}.customer_behavior)",
+    # product_reviews
+    "product_reviews.rating_range": f"UPDATE {S}.product_reviews SET rating = 6 "
+    f"WHERE {_first('product_reviews', 'review_id')}",
+    "product_reviews.rating_mean": f"UPDATE {S}.product_reviews SET rating = 2 WHERE rating >= 4",
+    "product_reviews.rating_shape": f"UPDATE {S}.product_reviews SET rating = 1 WHERE rating = 3",
+    "product_reviews.verified_iff_sale": f"UPDATE {S}.product_reviews "
+    f"SET verified_purchase = false WHERE {FIRST_VERIFIED}",
+    "product_reviews.after_sale": f"UPDATE {S}.product_reviews "
+    f"SET review_date = DATE '2020-01-01' WHERE {FIRST_VERIFIED}",
+    "product_reviews.helpful_votes": f"UPDATE {S}.product_reviews "
+    f"SET helpful_count = total_votes + 1 WHERE {_first('product_reviews', 'review_id')}",
+    "product_reviews.in_window": f"UPDATE {S}.product_reviews SET review_date = {FUTURE} "
+    f"WHERE {_first('product_reviews', 'review_id')}",
+    "product_reviews.after_parents": f"UPDATE {S}.products SET launch_date = {FUTURE} "
+    f"WHERE product_id = (SELECT min(product_id) FROM {S}.product_reviews)",
+    # marketing_campaigns
+    "marketing_campaigns.date_order": f"UPDATE {S}.marketing_campaigns "
+    f"SET end_date = start_date - 1 WHERE {_first('marketing_campaigns', 'campaign_id')}",
+    "marketing_campaigns.count_funnel": f"UPDATE {S}.marketing_campaigns "
+    f"SET clicks = impressions + 1 WHERE {_first('marketing_campaigns', 'campaign_id')}",
+    "marketing_campaigns.rates_agree": f"UPDATE {S}.marketing_campaigns "
+    f"SET ctr = coalesce(ctr, 0) + 0.001 WHERE {_first('marketing_campaigns', 'campaign_id')}",
+    "marketing_campaigns.status_by_dates": f"UPDATE {S}.marketing_campaigns "
+    f"SET status = 'Active' WHERE {_first('marketing_campaigns', 'campaign_id')}",
+}
+
+CHECKS = {c.name: c for c in q.retail_checks()}
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("quality") / "warehouse"
+    api.generate("retail", multiplier=0.05, seed=SEED, out=out, workers=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def results(warehouse: Path) -> list[q.Result]:
+    return q.validate(warehouse)
+
+
+def _window(warehouse: Path) -> q.Window:
+    manifest = json.loads((warehouse / "fakehouse.json").read_text())
+    history = manifest["domains"]["retail"]["params"]["history"]
+    end = date.fromisoformat(history["end_date"])
+    return q.history_window(end, history["years"])
+
+
+def test_check_names_are_unique_and_named_by_table():
+    names = [c.name for c in q.retail_checks()]
+    assert len(names) == len(set(names))
+    for check in q.retail_checks():
+        assert check.name.startswith(f"{check.table}.")
+        assert check.table in q.RETAIL_COLUMNS
+
+
+def test_every_check_passes_on_a_generated_warehouse(results: list[q.Result]):
+    assert [r.check.name for r in results] == list(CHECKS)
+    failed = [f"{r.check.name}: {r.shown_value} (expected {r.expected})" for r in results]
+    failed = [line for line, r in zip(failed, results, strict=True) if not r.passed]
+    assert not failed
+
+
+def test_every_check_has_a_breaking_case():
+    assert set(BREAKS) == set(CHECKS)
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_each_check_fails_on_broken_data(name: str, warehouse: Path, tmp_path: Path):
+    shutil.copy(warehouse / FILE, tmp_path / FILE)
+    shutil.copy(warehouse / "fakehouse.json", tmp_path / "fakehouse.json")
+    with duckdb.connect(str(tmp_path / FILE)) as con:
+        con.execute(BREAKS[name])
+        (result,) = q.run(con, [CHECKS[name]], S, _window(warehouse))
+    assert result.value is not None, result.shown_value  # computed, not an SQL error
+    assert not result.passed, f"{name} still passes: {result.shown_value} ({result.expected})"
+
+
+def test_validate_without_a_warehouse_is_a_user_error(tmp_path: Path):
+    with pytest.raises(UserError):
+        q.validate(tmp_path)
+
+
+def test_validate_with_an_unknown_domain_is_a_user_error(warehouse: Path, tmp_path: Path):
+    shutil.copy(warehouse / FILE, tmp_path / FILE)
+    manifest = json.loads((warehouse / "fakehouse.json").read_text())
+    manifest["domains"] = {"banking": manifest["domains"]["retail"]}
+    (tmp_path / "fakehouse.json").write_text(json.dumps(manifest))
+    with pytest.raises(UserError, match="banking"):
+        q.validate(tmp_path)
+
+
+def test_validate_without_a_manifest_is_a_user_error(warehouse: Path, tmp_path: Path):
+    shutil.copy(warehouse / FILE, tmp_path / FILE)
+    with pytest.raises(UserError):
+        q.validate(tmp_path)
+
+
+def test_a_failing_query_is_a_failed_result(warehouse: Path):
+    broken = q.Check("customers.nothing", "customers", "no such column", "SELECT nope")
+    with duckdb.connect(str(warehouse / FILE), read_only=True) as con:
+        (result,) = q.run(con, [broken], S, _window(warehouse))
+    assert not result.passed
+    assert result.value is None
+    assert result.shown_value.startswith("error:")
+
+
+def test_history_window_is_whole_years_ending_at_the_end_date():
+    assert q.history_window(date(2025, 12, 31), 3) == (date(2023, 1, 1), date(2025, 12, 31))
+    assert q.history_window(date(2024, 2, 29), 1) == (date(2023, 3, 1), date(2024, 2, 29))
+
+
+def test_cli_validate_exits_0_on_a_good_warehouse(warehouse: Path, capsys):
+    from fakehouse.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["validate", "-w", str(warehouse)])
+    assert exit_.value.code == 0
+    assert f"{len(CHECKS)} passed, 0 failed" in capsys.readouterr().err

@@ -1,0 +1,230 @@
+"""The command line as a user meets it: exit codes, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fakehouse.cli import main
+
+SPARK_QUERIES = {
+    "nulls": """
+        SELECT SUM(CASE WHEN customer_id IS NULL THEN 1 ELSE 0 END) as null_customers,
+               SUM(CASE WHEN email IS NULL THEN 1 ELSE 0 END) as null_emails
+        FROM retail_analytics.customers;""",
+    "segments": """
+        SELECT c.customer_segment, COUNT(DISTINCT t.transaction_id) as transactions,
+               SUM(t.total_amount) as revenue
+        FROM retail_analytics.customers c
+        JOIN retail_analytics.transactions t ON c.customer_id = t.customer_id
+        GROUP BY c.customer_segment;""",
+    "clv": """
+        WITH customer_metrics AS (
+            SELECT customer_id, COUNT(DISTINCT transaction_id) as purchase_count,
+                   SUM(total_amount) as total_spent,
+                   DATEDIFF(MAX(transaction_date), MIN(transaction_date)) as customer_lifetime_days
+            FROM retail_analytics.transactions
+            WHERE transaction_status = 'Completed'
+            GROUP BY customer_id)
+        SELECT AVG(total_spent) as avg_clv, AVG(purchase_count) as avg_purchases,
+               AVG(customer_lifetime_days) as avg_lifetime_days
+        FROM customer_metrics;""",
+}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "fakehouse", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def sql_json(warehouse: Path, query: str, dialect: str = "spark") -> list[dict]:
+    result = run("sql", "-w", str(warehouse), "--dialect", dialect, "--output", "json", query)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate", "retail", "-m", "abc"], "--multiplier must be a number"),
+        (["generate", "retail", "-m", "0"], "--multiplier must be greater than 0"),
+        (["generate", "retail", "-m", "-2"], "--multiplier must be greater than 0"),
+        (["generate", "retail", "-m", "nan"], "--multiplier must be greater than 0"),
+        (["generate", "shop"], "unknown domain 'shop'"),
+        (["generate", "retail", "--format", "xml"], "Invalid value for '-f' / '--format'"),
+        (["sql", "-w", "/nonexistent/wh", "SELECT 1"], "no warehouse at /nonexistent/wh"),
+        (["validate", "-w", "/nonexistent/wh"], "no warehouse at /nonexistent/wh"),
+        (["tables", "shop"], "unknown domain 'shop'"),
+    ],
+)
+def test_user_mistakes_give_one_line_and_exit_code_2(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("error: ") and message in err
+
+
+def test_non_empty_output_needs_overwrite(tmp_path, capsys):
+    out = tmp_path / "wh"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "retail", "-m", "0.01", "-o", str(out), "-q"])
+    assert exit_info.value.code == 2
+    assert "not empty; pass --overwrite" in capsys.readouterr().err
+    assert (out / "keep.txt").read_text() == "precious"
+
+
+def test_unwritable_output_gives_exit_2_and_leaves_nothing(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["generate", "retail", "-m", "0.01", "-o", str(blocker / "wh"), "-q"])
+    assert exit_info.value.code == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_failure_midway_leaves_no_half_written_warehouse(tmp_path, monkeypatch):
+    from fakehouse.domains.retail import sales
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(sales, "sales", broken)
+    out = tmp_path / "wh"
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        main(["generate", "retail", "-m", "0.01", "-o", str(out), "-q", "--workers", "1"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_overwrite_replaces_a_warehouse(tmp_path):
+    out = tmp_path / "wh"
+    assert run("generate", "retail", "-m", "0.01", "-o", str(out), "-q").returncode == 0
+    (out / "stale.txt").write_text("old")
+    result = run("generate", "retail", "-m", "0.02", "-o", str(out), "-q", "--overwrite")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "stale.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh"]  # no staging left behind
+    rows = sql_json(out, "SELECT COUNT(*) AS n FROM retail_analytics.customers", "duckdb")
+    assert rows == [{"n": 200}]
+
+
+def test_generate_prints_a_summary_with_rows_and_rate(tmp_path):
+    result = run("generate", "retail", "-m", "0.01", "-o", str(tmp_path / "wh"), "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # talk goes to stderr
+    assert "retail_analytics.transactions" in result.stderr
+    assert "rows/s" in result.stderr
+
+
+def test_csv_and_json_exports_have_the_same_layout_and_rows(tmp_path):
+    out = tmp_path / "wh"
+    result = run(
+        "generate", "retail", "-m", "0.01", "-o", str(out), "-q", "-f", "csv", "-f", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect()
+    for table in ("customers", "transaction_items"):
+        parquet = con.execute(
+            f"SELECT COUNT(*) FROM read_parquet('{out}/retail_analytics/{table}/*.parquet')"
+        ).fetchone()[0]
+        csv = con.execute(
+            f"SELECT COUNT(*) FROM read_csv('{out}/csv/retail_analytics/{table}/part-*.csv')"
+        ).fetchone()[0]
+        js = con.execute(
+            f"SELECT COUNT(*) FROM read_json('{out}/json/retail_analytics/{table}/part-*.json')"
+        ).fetchone()[0]
+        assert parquet == csv == js > 0
+
+
+def test_the_seed_spark_queries_run_unchanged(retail_warehouse):
+    (nulls,) = sql_json(retail_warehouse, SPARK_QUERIES["nulls"])
+    assert nulls == {"null_customers": 0, "null_emails": 0}
+
+    segments = {
+        r["customer_segment"]: r for r in sql_json(retail_warehouse, SPARK_QUERIES["segments"])
+    }
+    assert set(segments) == {"VIP", "Premium", "Regular", "Basic"}
+    assert sum(r["transactions"] for r in segments.values()) == 2_500
+    # VIPs are 5% of customers but spend far more than Basic's 30%
+    assert float(segments["VIP"]["revenue"]) > float(segments["Basic"]["revenue"])
+
+    (clv,) = sql_json(retail_warehouse, SPARK_QUERIES["clv"])
+    assert 50 < float(clv["avg_clv"]) < 20_000
+    assert 1 <= clv["avg_purchases"] < 50
+    assert 0 < clv["avg_lifetime_days"] < 1_096
+
+
+def test_plain_duckdb_works_after_the_warehouse_is_moved(retail_warehouse, tmp_path, monkeypatch):
+    moved = tmp_path / "elsewhere" / "wh"
+    shutil.copytree(retail_warehouse, moved)
+    monkeypatch.chdir(tmp_path)
+    con = duckdb.connect(str(moved / "warehouse.duckdb"), read_only=True)
+    con.execute("USE retail_analytics")
+    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert len(tables) == 11
+    assert con.execute("SELECT COUNT(*) FROM customers").fetchone()[0] == 500
+
+
+def test_sql_statements_run_in_order_with_use(retail_warehouse):
+    result = run(
+        "sql",
+        "-w",
+        str(retail_warehouse),
+        "--dialect",
+        "spark",
+        "--output",
+        "csv",
+        "USE retail_analytics; SHOW TABLES; SELECT COUNT(*) AS n FROM customers;",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "transaction_items" in result.stdout
+    assert result.stdout.strip().endswith("n\n500") or result.stdout.strip().endswith("500")
+
+
+def test_sql_errors_are_one_line(retail_warehouse):
+    result = run("sql", "-w", str(retail_warehouse), "SELECT nope FROM retail_analytics.customers")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_tables_prints_the_data_dictionary():
+    result = run("tables", "retail", "--markdown")
+    assert result.returncode == 0
+    for name in ("customers", "transaction_items", "customer_behavior", "marketing_campaigns"):
+        assert f"### retail_analytics.{name}" in result.stdout
+    assert "| total_amount | decimal128(12, 2) |" in result.stdout
+
+
+def test_help_does_not_import_heavy_engines():
+    code = (
+        "import sys\n"
+        "from fakehouse.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pyspark', 'duckdb', 'pyarrow', 'numpy') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sql_without_a_query_opens_a_prompt(retail_warehouse):
+    result = subprocess.run(
+        [sys.executable, "-m", "fakehouse", "sql", "-w", str(retail_warehouse), "--output", "csv"],
+        input="SELECT COUNT(*) AS n\nFROM retail_analytics.stores;\nSELECT nope;\nSELECT 2 AS two;",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["n", "25", "two", "2"]
+    assert "error:" in result.stderr  # the bad statement is reported, the prompt goes on
