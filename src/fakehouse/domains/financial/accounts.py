@@ -2,8 +2,9 @@
 
 The layout of a customer group says who holds what (see `layout`); the group's ledger gives
 each account's opening balance at the ledger start, its current balance (opening plus the
-completed transactions) and pending holds. Both are re-derived here from the same pure
-functions the transactions table uses, so the two tables agree to the cent.
+completed transactions) and pending holds. The table is generated in one task with the
+transactions of the same customers (one table group, one ledger), so the two agree to the
+cent; the first pass counts accounts per customer from the layout alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pyarrow as pa
 
 from fakehouse.core import arrow
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import common, customers, groups, layout, ledger
+from fakehouse.domains.financial import common, customers, layout, ledger
 from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.layout import CARD, CHECKING, LOAN, NEVER
 from fakehouse.domains.financial.params import ACCOUNT_TYPES
@@ -22,12 +23,12 @@ NAME = "accounts"
 STATUSES = ("Active", "Closed", "Dormant", "Frozen")
 
 
-def _columns(ctx: Context, led: ledger.Balances, sel: np.ndarray) -> dict:
+def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray) -> dict:
     lay = led.layout
     w = window(ctx)
     kind = lay.kind[sel]
     closed = lay.close_day[sel] <= w.end_day
-    rows = led.rows[sel]
+    rows = np.bincount(led.rows["acc"], minlength=len(lay.index))[sel]
     frozen = np.zeros(len(sel), dtype=bool)
     card_pos = lay.card[sel]
     frozen[kind == CARD] = lay.cards.delinquency[card_pos[kind == CARD]] == 3
@@ -61,12 +62,16 @@ def _columns(ctx: Context, led: ledger.Balances, sel: np.ndarray) -> dict:
     }
 
 
+def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
+    return common.per_customer(ctx, start, stop, range(len(ACCOUNT_TYPES)))
+
+
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     parts = []
-    for g0, g1 in groups.spans(ctx, NAME, start, stop):
-        led = ledger.balances(ctx, g0, g1)
-        idx = led.layout.index
-        sel = np.flatnonzero((idx >= start) & (idx < stop))
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        led = common.shared_ledger(ctx, g0, g1)
+        cust = led.layout.customer
+        sel = np.flatnonzero((cust >= start) & (cust < stop))
         parts.append(_columns(ctx, led, sel))
     return common.concat(parts, TABLE)
 
@@ -74,10 +79,13 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 TABLE = Table(
     name=NAME,
     description="Deposit, card and loan accounts; balances agree with the transactions.",
-    base_rows=20_000,
-    rows_per_driver=5.0,  # each account costs about five ledger rows of simulation
+    base_rows=20_000,  # exactly 20,000 x m, dealt to customers group by group
     block=block,
     parents=("customers",),
+    driver="customers",
+    counts=counts,
+    rows_per_driver=10.0,  # blocks are sized by the ledger rows they simulate
+    group=common.GROUP,
     columns=(
         Column(
             "account_id",

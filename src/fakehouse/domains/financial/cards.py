@@ -15,7 +15,7 @@ from fakehouse.core import arrow, luhn
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import common, customers, groups, layout, ledger
+from fakehouse.domains.financial import common, customers, layout
 from fakehouse.domains.financial.layout import CARD, DELINQUENCY
 from fakehouse.domains.financial.params import CARD_TIERS
 
@@ -35,16 +35,20 @@ def numbers(ctx: Context, index: np.ndarray, network: np.ndarray) -> np.ndarray:
     return body * 10 + luhn.check_digit(body)
 
 
+def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
+    return common.per_customer(ctx, start, stop, (CARD,))
+
+
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     p = ctx.params.cards
     networks = Categorical.of(p.network_mix).values
     parts = []
-    for g0, g1 in groups.spans(ctx, NAME, start, stop):
-        led = ledger.balances(ctx, g0, g1)
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        led = common.shared_ledger(ctx, g0, g1)
         lay = led.layout
         c = lay.cards
         pos = np.flatnonzero(lay.kind == CARD)
-        keep = (c.index >= start) & (c.index < stop)
+        keep = (lay.customer[pos] >= start) & (lay.customer[pos] < stop)
         c_sel, pos = np.flatnonzero(keep), pos[keep]
         balance = led.current[pos]
         limit = c.limit[c_sel]
@@ -72,10 +76,13 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 TABLE = Table(
     name=NAME,
     description="Credit cards, each with its own Credit Card account.",
-    base_rows=5_000,
-    rows_per_driver=20.0,  # each card costs about twenty ledger rows of simulation
+    base_rows=5_000,  # exactly 5,000 x m, dealt to customers group by group
     block=block,
     parents=("customers", "accounts"),
+    driver="customers",
+    counts=counts,
+    rows_per_driver=10.0,
+    group=common.GROUP,
     columns=(
         Column("card_id", pa.string(), "Card key, CARD + 9 digits, dense from 1."),
         Column("customer_id", pa.string(), "Cardholder."),

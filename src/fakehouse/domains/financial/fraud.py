@@ -10,7 +10,6 @@ home). Cases are ordered by account and time, so a block of customers holds its 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -216,80 +215,53 @@ def _owned(ctx: Context, start: int, stop: int) -> tuple[int, int]:
     return -(-start // g), -(-stop // g)
 
 
-FIELDS = (
-    "account",
-    "customer",
-    "transaction",
-    "fraud_type",
-    "occurred",
-    "detected",
-    "involved",
-    "method",
-    "status",
-    "resolution",
-    "recovered",
-)
-
-
-def remember(ctx: Context, led: ledger.Ledger) -> None:
-    """Keep the cases of a complete ledger's groups, in global terms, for this worker."""
-    c = cases(ctx, led)
-    lay = led.layout
-    acc = led.rows["acc"][c.row]
-    columns = (
-        lay.index[acc],
-        lay.customer[acc],
-        led.first_row + c.row,
-        c.fraud_type,
-        c.occurred,
-        c.detected,
-        c.involved,
-        c.method,
-        c.status,
-        c.resolution,
-        c.recovered,
-    )
-    lengths = np.bincount(lay.account_group[acc], minlength=lay.g1 - lay.g0)
-    bounds = segments.starts(lengths)
-    memory = ctx.cached("financial.cases", OrderedDict)
-    for i, g in enumerate(range(lay.g0, lay.g1)):
-        a, b = bounds[i], bounds[i] + lengths[i]
-        memory[g] = tuple(x[a:b] for x in columns)
-        memory.move_to_end(g)
-    while len(memory) > ledger.REMEMBERED_GROUPS:
-        memory.popitem(last=False)
-
-
-def _cases_of(ctx: Context, g0: int, g1: int) -> dict[str, np.ndarray]:
-    """Cases of groups [g0, g1) in case order: remembered, else simulated."""
-    memory = ctx.cached("financial.cases", OrderedDict)
-    for a in range(g0, g1, 32):
-        b = min(a + 32, g1)
-        if not all(g in memory for g in range(a, b)):
-            led = ledger.simulate(ctx, a, b)
-            ledger.remember(ctx, led)
-            remember(ctx, led)
-    parts = [memory[g] for g in range(g0, g1)]
-    return {
-        name: np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
-        for i, name in enumerate(FIELDS)
-    }
+def _cases_of(ctx: Context, start: int, stop: int) -> dict[str, np.ndarray]:
+    """Cases of the groups owned by customers [start, stop), in case order."""
+    og0, og1 = _owned(ctx, start, stop)
+    parts = []
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        led = common.shared_ledger(ctx, g0, g1)
+        c = cases(ctx, led)
+        lay = led.layout
+        acc = led.rows["acc"][c.row]
+        group = lay.g0 + lay.account_group[acc]
+        keep = (group >= og0) & (group < og1)
+        parts.append(
+            {
+                "account": lay.index[acc][keep],
+                "customer": lay.customer[acc][keep],
+                "transaction": led.first_row + c.row[keep],
+                "fraud_type": c.fraud_type[keep],
+                "occurred": c.occurred[keep],
+                "detected": c.detected[keep],
+                "involved": c.involved[keep],
+                "method": c.method[keep],
+                "status": c.status[keep],
+                "resolution": c.resolution[keep],
+                "recovered": c.recovered[keep],
+            }
+        )
+    return common.concat(parts) if parts else {}
 
 
 def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
     out = np.zeros(stop - start, dtype=np.int64)
-    g0, g1 = _owned(ctx, start, stop)
+    og0, og1 = _owned(ctx, start, stop)
     g = groups.size(ctx)
-    for a in range(g0, g1, 32):
-        b = min(a + 32, g1)
-        lay = layout.build(ctx, a, b)
-        share = groups.allocation(ctx, NAME).counts(a, b)
-        out[np.arange(a, b) * g - start] = np.where(ledger.active_groups(ctx, lay), share, 0)
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        lay = layout.build(ctx, g0, g1)  # not kept: first-pass tasks never clear the scratch
+        share = np.where(
+            ledger.active_groups(ctx, lay), groups.allocation(ctx, NAME).counts(g0, g1), 0
+        )
+        owned = (np.arange(g0, g1) >= og0) & (np.arange(g0, g1) < og1)
+        out[np.arange(g0, g1)[owned] * g - start] = share[owned]
     return out
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    c = _cases_of(ctx, *_owned(ctx, start, stop))
+    c = _cases_of(ctx, start, stop)
+    if not c:
+        return common.concat([], TABLE)
     return {
         "case_id": common.ids(NAME, first_row + np.arange(len(c["account"]))),
         "account_id": common.ids("accounts", c["account"]),
@@ -315,6 +287,7 @@ TABLE = Table(
     driver="customers",
     counts=counts,
     rows_per_driver=10.0,  # blocks are sized by the ledger rows they simulate
+    group=common.GROUP,
     columns=(
         Column("case_id", pa.string(), "Case key, CASE + 9 digits, dense from 1."),
         Column("account_id", pa.string(), "Account of the investigated transaction."),

@@ -20,14 +20,15 @@ raised where needed so that no account without overdraft protection ever goes be
 cushion (and a protected one never below its overdraft limit). Amounts are signed changes of
 the account's balance; on Credit Card and Loan accounts the balance is the amount owed.
 
-The accounts, credit_cards and fraud_cases tables call `simulate` for their groups instead
-of reading the transactions table; `detail=False` skips nothing that changes a number.
+accounts, credit_cards, loans, transactions and fraud_cases form one table group (see
+`common.GROUP`): a block's ledger is simulated once and all five read it, instead of any of
+them reading another table. The planner's first pass uses `row_accounts`, which stops once
+every row has its account.
 """
 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -327,54 +328,6 @@ def simulate(ctx: Context, g0: int, g1: int) -> Ledger:
     return _simulate(ctx, layout.build(ctx, g0, g1), count_only=False)
 
 
-#: groups whose balances a worker keeps (about 32 bytes per account: bounded memory)
-REMEMBERED_GROUPS = 4096
-
-
-def _memory(ctx: Context) -> OrderedDict:
-    return ctx.cached("financial.balances", OrderedDict)
-
-
-def remember(ctx: Context, led: Ledger) -> None:
-    """Keep the balances of a complete ledger's groups for later tables in this worker."""
-    memory = _memory(ctx)
-    lay = led.layout
-    bounds = segments.starts(np.bincount(lay.account_group, minlength=lay.g1 - lay.g0))
-    stops = np.r_[bounds[1:], len(lay.index)]
-    rows = np.bincount(led.rows["acc"], minlength=len(lay.index))
-    for i, g in enumerate(range(lay.g0, lay.g1)):
-        a, b = bounds[i], stops[i]
-        memory[g] = (led.opening[a:b], led.current[a:b], led.pending[a:b], rows[a:b])
-        memory.move_to_end(g)
-    while len(memory) > REMEMBERED_GROUPS:
-        memory.popitem(last=False)
-
-
-@dataclass
-class Balances:
-    """Per-account balances of a layout (what accounts and credit_cards need)."""
-
-    layout: layout.Layout
-    opening: np.ndarray
-    current: np.ndarray
-    pending: np.ndarray
-    rows: np.ndarray  # ledger rows per account
-
-
-def balances(ctx: Context, g0: int, g1: int) -> Balances:
-    """Every account's balances: remembered from an earlier simulation in this worker (the
-    values are the same pure functions either way), else simulated without details."""
-    lay = layout.build(ctx, g0, g1)
-    memory = _memory(ctx)
-    if all(g in memory for g in range(g0, g1)):
-        parts = [memory[g] for g in range(g0, g1)]
-        return Balances(lay, *(np.concatenate([p[i] for p in parts]) for i in range(4)))
-    led = _simulate(ctx, lay, count_only=False, only=np.ones(len(lay.index), dtype=bool))
-    remember(ctx, led)
-    rows = np.bincount(led.rows["acc"], minlength=len(lay.index))
-    return Balances(lay, led.opening, led.current, led.pending, rows)
-
-
 def row_accounts(ctx: Context, g0: int, g1: int) -> tuple[layout.Layout, np.ndarray]:
     """The layout and the account of every ledger row of groups [g0, g1), unordered: the
     first pass of the planner needs only how many rows each customer gets."""
@@ -398,7 +351,7 @@ def _spans(ctx: Context, lay: layout.Layout):
     return d0, d1, lo, hi, opened_inside
 
 
-def _simulate(ctx: Context, lay: layout.Layout, count_only: bool, only=None):
+def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     p = ctx.params
     pl = p.ledger
     v = _vocab(ctx)
@@ -696,12 +649,9 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool, only=None):
 
     # 9. discretionary activity fills each group's share
     spare = budget - r_counts - f_counts
-    disc = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0), count_only, only)
+    disc = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0), count_only)
     if count_only:
         return np.concatenate([recurring["acc"], fraud["acc"], disc])
-    if only is not None:
-        recurring = {k2: v2[only[recurring["acc"]]] for k2, v2 in recurring.items()}
-        fraud = {k2: v2[only[fraud["acc"]]] for k2, v2 in fraud.items()}
     d_counts = np.bincount(acc_group[disc["acc"]], minlength=n_groups)
 
     allrows = {k2: np.concatenate([recurring[k2], fraud[k2], disc[k2]]) for k2 in recurring}
@@ -890,7 +840,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     return rows.join(), episodes
 
 
-def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False, only=None):
+def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
     """`spare[g]` single-row activities per group, dealt over (account, kind) by activity."""
     pl = ctx.params.ledger
     v = _vocab(ctx)
@@ -931,10 +881,6 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False, only=None):
     acc = slot // len(slot_kinds)
     if count_only:
         return acc
-    detail = only is None
-    if not detail:
-        keep = only[acc]
-        acc, slot, rk = acc[keep], slot[keep], rk[keep]
     what = slot % len(slot_kinds)
     o = owner[acc]
     is_card = lay.kind[acc] == CARD
@@ -952,14 +898,11 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False, only=None):
     purchase = what <= 1
     travel = s("travel").uniform(rk) < pl.travel_rate
     home = f.place[o]
-    if detail:
-        merchant = v.cat_start[cat] + np.minimum(
-            zipf_rank(s("merchant").uniform(rk), 64, 1.1), v.cat_count[cat] - 1
-        )
-        place_pos = _near_place(home, s("near").uniform(rk))
-        place_pos[travel] = reference.places().sample(s("away").uniform(rk[travel]))
-    else:
-        merchant = place_pos = np.full(len(rk), -1, dtype=np.int64)
+    merchant = v.cat_start[cat] + np.minimum(
+        zipf_rank(s("merchant").uniform(rk), 64, 1.1), v.cat_count[cat] - 1
+    )
+    place_pos = _near_place(home, s("near").uniform(rk))
+    place_pos[travel] = reference.places().sample(s("away").uniform(rk[travel]))
     atm_mix = Categorical.of(pl.atm_amounts)
     atm = np.asarray(atm_mix.values, dtype=np.int64)[atm_mix.sample(s("atm").uniform(rk))] * 100
     dep_amt = np.exp(np.log(pl.deposit_median) + pl.deposit_sigma * s("deposit").normal(rk))
@@ -1002,11 +945,7 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False, only=None):
         [place_pos, home],
         -1,
     )
-    device = (
-        np.where(np.isin(kind, DIGITAL), f.idx[o] * 2 + (s("device").uniform(rk) < 0.3), -1)
-        if detail
-        else -1
-    )
+    device = np.where(np.isin(kind, DIGITAL), f.idx[o] * 2 + (s("device").uniform(rk) < 0.3), -1)
     lw = ledger(ctx)
     end = (lw.end_day + 1) * SECONDS_PER_DAY
     recent = sec >= end - int(pl.pending_days * SECONDS_PER_DAY)

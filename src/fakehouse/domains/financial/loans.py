@@ -14,22 +14,26 @@ import pyarrow as pa
 
 from fakehouse.core import arrow
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import common, customers, groups, layout
+from fakehouse.domains.financial import common, customers, layout
 from fakehouse.domains.financial.layout import LOAN, LOAN_STATUSES
 from fakehouse.domains.financial.params import LOAN_TYPES
 
 NAME = "loans"
 
 
+def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
+    return common.per_customer(ctx, start, stop, (LOAN,))
+
+
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     p = ctx.params.loans
     collateral_of = tuple(p.types[t].collateral or "" for t in LOAN_TYPES)
     parts = []
-    for g0, g1 in groups.spans(ctx, NAME, start, stop):
-        lay = layout.build(ctx, g0, g1)
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        lay = common.shared_layout(ctx, g0, g1)
         loans = lay.loans
         pos = np.flatnonzero(lay.kind == LOAN)
-        keep = (loans.index >= start) & (loans.index < stop)
+        keep = (lay.customer[pos] >= start) & (lay.customer[pos] < stop)
         sel, pos = np.flatnonzero(keep), pos[keep]
         kind = loans.kind[sel]
         amount = loans.amount[sel]
@@ -64,9 +68,13 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 TABLE = Table(
     name=NAME,
     description="Amortising loans, each with its own Loan account.",
-    base_rows=3_000,
+    base_rows=3_000,  # exactly 3,000 x m, dealt to customers group by group
     block=block,
     parents=("customers", "accounts"),
+    driver="customers",
+    counts=counts,
+    rows_per_driver=10.0,
+    group=common.GROUP,
     columns=(
         Column("loan_id", pa.string(), "Loan key, LOAN + 9 digits, dense from 1."),
         Column("customer_id", pa.string(), "Borrower."),

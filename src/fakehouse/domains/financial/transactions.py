@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from fakehouse.core import arrow, reference
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import common, fraud, ledger
+from fakehouse.domains.financial import common, ledger
 from fakehouse.domains.financial.ledger import CHANNELS, KINDS, PREFIXES, STATUSES, TYPES
 
 NAME = "transactions"
@@ -26,9 +26,7 @@ _CHANNEL_CODE = np.array([CHANNELS.index(k[1]) for k in KINDS])
 def _slice(ctx: Context, start: int, stop: int):
     """(ledger, row positions) of customers [start, stop), per group chunk."""
     for g0, g1 in common.customer_groups(ctx, start, stop):
-        led = ledger.simulate(ctx, g0, g1)
-        ledger.remember(ctx, led)
-        fraud.remember(ctx, led)  # fraud_cases blocks in this worker will not simulate again
+        led = common.shared_ledger(ctx, g0, g1)
         cust = led.layout.customer[led.rows["acc"]]
         yield led, np.flatnonzero((cust >= start) & (cust < stop))
 
@@ -127,6 +125,7 @@ TABLE = Table(
     driver="customers",
     counts=counts,
     rows_per_driver=10.0,
+    group=common.GROUP,
     columns=(
         Column(
             "transaction_id",
