@@ -1040,7 +1040,17 @@ def retail_checks() -> list[Check]:
 
 
 #: checks by domain name (as in the manifest and on the command line)
-DOMAIN_CHECKS: dict[str, Callable[[], list[Check]]] = {"retail": retail_checks}
+DOMAIN_CHECKS: dict[str, Callable[[], list[Check]]] = {
+    "retail": retail_checks,
+    "financial": lambda: _financial().financial_checks(),
+}
+
+
+def _financial():
+    """quality/financial.py, imported on use: it builds on this module's helpers."""
+    from fakehouse.quality import financial
+
+    return financial
 
 
 # --- running -------------------------------------------------------------------------------
@@ -1147,7 +1157,10 @@ def _retail_window(params: dict) -> Window:
     return history_window(history.end_date, history.years)
 
 
-WINDOWS: dict[str, Callable[[dict], Window]] = {"retail": _retail_window}
+WINDOWS: dict[str, Callable[[dict], Window]] = {
+    "retail": _retail_window,
+    "financial": lambda params: _financial().financial_window(params),
+}
 
 
 def validate(warehouse: Path) -> list[Result]:
