@@ -374,7 +374,7 @@ def _transactions() -> list[Check]:
             f"is_fraud on about 0.1% of rows: {low:g}-{high:g}, less/plus 3 standard errors "
             "of clustered fraud (plus one episode of 11 rows)",
             "SELECT avg(CASE WHEN is_fraud THEN 1.0 ELSE 0.0 END) AS value, "
-            f"{low!r} - 3 * {_FRAUD_SE} AS low, "
+            f"greatest(0.0, {low!r} - 3 * {_FRAUD_SE}) AS low, "
             f"{high!r} + 3 * {_FRAUD_SE} + 11.0 / count(*) AS high "
             "FROM {s}.transactions",
         ),
@@ -521,7 +521,7 @@ def _loans() -> list[Check]:
             "loans",
             f"loans in Default are {low:g}-{high:g} of all (less/plus 3 standard errors)",
             "SELECT avg(CASE WHEN loan_status = 'Default' THEN 1.0 ELSE 0.0 END) AS value, "
-            f"{low!r} - 3 * sqrt({low * (1 - low)!r} / count(*)) AS low, "
+            f"greatest(0.0, {low!r} - 3 * sqrt({low * (1 - low)!r} / count(*))) AS low, "
             f"{high!r} + 3 * sqrt({high * (1 - high)!r} / count(*)) AS high FROM {{s}}.loans",
         ),
         metric(
