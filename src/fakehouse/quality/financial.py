@@ -173,9 +173,9 @@ _SSN = (
     r"regexp_full_match(ssn, '[0-9]{3}-[0-9]{2}-[0-9]{4}') AND ("
     "substr(ssn, 1, 3) IN ('000', '666') OR substr(ssn, 5, 2) = '00' "
     "OR substr(ssn, 8, 4) = '0000' OR (substr(ssn, 1, 1) = '9' "
-    "AND NOT (CAST(substr(ssn, 5, 2) AS INT) BETWEEN 50 AND 65 "
-    "OR CAST(substr(ssn, 5, 2) AS INT) BETWEEN 70 AND 88 "
-    "OR CAST(substr(ssn, 5, 2) AS INT) IN (90, 91, 92, 94, 95, 96, 97, 98, 99))))"
+    "AND NOT (TRY_CAST(substr(ssn, 5, 2) AS INT) BETWEEN 50 AND 65 "
+    "OR TRY_CAST(substr(ssn, 5, 2) AS INT) BETWEEN 70 AND 88 "
+    "OR TRY_CAST(substr(ssn, 5, 2) AS INT) IN (90, 91, 92, 94, 95, 96, 97, 98, 99))))"
 )
 
 
