@@ -481,7 +481,10 @@ def _by_risk() -> str:
     )
 
 
-DEFAULT_STEP = 1.5  # each risk category's default rate at least 1.5 x the one below it
+# "rising with risk": default rates multiply from one risk grade to the next, so each category's
+# rate is held to at least twice the one below it, less 3 standard errors of the ratio (with
+# few defaults the bound drops below 1; from multiplier 5 on it demands a real rise)
+DEFAULT_STEP = 2.0
 
 
 def _loans() -> list[Check]:
@@ -527,7 +530,7 @@ def _loans() -> list[Check]:
         metric(
             "loans.default_by_risk",
             "loans",
-            "default rate rises Low < Medium < High: each >= 1.5 x the previous, less 3 "
+            "default rate rises Low < Medium < High: each >= 2 x the previous, less 3 "
             "standard errors (shown: smallest ratio over its bound)",
             f"{_by_risk()} SELECT least({', '.join(steps)}) FROM p",
             1.0,
