@@ -26,6 +26,7 @@ from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import RISKS, SEGMENTS
 
 NAME = "customers"
+ADULT_DAYS = int(18 * 365.25)
 STUDENT, RETIRED, UNEMPLOYED = "Student", "Retired", "Unemployed"
 #: SSNs with an area number from 900-999 and a group number from 01-49 are never issued:
 #: the Social Security Administration does not issue areas 900-999, and the IRS gives ITINs
@@ -81,6 +82,9 @@ def facts(ctx: Context, idx: np.ndarray) -> Facts:
     band = choice(s("age_band").uniform(idx), cumulative(list(p.age_weights.values())))
     age = low[band] + s("age").uniform(idx) * (high[band] - low[band])
     birth = w.end_day - np.floor(age * 365.25).astype(np.int64)
+    # an age just over 18 in years can still be 17 in days on the last day: everyone must
+    # be able to join (turn 18) within the window
+    birth = np.minimum(birth, w.end_day - ADULT_DAYS - 1)
 
     # occupation given age
     jobs = Categorical.of({k: v.share for k, v in p.occupations.items()})
@@ -137,7 +141,7 @@ def facts(ctx: Context, idx: np.ndarray) -> Facts:
     segment = np.where(occupation == n_jobs, 0, segment)
 
     earliest = w.start_day - int(ctx.params.history.customer_lead_years * 365.25)
-    adult = birth + int(18 * 365.25) + 1
+    adult = birth + ADULT_DAYS + 1
     join = uniform_days(s("join_date").uniform(idx), np.maximum(adult, earliest), w.end_day)
     leaves = (s("inactive").uniform(idx) < p.inactive_rate) & (join + 90 < w.end_day)
     leave = np.where(
