@@ -20,7 +20,9 @@ def command(warehouse: Path) -> None:
     from fakehouse.quality.checks import validate
 
     results = validate(options.warehouse(warehouse))
+    several = len({r.schema for r in results}) > 1  # name the schema when checks share names
     table = Table(
+        *(["schema"] if several else []),
         "check",
         "value",
         "expected",
@@ -30,6 +32,7 @@ def command(warehouse: Path) -> None:
     )
     for r in results:
         table.add_row(
+            *([r.schema] if several else []),
             r.check.name,
             r.shown_value,
             r.expected,

@@ -47,6 +47,7 @@ class Result:
     passed: bool
     shown_value: str
     expected: str
+    schema: str = ""
 
 
 # --- building blocks ---------------------------------------------------------------------
@@ -1128,7 +1129,9 @@ def run(con, checks: Iterable[Check], schema: str, window: Window) -> list[Resul
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             results.append(
-                Result(check, None, math.nan, math.nan, False, f"error: {message}", "a value")
+                Result(
+                    check, None, math.nan, math.nan, False, f"error: {message}", "a value", schema
+                )
             )
             continue
         if len(found) != 1 or len(found[0]) != 3:
@@ -1137,7 +1140,9 @@ def run(con, checks: Iterable[Check], schema: str, window: Window) -> list[Resul
         low = math.nan if low is None else low  # a bound that cannot be computed fails
         high = math.nan if high is None else high
         passed = value is not None and low <= value <= high  # False whenever a NaN is involved
-        results.append(Result(check, value, low, high, passed, _shown(value), _expected(low, high)))
+        results.append(
+            Result(check, value, low, high, passed, _shown(value), _expected(low, high), schema)
+        )
     return results
 
 
