@@ -23,7 +23,7 @@ def generate(
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
 ) -> Summary:
-    """Generate `domain` ("retail" or "all") into the warehouse folder `out`."""
+    """Generate `domain` ("retail", "financial" or "all") into the warehouse folder `out`."""
     from fakehouse.engines import local
 
     domains = [registry.domain(n) for n in registry.names(domain)]

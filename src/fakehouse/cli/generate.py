@@ -62,7 +62,7 @@ from fakehouse.cli.spark import master_option
 def command(
     domain, multiplier, seed, out, workers, formats, overwrite, engine, master, quiet, block_rows
 ):
-    """Generate DOMAIN (retail, or all) into OUT.
+    """Generate DOMAIN (retail, financial, or all) into OUT.
 
     Writes OUT/<schema>/<table>/part-*.parquet and the catalog OUT/warehouse.duckdb; with
     --engine spark, tables in OUT/spark-warehouse and their Hive metastore OUT/metastore_db.

@@ -10,7 +10,7 @@ import click
 @click.option("-t", "--table", "only", default=None, help="Only this table.")
 @click.option("--markdown", is_flag=True, help="Print Markdown instead of a terminal table.")
 def command(domain: str, only: str | None, markdown: bool) -> None:
-    """Print the data dictionary of DOMAIN (retail, or all)."""
+    """Print the data dictionary of DOMAIN (retail, financial, or all)."""
     from rich.console import Console
     from rich.table import Table
 

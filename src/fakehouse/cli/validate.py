@@ -27,7 +27,9 @@ def command(warehouse: Path, engine: str | None, master: str | None) -> None:
         results = spark.validate(warehouse, master)  # the checks through Spark SQL
     else:
         results = validate(options.warehouse(warehouse))
+    several = len({r.schema for r in results}) > 1  # name the schema when checks share names
     table = Table(
+        *(["schema"] if several else []),
         "check",
         "value",
         "expected",
@@ -37,6 +39,7 @@ def command(warehouse: Path, engine: str | None, master: str | None) -> None:
     )
     for r in results:
         table.add_row(
+            *([r.schema] if several else []),
             r.check.name,
             r.shown_value,
             r.expected,

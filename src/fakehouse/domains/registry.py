@@ -5,7 +5,7 @@ from __future__ import annotations
 from fakehouse.core.table import Domain
 from fakehouse.errors import UserError
 
-NAMES = ("retail",)
+NAMES = ("retail", "financial")
 
 
 def names(choice: str) -> tuple[str, ...]:
@@ -19,6 +19,9 @@ def names(choice: str) -> tuple[str, ...]:
 
 def domain(name: str) -> Domain:
     names(name)
-    from fakehouse.domains.retail import DOMAIN
+    if name == "financial":
+        from fakehouse.domains.financial import DOMAIN
+    else:
+        from fakehouse.domains.retail import DOMAIN
 
     return DOMAIN

@@ -47,6 +47,7 @@ class Result:
     passed: bool
     shown_value: str
     expected: str
+    schema: str = ""
 
 
 # --- building blocks ---------------------------------------------------------------------
@@ -1040,7 +1041,17 @@ def retail_checks() -> list[Check]:
 
 
 #: checks by domain name (as in the manifest and on the command line)
-DOMAIN_CHECKS: dict[str, Callable[[], list[Check]]] = {"retail": retail_checks}
+DOMAIN_CHECKS: dict[str, Callable[[], list[Check]]] = {
+    "retail": retail_checks,
+    "financial": lambda: _financial().financial_checks(),
+}
+
+
+def _financial():
+    """quality/financial.py, imported on use: it builds on this module's helpers."""
+    from fakehouse.quality import financial
+
+    return financial
 
 
 # --- running -------------------------------------------------------------------------------
@@ -1118,22 +1129,24 @@ def run(con, checks: Iterable[Check], schema: str, window: Window) -> list[Resul
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             results.append(
-                Result(check, None, math.nan, math.nan, False, f"error: {message}", "a value")
+                Result(
+                    check, None, math.nan, math.nan, False, f"error: {message}", "a value", schema
+                )
             )
             continue
-        results.append(judge(check, found))
+        results.append(judge(check, found, schema))
     return results
 
 
-def judge(check: Check, found: list[tuple]) -> Result:
-    """The result of `check` from the rows its query returned (any engine)."""
+def judge(check: Check, found: list[tuple], schema: str = "") -> Result:
+    """The result of `check` on `schema` from the rows its query returned (any engine)."""
     if len(found) != 1 or len(found[0]) != 3:
         raise ValueError(f"check {check.name} must return one row (value, low, high)")
     value, low, high = (_number(x) for x in found[0])
     low = math.nan if low is None else low  # a bound that cannot be computed fails
     high = math.nan if high is None else high
     passed = value is not None and low <= value <= high  # False whenever a NaN is involved
-    return Result(check, value, low, high, passed, _shown(value), _expected(low, high))
+    return Result(check, value, low, high, passed, _shown(value), _expected(low, high), schema)
 
 
 def history_window(end_date: date, years: int) -> Window:
@@ -1152,7 +1165,10 @@ def _retail_window(params: dict) -> Window:
     return history_window(history.end_date, history.years)
 
 
-WINDOWS: dict[str, Callable[[dict], Window]] = {"retail": _retail_window}
+WINDOWS: dict[str, Callable[[dict], Window]] = {
+    "retail": _retail_window,
+    "financial": lambda params: _financial().financial_window(params),
+}
 
 
 def validate(warehouse: Path) -> list[Result]:

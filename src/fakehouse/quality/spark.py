@@ -39,13 +39,18 @@ COLUMNS_VIEW = "fakehouse_information_schema_columns"
 def to_spark(sql: str) -> str:
     """A check's DuckDB SQL as Spark SQL.
 
-    sqlglot does the dialect work; three rewrites fill what it misses for these checks:
+    sqlglot does the dialect work; these rewrites fill what it misses for these checks:
     - `information_schema.columns` reads a temporary view (Spark has no information schema);
     - a series in FROM (`generate_series(...) AS g(day)`, `range(1, 6) AS r(n)`) becomes
       `EXPLODE(SEQUENCE(...)) AS g(day)`, Spark's table-valued form;
     - day-of-week numbers keep DuckDB's meaning (`isodow`: Monday 1 .. Sunday 7; `dayofweek`:
       Sunday 0 .. Saturday 6), which sqlglot maps to Spark expressions that number days
       differently;
+    - `regexp_full_match(x, p)` (no Spark function of that name) becomes `x RLIKE '^(?:p)$'`;
+    - DuckDB's `quantile_cont(x, p)` becomes Spark's `percentile(x, p)` (both interpolate
+      linearly) and `quantile_disc(x, p)` `percentile_disc(p) WITHIN GROUP (ORDER BY x)`;
+    - `skewness` and `kurtosis` keep DuckDB's sample (bias-corrected) definitions, where
+      Spark's functions of those names give the population ones;
     - a recursive CTE's UNION becomes UNION ALL (Spark accepts only that). The checks recurse
       down trees (each row has one parent), where no row is reached twice, so both give the
       same rows; Spark's recursion limit stops a cycle with an error, never a wrong count.
@@ -68,11 +73,47 @@ def to_spark(sql: str) -> str:
         elif isinstance(node, exp.DayOfWeek) or part in ("DOW", "DAYOFWEEK"):
             day = node.expression if isinstance(node, exp.Extract) else node.this
             node.replace(exp.paren(exp.Anonymous(this="DAYOFWEEK", expressions=[day]) - 1))
+    for node in list(tree.find_all(exp.RegexpFullMatch)):
+        pattern = node.expression
+        if isinstance(pattern, exp.Literal) and pattern.is_string:
+            anchored = exp.Literal.string(f"^(?:{pattern.this})$")
+        else:
+            anchored = exp.func(
+                "concat", exp.Literal.string("^(?:"), pattern, exp.Literal.string(")$")
+            )
+        node.replace(exp.RegexpLike(this=node.this, expression=anchored))
+    for node in list(tree.find_all(exp.PercentileCont, exp.PercentileDisc)):
+        if isinstance(node.parent, exp.WithinGroup):
+            continue  # already in the ordered-set form Spark reads
+        if isinstance(node, exp.PercentileCont):
+            node.replace(exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression]))
+        else:
+            order = exp.Order(expressions=[exp.Ordered(this=node.this)])
+            # an anonymous function: sqlglot would print PercentileDisc as PERCENTILE_APPROX
+            disc = exp.Anonymous(this="PERCENTILE_DISC", expressions=[node.expression])
+            node.replace(exp.WithinGroup(this=disc, expression=order))
+    for node in list(tree.find_all(exp.Skewness, exp.Kurtosis)):
+        node.replace(_sample_moment(node))
     for with_ in tree.find_all(exp.With):
         if with_.args.get("recursive"):
             for union in with_.find_all(exp.Union):
                 union.set("distinct", False)
     return tree.sql(dialect="spark")
+
+
+def _sample_moment(node):
+    """DuckDB's bias-corrected skewness (G1) or excess kurtosis (G2) from Spark's population
+    g1 / g2: G1 = g1 sqrt(n (n - 1)) / (n - 2); G2 = ((n + 1) g2 + 6) (n - 1) / ((n - 2)(n - 3)).
+    NULL below 3 (4) values, as in DuckDB."""
+    import sqlglot
+
+    x = node.this.sql(dialect="spark")
+    n = f"COUNT({x})"
+    if type(node).__name__ == "Skewness":
+        text = f"(SKEWNESS({x}) * SQRT({n} * ({n} - 1)) / NULLIF({n} - 2, 0))"
+    else:
+        text = f"((({n} + 1) * KURTOSIS({x}) + 6) * ({n} - 1) / NULLIF(({n} - 2) * ({n} - 3), 0))"
+    return sqlglot.parse_one(text, read="spark")
 
 
 def register_reference(spark: SparkSession) -> None:
@@ -129,8 +170,10 @@ def run(
         except Exception as exc:
             text = str(exc).strip().splitlines()
             message = text[0] if text else type(exc).__name__
-            return Result(check, None, math.nan, math.nan, False, f"error: {message}", "a value")
-        return judge(check, found)
+            return Result(
+                check, None, math.nan, math.nan, False, f"error: {message}", "a value", schema
+            )
+        return judge(check, found, schema)
 
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         return list(pool.map(one, checks))

@@ -1,0 +1,21 @@
+"""financial_analytics: customers, their accounts, cards and loans, a month of account
+ledger with injected fraud, and fraud investigations."""
+
+from fakehouse.core.table import Domain
+from fakehouse.domains.financial import accounts, cards, customers, fraud, loans, transactions
+from fakehouse.domains.financial.params import FinancialParams
+
+DOMAIN = Domain(
+    name="financial",
+    schema="financial_analytics",
+    description="A retail bank: deposits, cards, loans, a ledger month, fraud and cases.",
+    tables=(
+        customers.TABLE,
+        accounts.TABLE,
+        transactions.TABLE,
+        cards.TABLE,
+        loans.TABLE,
+        fraud.TABLE,
+    ),
+    params_type=FinancialParams,
+)

@@ -1,0 +1,39 @@
+"""The bank's history window, its transaction ledger (the last days of it) and intensities."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fakehouse.core.table import Context
+from fakehouse.core.timeline import SECONDS_PER_DAY, Intensity, Window
+
+
+def window(ctx: Context) -> Window:
+    h = ctx.params.history
+    return Window.ending(h.end_date, h.years)
+
+
+def ledger(ctx: Context) -> Window:
+    """Days covered by the transactions table: the last `ledger_days` of the window."""
+    w = window(ctx)
+    return Window(max(w.start_day, w.end_day - ctx.params.history.ledger_days + 1), w.end_day)
+
+
+def ledger_seconds(ctx: Context) -> tuple[int, int]:
+    lw = ledger(ctx)
+    return lw.start_day * SECONDS_PER_DAY, (lw.end_day + 1) * SECONDS_PER_DAY
+
+
+def intensity(ctx: Context, online: bool) -> Intensity:
+    """Card and banking activity over the ledger, in person or online; built once per worker."""
+
+    def build() -> Intensity:
+        p = ctx.params.ledger
+        return Intensity.build(
+            ledger(ctx),
+            hour_weights=np.asarray(p.online_hour_weights if online else p.pos_hour_weights),
+            weekday_weights=np.asarray(p.weekday_weights),
+            month_weights=np.asarray(p.month_weights),
+        )
+
+    return ctx.cached(f"financial.intensity.{online}", build)

@@ -1,0 +1,92 @@
+"""Ids and the small plumbing the banking tables share."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from fakehouse.core import arrow
+from fakehouse.core.table import MAX_MULTIPLIER, Context
+from fakehouse.domains.financial import groups
+
+WIDTH = {name: len(str(base * MAX_MULTIPLIER)) for name, base in groups.BASE.items()}
+PREFIX = {
+    "accounts": "ACC",
+    "credit_cards": "CARD",
+    "loans": "LOAN",
+    "transactions": "TXN",
+    "fraud_cases": "CASE",
+}
+
+
+def ids(table: str, idx: np.ndarray) -> pa.Array:
+    """Ids of 0-based rows of `table` (negative: null)."""
+    return arrow.ids(PREFIX[table], WIDTH[table], np.asarray(idx, dtype=np.int64) + 1)
+
+
+def concat(parts: list[dict], table=None) -> dict:
+    """Join per-chunk column dicts (numpy or Arrow) into one; empty columns of `table` when
+    there are no parts."""
+    if not parts:
+        return {c.name: pa.array([], type=c.type) for c in table.columns}
+    if len(parts) == 1:
+        return parts[0]
+    out = {}
+    for name, first in parts[0].items():
+        values = [p[name] for p in parts]
+        if isinstance(first, pa.Array | pa.ChunkedArray):
+            out[name] = pa.concat_arrays(
+                [v.combine_chunks() if isinstance(v, pa.ChunkedArray) else v for v in values]
+            )
+        else:
+            out[name] = np.concatenate(values)
+    return out
+
+
+def customer_groups(ctx: Context, start: int, stop: int, chunk: int = 32):
+    """(g0, g1) spans of at most `chunk` groups covering customers [start, stop)."""
+    g = groups.size(ctx)
+    first, last = start // g, -(-stop // g)
+    return [(a, min(a + chunk, last)) for a in range(first, last, chunk)]
+
+
+#: accounts, credit_cards, loans, transactions and fraud_cases form one table group: they are
+#: driven by customers and generated in one task per block, sharing one ledger simulation
+GROUP = "ledger"
+
+
+def shared_ledger(ctx: Context, g0: int, g1: int):
+    """The ledger of groups [g0, g1), simulated once per task for all tables of the group."""
+    from fakehouse.domains.financial import ledger
+
+    key = ("financial.ledger", g0, g1)
+    if key not in ctx.scratch:
+        ctx.scratch[key] = ledger.simulate(ctx, g0, g1)
+    return ctx.scratch[key]
+
+
+def shared_layout(ctx: Context, g0: int, g1: int):
+    """The layout of groups [g0, g1), built once per task (or from the task's ledger)."""
+    from fakehouse.domains.financial import layout
+
+    led = ctx.scratch.get(("financial.ledger", g0, g1))
+    if led is not None:
+        return led.layout
+    key = ("financial.layout", g0, g1)
+    if key not in ctx.scratch:
+        ctx.scratch[key] = layout.build(ctx, g0, g1)
+    return ctx.scratch[key]
+
+
+def per_customer(ctx: Context, start: int, stop: int, kinds) -> np.ndarray:
+    """Accounts of `kinds` per customer of [start, stop): the first pass of accounts, cards
+    and loans, from the layout alone."""
+    from fakehouse.domains.financial import layout
+
+    out = np.zeros(stop - start, dtype=np.int64)
+    for g0, g1 in customer_groups(ctx, start, stop):
+        lay = layout.build(ctx, g0, g1)  # not kept: first-pass tasks never clear the scratch
+        cust = lay.customer[np.isin(lay.kind, kinds)]
+        cust = cust[(cust >= start) & (cust < stop)]
+        out += np.bincount(cust - start, minlength=stop - start)
+    return out

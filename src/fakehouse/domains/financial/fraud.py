@@ -1,0 +1,337 @@
+"""financial_analytics.fraud_cases: investigations of flagged transactions.
+
+Each group has an exact share of cases (see `groups`). Every detected fraud episode of the
+group gets one case about its largest transaction, resolved 'Confirmed Fraud'; detection lags
+the transaction (episodes whose detection would fall after the end date are not detected
+yet). The rest of the share are false alarms: legitimate transactions picked with weights
+that favour what alerting rules flag (large amounts for the account, night hours, far from
+home). Cases are ordered by account and time, so a block of customers holds its cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from fakehouse.core import arrow, reference, segments
+from fakehouse.core.distributions import Categorical
+from fakehouse.core.geo import haversine_km
+from fakehouse.core.table import Column, Context, Table
+from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
+from fakehouse.domains.financial import common, customers, groups, layout, ledger
+from fakehouse.domains.financial.clock import window
+from fakehouse.domains.financial.params import TYPOLOGIES
+
+NAME = "fraud_cases"
+FRAUD_TYPES = (
+    "Card Not Present",
+    "Account Takeover",
+    "ATM Skimming",
+    "Card Testing",
+    "Lost or Stolen Card",
+    "Check Fraud",
+)
+INVESTIGATION = ("Open", "Under Investigation", "Escalated", "Closed")
+OPEN, REVIEW, ESCALATED, CLOSED = range(4)
+RESOLUTIONS = ("Confirmed Fraud", "False Positive", "Pending Review")
+FLAGGABLE = (
+    ledger.POS,
+    ledger.ONLINE,
+    ledger.ATM,
+    ledger.ZELLE_OUT,
+    ledger.EXTERNAL_OUT,
+    ledger.CHECK_DEPOSIT,
+)
+SUSPECTED = {
+    ledger.POS: 4,
+    ledger.ONLINE: 0,
+    ledger.ATM: 2,
+    ledger.ZELLE_OUT: 1,
+    ledger.EXTERNAL_OUT: 1,
+    ledger.CHECK_DEPOSIT: 5,
+}
+
+
+@dataclass(frozen=True)
+class Cases:
+    row: np.ndarray  # ledger row position of the investigated transaction
+    fraud_type: np.ndarray
+    occurred: np.ndarray
+    detected: np.ndarray
+    involved: np.ndarray  # cents
+    method: np.ndarray  # index into METHODS
+    status: np.ndarray
+    resolution: np.ndarray
+    recovered: np.ndarray
+
+
+def methods(ctx: Context) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m for mix in ctx.params.fraud.methods.values() for m in mix))
+
+
+def _method(ctx: Context, which: str, u: np.ndarray) -> np.ndarray:
+    mix = ctx.params.fraud.methods[which]
+    labels = methods(ctx)
+    return np.array([labels.index(m) for m in mix])[Categorical.of(mix).sample(u)]
+
+
+def cases(ctx: Context, led: ledger.Ledger) -> Cases:
+    pf = ctx.params.fraud
+    s = lambda column: ctx.stream(NAME, column)  # noqa: E731
+    lay = led.layout
+    rows = led.rows
+    n_groups = lay.g1 - lay.g0
+    end = window(ctx).end_second
+    amount = np.abs(rows["amount"])
+    acc = rows["acc"]
+    number = led.first_row + np.arange(len(acc), dtype=np.int64)  # global keys of rows
+
+    # confirmed: the largest row of each detected episode
+    ep = rows["episode"]
+    fr = np.flatnonzero(ep >= 0)
+    order = fr[np.lexsort((-amount[fr], ep[fr]))]
+    head = np.r_[True, ep[order][1:] != ep[order][:-1]] if len(order) else np.zeros(0, bool)
+    flagged = order[head]
+    e = ep[flagged]
+    n_ep = len(led.episodes["key"])
+    involved = np.bincount(ep[fr], weights=amount[fr], minlength=n_ep).astype(np.int64)
+    done = rows["status"][fr] == ledger.COMPLETED
+    lost = np.bincount(ep[fr], weights=amount[fr] * done, minlength=n_ep).astype(np.int64)
+    kind = led.episodes["kind"][e]
+    ek = led.episodes["key"][e]
+    mean_lag = np.array([pf.detection_hours[t] for t in TYPOLOGIES])[kind] * SECONDS_PER_HOUR
+    lag = np.floor(-mean_lag * np.log(s("lag").uniform(ek))).astype(np.int64) + 60
+    found = (s("detected").uniform(ek) < pf.detected_rate) & (rows["sec"][flagged] + lag < end)
+    flagged, e, kind, ek, lag = flagged[found], e[found], kind[found], ek[found], lag[found]
+    confirmed = np.bincount(lay.account_group[acc[flagged]], minlength=n_groups)
+
+    # false alarms: legitimate rows weighted by what alerting rules look at
+    share = groups.allocation(ctx, NAME).counts(lay.g0, lay.g1)
+    share = np.where(ledger.active_groups(ctx, lay), share, 0)
+    need = np.maximum(share - confirmed, 0)
+    # every legitimate row may be flagged, flaggable kinds far more than the rest
+    cand = np.flatnonzero(rows["fraud"] == 0)
+    n_acc = len(lay.index)
+    flows = np.isin(rows["kind"], FLAGGABLE)
+    habit = np.bincount(acc, weights=amount * flows, minlength=n_acc) / np.maximum(
+        np.bincount(acc, weights=flows, minlength=n_acc), 1
+    )
+    ratio = amount[cand] / np.maximum(habit[acc[cand]], 100)
+    hour = (rows["sec"][cand] // SECONDS_PER_HOUR) % 24
+    night = (hour < 6) | (hour >= 23)
+    place = rows["place"][cand]
+    places = reference.places()
+    home = lay.people.place[lay.owner[acc[cand]]]
+    far = (place >= 0) & (
+        haversine_km(
+            places.latitude[np.maximum(place, 0)],
+            places.longitude[np.maximum(place, 0)],
+            places.latitude[home],
+            places.longitude[home],
+        )
+        > 150
+    )
+    weight = ratio**2 * np.where(night, 4.0, 1.0) * np.where(far, 6.0, 1.0) + 1e-6
+    weight = np.where(np.isin(rows["kind"][cand], FLAGGABLE), weight, 1e-9)
+    grp = lay.account_group[acc[cand]]
+    key = s("alarm_order").uniform(number[cand])
+    order = np.lexsort((key, grp))
+    u = s("alarm_start").uniform(np.arange(lay.g0, lay.g1))
+    picks = np.zeros(len(cand), dtype=np.int64)
+    picks[order] = segments.systematic(weights_sorted := weight[order], grp[order], need, u)
+    del weights_sorted
+    alarm = np.repeat(cand, picks)  # a row drawn twice is investigated twice (rare)
+    fk = number[alarm] * 4 + _repeat_position(picks)
+
+    # one array per column: confirmed first, then alarms, then sorted by account and time
+    row = np.concatenate([flagged, alarm])
+    is_fraud = np.r_[np.ones(len(flagged), bool), np.zeros(len(alarm), bool)]
+    key = np.concatenate([ek, fk + (1 << 50)])
+    occurred = rows["sec"][row]
+    alarm_lag = (
+        np.floor(
+            -pf.alert_lag_hours * SECONDS_PER_HOUR * np.log(s("alarm_lag").uniform(fk))
+        ).astype(np.int64)
+        + 60
+    )
+    detected = np.minimum(occurred + np.r_[lag, alarm_lag], np.maximum(end - 1, occurred))
+    review = np.floor(-pf.review_days * SECONDS_PER_DAY * np.log(s("review").uniform(key)))
+    closed = detected + review < end
+    escalate = s("escalate").uniform(key) < 0.15
+    status = np.where(
+        is_fraud,
+        np.where(closed & ~escalate, CLOSED, ESCALATED),
+        np.where(closed, CLOSED, np.where(s("opened").uniform(key) < 0.5, OPEN, REVIEW)),
+    )
+    resolution = np.where(is_fraud, 0, np.where(status == CLOSED, 1, 2))
+    typ = np.r_[
+        kind, np.array([SUSPECTED.get(k, 0) for k in range(len(ledger.KINDS))])[rows["kind"][alarm]]
+    ].astype(np.int64)
+    involved_c = np.r_[involved[e], amount[alarm]]
+    lost_c = np.r_[lost[e], np.zeros(len(alarm), dtype=np.int64)]
+    low = np.array([pf.recovery[t][0] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
+    high = np.array([pf.recovery[t][1] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
+    frac = low + (high - low) * s("recovered").uniform(key)
+    frac = np.where(status == CLOSED, frac, frac * 0.3)
+    recovered = np.minimum(np.round(lost_c * frac), involved_c).astype(np.int64)
+    method = np.where(
+        is_fraud,
+        _fraud_method(ctx, typ, s("method").uniform(key)),
+        _method(ctx, "false_positive", s("method").uniform(key)),
+    )
+    order = np.lexsort((occurred, acc[row]))
+    return Cases(
+        row[order],
+        typ[order],
+        occurred[order],
+        detected[order],
+        involved_c[order],
+        method[order],
+        status[order],
+        resolution[order],
+        recovered[order],
+    )
+
+
+def _repeat_position(picks: np.ndarray) -> np.ndarray:
+    """0..k-1 for an item drawn k times, in np.repeat order."""
+    return segments.positions(picks[picks > 0])
+
+
+def _fraud_method(ctx: Context, typ: np.ndarray, u: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(typ), dtype=np.int64)
+    for t_i, t in enumerate(TYPOLOGIES):
+        mine = typ == t_i
+        out[mine] = _method(ctx, t, u[mine])
+    return out
+
+
+def _owned(ctx: Context, start: int, stop: int) -> tuple[int, int]:
+    """Groups whose cases belong to customers [start, stop): a group's cases are all counted
+    on its first customer, so the planner's first pass needs only the layout."""
+    g = groups.size(ctx)
+    return -(-start // g), -(-stop // g)
+
+
+def _cases_of(ctx: Context, start: int, stop: int) -> dict[str, np.ndarray]:
+    """Cases of the groups owned by customers [start, stop), in case order."""
+    og0, og1 = _owned(ctx, start, stop)
+    parts = []
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        led = common.shared_ledger(ctx, g0, g1)
+        c = cases(ctx, led)
+        lay = led.layout
+        acc = led.rows["acc"][c.row]
+        group = lay.g0 + lay.account_group[acc]
+        keep = (group >= og0) & (group < og1)
+        parts.append(
+            {
+                "account": lay.index[acc][keep],
+                "customer": lay.customer[acc][keep],
+                "transaction": led.first_row + c.row[keep],
+                "fraud_type": c.fraud_type[keep],
+                "occurred": c.occurred[keep],
+                "detected": c.detected[keep],
+                "involved": c.involved[keep],
+                "method": c.method[keep],
+                "status": c.status[keep],
+                "resolution": c.resolution[keep],
+                "recovered": c.recovered[keep],
+            }
+        )
+    return common.concat(parts) if parts else {}
+
+
+def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
+    out = np.zeros(stop - start, dtype=np.int64)
+    og0, og1 = _owned(ctx, start, stop)
+    g = groups.size(ctx)
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        lay = layout.build(ctx, g0, g1)  # not kept: first-pass tasks never clear the scratch
+        share = np.where(
+            ledger.active_groups(ctx, lay), groups.allocation(ctx, NAME).counts(g0, g1), 0
+        )
+        owned = (np.arange(g0, g1) >= og0) & (np.arange(g0, g1) < og1)
+        out[np.arange(g0, g1)[owned] * g - start] = share[owned]
+    return out
+
+
+def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
+    c = _cases_of(ctx, start, stop)
+    if not c:
+        return common.concat([], TABLE)
+    return {
+        "case_id": common.ids(NAME, first_row + np.arange(len(c["account"]))),
+        "account_id": common.ids("accounts", c["account"]),
+        "customer_id": customers.ids(c["customer"]),
+        "transaction_id": common.ids("transactions", c["transaction"]),
+        "fraud_type": arrow.labels(FRAUD_TYPES, c["fraud_type"]),
+        "occurrence_date": arrow.timestamps(c["occurred"]),
+        "detection_date": arrow.timestamps(c["detected"]),
+        "amount_involved": arrow.money(c["involved"]),
+        "detection_method": arrow.labels(methods(ctx), c["method"]),
+        "investigation_status": arrow.labels(INVESTIGATION, c["status"]),
+        "resolution": arrow.labels(RESOLUTIONS, c["resolution"]),
+        "amount_recovered": arrow.money(c["recovered"]),
+    }
+
+
+TABLE = Table(
+    name=NAME,
+    description="Fraud investigations: every detected fraud episode, plus false alarms.",
+    base_rows=0,
+    block=block,
+    parents=("transactions",),
+    driver="customers",
+    counts=counts,
+    rows_per_driver=10.0,  # blocks are sized by the ledger rows they simulate
+    group=common.GROUP,
+    columns=(
+        Column("case_id", pa.string(), "Case key, CASE + 9 digits, dense from 1."),
+        Column("account_id", pa.string(), "Account of the investigated transaction."),
+        Column("customer_id", pa.string(), "Holder of that account."),
+        Column(
+            "transaction_id",
+            pa.string(),
+            "The flagged transaction (the largest of a fraud episode).",
+        ),
+        Column(
+            "fraud_type",
+            pa.string(),
+            "Typology of a confirmed case; the suspected one for a false alarm.",
+        ),
+        Column("occurrence_date", arrow.TIMESTAMP, "The transaction's transaction_date."),
+        Column(
+            "detection_date",
+            arrow.TIMESTAMP,
+            "When the alert or report came in; never "
+            "before occurrence_date, never after the end date.",
+        ),
+        Column(
+            "amount_involved",
+            arrow.MONEY,
+            "All attempts of the episode; for a false alarm the flagged amount.",
+        ),
+        Column(
+            "detection_method",
+            pa.string(),
+            "ML Model, Rule Engine, Customer Report, Manual Review or Merchant Report.",
+        ),
+        Column(
+            "investigation_status", pa.string(), "Open, Under Investigation, Escalated or Closed."
+        ),
+        Column(
+            "resolution",
+            pa.string(),
+            "Confirmed Fraud iff the transaction is_fraud; "
+            "else False Positive (closed) or Pending Review.",
+        ),
+        Column(
+            "amount_recovered",
+            arrow.MONEY,
+            "Chargebacks and reversals; 0 <= recovered <= amount_involved.",
+        ),
+    ),
+)

@@ -1,0 +1,424 @@
+"""Who holds which account: the accounts, cards and loans of a range of customer groups.
+
+A group's exact shares of accounts, credit cards and loans (see `groups`) are dealt to its
+customers by systematic sampling in a shuffled order, with weights from each customer's
+facts: nearly everyone holds Checking, affluent customers more Savings, Money Market and CD,
+good scores more cards, mid-life borrowers more loans. Accounts are numbered customer by
+customer (Checking, Savings, Money Market, CD, Credit Card, Loan), so a customer's accounts
+and a group's accounts are contiguous; card k and loan k are the k-th Credit Card and Loan
+accounts in that order. Everything is a pure function of the group range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fakehouse.core import segments
+from fakehouse.core.distributions import Categorical, choice, cumulative, geometric
+from fakehouse.core.table import Context
+from fakehouse.core.timeline import calendar, uniform_days
+from fakehouse.domains.financial import customers, groups
+from fakehouse.domains.financial.clock import window
+from fakehouse.domains.financial.params import (
+    ACCOUNT_TYPES,
+    CARD_TIERS,
+    DEPOSIT_TYPES,
+    LOAN_TYPES,
+    SEGMENTS,
+)
+
+CHECKING, SAVINGS, MONEY_MARKET, CD, CARD, LOAN = range(6)
+NEVER = np.iinfo(np.int32).max  # close day of an open account
+LOAN_STATUSES = ("Current", "Late", "Default", "Paid Off")
+CURRENT, LATE, DEFAULT, PAID_OFF = range(4)
+DELINQUENCY = ("Current", "30 Days", "60 Days", "90+ Days")
+
+ACC = "accounts"
+
+
+@dataclass(frozen=True)
+class Cards:
+    """Credit card facts, one row per Credit Card account of the layout."""
+
+    index: np.ndarray  # global card index
+    network: np.ndarray
+    tier: np.ndarray
+    limit: np.ndarray  # cents
+    apr: np.ndarray
+    annual_fee: np.ndarray  # cents
+    issue_day: np.ndarray
+    expiry_day: np.ndarray
+    revolver: np.ndarray
+    utilization: np.ndarray
+    delinquency: np.ndarray  # index into DELINQUENCY
+    statement_dom: np.ndarray  # statement day of month (1..28)
+
+
+@dataclass(frozen=True)
+class Loans:
+    """Loan facts, one row per Loan account of the layout."""
+
+    index: np.ndarray  # global loan index
+    kind: np.ndarray  # index into LOAN_TYPES
+    amount: np.ndarray  # cents
+    rate: np.ndarray  # annual
+    term: np.ndarray  # months
+    payment: np.ndarray  # cents
+    origination: np.ndarray  # day
+    due_dom: np.ndarray  # day of month of payments
+    elapsed: np.ndarray  # due dates passed by the end date
+    payments_made: np.ndarray
+    status: np.ndarray  # index into LOAN_STATUSES
+    maturity: np.ndarray  # day of the last due date
+
+
+@dataclass(frozen=True)
+class Layout:
+    g0: int
+    g1: int
+    people: customers.Facts  # customers of the groups, in index order
+    group: np.ndarray  # per customer: group number relative to g0
+    # accounts, in global order
+    index: np.ndarray  # global account index
+    owner: np.ndarray  # position of the owner in `people`
+    kind: np.ndarray  # index into ACCOUNT_TYPES
+    open_day: np.ndarray
+    close_day: np.ndarray  # NEVER while open
+    rate: np.ndarray  # interest rate (APR for cards, loan rate for loans)
+    overdraft: np.ndarray  # overdraft limit in cents (0 without protection)
+    card: np.ndarray  # position in `cards` or -1
+    loan: np.ndarray  # position in `loans` or -1
+    cards: Cards
+    loans: Loans
+
+    @property
+    def customer(self) -> np.ndarray:
+        return self.people.idx[self.owner]
+
+    @property
+    def account_group(self) -> np.ndarray:
+        return self.group[self.owner]
+
+
+def _shuffled_counts(ctx, weights, group, totals, key_index, name, g0):
+    """Systematic sampling of `totals` per group over items in a keyed random order."""
+    key = ctx.stream(ACC, f"{name}.order").uniform(key_index)
+    order = np.argsort(group + key)  # group is whole, key in (0, 1): one float sort
+    u = ctx.stream(ACC, f"{name}.start").uniform(np.arange(len(totals)) + g0)
+    counts = np.empty(len(weights), dtype=np.int64)
+    counts[order] = segments.systematic(weights[order], group[order], totals, u)
+    return counts
+
+
+def _month_day(year_month: np.ndarray, dom: np.ndarray) -> np.ndarray:
+    """Epoch day of day-of-month `dom` (<= 28) in months counted from year 0."""
+    months = (year_month - 1970 * 12).astype("datetime64[M]")
+    return months.astype("datetime64[D]").astype(np.int64) + dom - 1
+
+
+def build(ctx: Context, g0: int, g1: int) -> Layout:
+    p = ctx.params
+    pa_ = p.accounts
+    w = window(ctx)
+    idx = groups.customers(ctx, g0, g1)
+    f = customers.facts(ctx, idx)
+    group = idx // groups.size(ctx) - g0
+    n = len(idx)
+    n_groups = g1 - g0
+    a_counts = groups.allocation(ctx, "accounts").counts(g0, g1)
+    c_counts = groups.allocation(ctx, "credit_cards").counts(g0, g1)
+    l_counts = groups.allocation(ctx, "loans").counts(g0, g1)
+    d_counts = np.maximum(a_counts - c_counts - l_counts, 0)
+    c_counts = np.minimum(c_counts, a_counts)
+    l_counts = a_counts - c_counts - d_counts
+    s = lambda column: ctx.stream(ACC, column)  # noqa: E731
+    live = np.where(f.active, 1.0, 1e-9)
+
+    # credit cards: by score, fewer for students
+    lo, hi = pa_.card_score_range
+    w_card = np.clip((f.credit_score - lo) / (hi - lo), 0.03, 1.0) * np.where(
+        f.segment == 0, 0.45, 1.0
+    )
+    n_cards = _shuffled_counts(ctx, w_card * live + 1e-9, group, c_counts, idx, "card", g0)
+    # loans: by age band and debt load
+    bands = tuple(p.customers.age_weights)
+    w_loan = np.array([pa_.loan_age_weight.get(b, 0.5) for b in bands])[f.band] * np.clip(
+        f.dti / p.customers.dti_median, 0.3, 3.0
+    )
+    n_loans = _shuffled_counts(ctx, w_loan * live + 1e-9, group, l_counts, idx, "loan", g0)
+    # deposit products: slots (customer, type)
+    seg = f.segment
+    w_dep = (
+        np.stack(
+            [
+                np.full(n, pa_.checking_rate),
+                np.array([pa_.savings_weight[x] for x in SEGMENTS])[seg],
+                np.array([pa_.money_market_weight[x] for x in SEGMENTS])[seg],
+                np.array([pa_.cd_weight[x] for x in SEGMENTS])[seg]
+                * np.clip((f.age - 20) / 40, 0.2, 1.5),
+            ],
+            axis=1,
+        ).ravel()
+        + 1e-9
+    )
+    slot_group = np.repeat(group, 4)
+    slot_key = np.repeat(idx, 4) * 4 + np.tile(np.arange(4), n)
+    # customers without a card or a loan almost surely keep a Checking account
+    w_dep[0::4] = np.where((n_cards + n_loans) > 0, pa_.checking_rate, 0.995)
+    n_dep = _shuffled_counts(ctx, w_dep, slot_group, d_counts, slot_key, "deposit", g0)
+    counts = np.concatenate([n_dep.reshape(n, 4), n_cards[:, None], n_loans[:, None]], axis=1)
+
+    slot = segments.ids(counts.ravel())
+    owner = slot // 6
+    kind = slot % 6
+    first = int(groups.allocation(ctx, "accounts").cum(g0))
+    index = first + np.arange(len(slot), dtype=np.int64)
+    is_card, is_loan = kind == CARD, kind == LOAN
+    card_pos = np.where(is_card, np.cumsum(is_card) - 1, -1)
+    loan_pos = np.where(is_loan, np.cumsum(is_loan) - 1, -1)
+    card_index = int(groups.allocation(ctx, "credit_cards").cum(g0)) + np.arange(is_card.sum())
+    loan_index = int(groups.allocation(ctx, "loans").cum(g0)) + np.arange(is_loan.sum())
+
+    # dates
+    join = f.join_day[owner]
+    leave = f.leave_day[owner]
+    last_open = np.minimum(leave - 1, w.end_day)
+    u_open = s("open_date").uniform(index)
+    open_day = np.where(
+        kind == CHECKING,
+        np.minimum(join + geometric(u_open, 1 / 8.0), last_open),
+        uniform_days(u_open**0.8, join, np.maximum(last_open, join)),
+    )
+    open_day = np.minimum(open_day, w.end_day)
+    closes = (s("closed").uniform(index) < pa_.closed_rate) & (kind < CARD)
+    close_day = np.where(
+        closes & (open_day + 30 < w.end_day),
+        uniform_days(s("close_date").uniform(index), open_day + 30, w.end_day),
+        NEVER,
+    )
+    close_day = np.where(
+        (leave <= w.end_day) & (kind < CARD), np.minimum(close_day, leave), close_day
+    )
+    close_day = np.where(close_day < NEVER, np.maximum(close_day, open_day), NEVER)
+
+    dep = kind < CARD
+    low = np.array([pa_.interest_rate[t][0] for t in DEPOSIT_TYPES] + [0, 0])[kind]
+    high = np.array([pa_.interest_rate[t][1] for t in DEPOSIT_TYPES] + [0, 0])[kind]
+    rate = np.round(low + (high - low) * s("interest_rate").uniform(index), 4)
+    od = Categorical.of(pa_.overdraft_limits)
+    overdraft = np.where(
+        (kind == CHECKING)
+        & (s("overdraft").uniform(index) < pa_.overdraft_rate)
+        & (f.risk[owner] < 2),
+        np.asarray(od.values, dtype=np.int64)[od.sample(s("overdraft_limit").uniform(index))] * 100,
+        0,
+    )
+
+    cards = _cards(ctx, f, owner[is_card], open_day[is_card], card_index)
+    loans = _loans(ctx, f, owner[is_loan], join[is_loan], loan_index)
+    rate = np.where(is_card, 0.0, rate)
+    rate[is_card] = cards.apr
+    rate[is_loan] = loans.rate
+    open_day[is_loan] = loans.origination
+    close_day[is_loan] = np.where(loans.status == PAID_OFF, loans.maturity, NEVER)
+    del dep, n_groups
+    return Layout(
+        g0,
+        g1,
+        f,
+        group,
+        index,
+        owner,
+        kind,
+        open_day.astype(np.int64),
+        close_day.astype(np.int64),
+        rate,
+        overdraft,
+        card_pos,
+        loan_pos,
+        cards,
+        loans,
+    )
+
+
+def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
+    p = ctx.params.cards
+    w = window(ctx)
+    s = lambda column: ctx.stream("credit_cards", column)  # noqa: E731
+    score = f.credit_score[owner]
+    income = f.income[owner]
+    risk = f.risk[owner]
+    quality = np.clip((score - 300) / 550, 0, 1)
+    networks = Categorical.of(p.network_mix)
+    network = networks.sample(s("network").uniform(index))
+    by_score = np.searchsorted(np.asarray(p.tier_scores), score, side="right")
+    by_income = np.searchsorted(np.asarray(p.tier_income), income, side="right")
+    bump = (s("tier").uniform(index) < 0.15).astype(np.int64)
+    tier = np.clip(np.minimum(by_score, by_income) + bump * (by_score > by_income), 0, 3)
+    lo, hi = p.limit_income_share
+    share = lo + (hi - lo) * quality**2 * np.exp(0.25 * s("limit").normal(index))
+    limit = np.clip(np.round(income * share / 100) * 100, *p.limit_range).astype(np.int64) * 100
+    apr_lo, apr_hi = p.apr_range
+    apr = apr_hi - (apr_hi - apr_lo) * quality**1.5 + 0.01 * s("apr").normal(index)
+    apr = np.round(np.clip(apr, apr_lo - 0.02, apr_hi + 0.02), 4)
+    fee = (np.array([p.annual_fee[t] for t in CARD_TIERS]) * 100).astype(np.int64)[tier]
+    fee = np.where(s("fee_waived").uniform(index) < 0.3, 0, fee)
+    years = s("validity").integers(index, p.validity_years[0], p.validity_years[1] + 1)
+    period = np.floor(years * 365.25).astype(np.int64)
+    issue = open_day + ((w.end_day - open_day) // period) * period
+    expiry_month = issue.astype("datetime64[D]").astype("datetime64[M]") + years * 12 + 1
+    expiry = expiry_month.astype("datetime64[D]").astype(np.int64) - 1  # month end
+    rl = np.asarray  # short alias for per-risk lookups
+    revolver = (
+        s("revolver").uniform(index)
+        < rl([p.revolver_rate[r] for r in ("Low", "Medium", "High")])[risk]
+    )
+    util = rl([p.utilization[r] for r in ("Low", "Medium", "High")])[risk] * np.exp(
+        0.5 * s("utilization").normal(index)
+    )
+    util = np.where(revolver, np.clip(util, 0.02, 0.9), 0.0)
+    late = (
+        s("delinquent").uniform(index)
+        < rl([p.delinquency_rate[r] for r in ("Low", "Medium", "High")])[risk]
+    )
+    buckets = Categorical.of(p.delinquency_mix)
+    delinquency = np.where(late, 1 + buckets.sample(s("delinquency").uniform(index)), 0)
+    statement = s("statement_day").integers(index, 1, 29)
+    return Cards(
+        index,
+        network,
+        tier,
+        limit,
+        apr,
+        fee,
+        issue,
+        expiry,
+        revolver | late,
+        util,
+        delinquency,
+        statement,
+    )
+
+
+def amortised_payment(principal_cents, rate, term) -> np.ndarray:
+    """Monthly payment in cents: P = L r / (1 - (1 + r)^-n) with r = rate / 12."""
+    r = np.asarray(rate) / 12
+    n = np.asarray(term, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pay = np.where(r > 0, principal_cents * r / (1 - (1 + r) ** -n), principal_cents / n)
+    return np.round(pay).astype(np.int64)
+
+
+def schedule_balance(principal_cents, rate, term, k) -> np.ndarray:
+    """Balance in cents after k payments: L ((1+r)^n - (1+r)^k) / ((1+r)^n - 1)."""
+    r = np.asarray(rate) / 12
+    n = np.asarray(term, dtype=np.float64)
+    k = np.minimum(np.asarray(k, dtype=np.float64), n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grown = np.where(
+            r > 0,
+            principal_cents * ((1 + r) ** n - (1 + r) ** k) / ((1 + r) ** n - 1),
+            principal_cents * (1 - k / n),
+        )
+    return np.round(grown).astype(np.int64)
+
+
+def due_day(loans_origination_month, due_dom, k) -> np.ndarray:
+    """Epoch day of the k-th due date (k >= 1), one month apart from origination."""
+    return _month_day(loans_origination_month + k, due_dom)
+
+
+def _loans(ctx: Context, f, owner, join, index) -> Loans:
+    p = ctx.params.loans
+    w = window(ctx)
+    s = lambda column: ctx.stream("loans", column)  # noqa: E731
+    age = f.age[owner]
+    income = f.income[owner]
+    risk = f.risk[owner]
+    specs = [p.types[t] for t in LOAN_TYPES]
+    weights = np.stack(
+        [t.share * ((age >= t.min_age) & (age <= t.max_age)) + 1e-6 for t in specs],
+        axis=1,
+    )
+    weights /= weights.sum(axis=1, keepdims=True)
+    u = s("loan_type").uniform(index)
+    kind = np.minimum((np.cumsum(weights, axis=1) < u[:, None]).sum(axis=1), len(specs) - 1)
+    median = np.array([t.amount_median for t in specs])[kind]
+    sigma = np.array([t.amount_sigma for t in specs])[kind]
+    amount = (
+        median
+        * (income / 60_000) ** p.amount_income_weight
+        * np.exp(sigma * s("amount").normal(index))
+    )
+    amount = np.clip(
+        amount,
+        np.array([t.amount_range[0] for t in specs])[kind],
+        np.array([t.amount_range[1] for t in specs])[kind],
+    )
+    amount = (np.round(amount / 100) * 100).astype(np.int64) * 100
+    u_term = s("term").uniform(index)
+    term = np.zeros(len(index), dtype=np.int64)
+    for k, t in enumerate(specs):
+        mine = kind == k
+        terms = np.array(list(t.terms), dtype=np.int64)
+        term[mine] = terms[choice(u_term[mine], cumulative(list(t.terms.values())))]
+    spread = np.array([p.risk_spread[r] for r in ("Low", "Medium", "High")])[risk]
+    rate = (
+        np.array([t.base_rate for t in specs])[kind]
+        + spread
+        + p.rate_noise * s("rate").normal(index)
+    )
+    rate = np.round(np.clip(rate, 0.01, 0.36), 4)
+    payment = amortised_payment(amount, rate, term)
+
+    earliest = np.maximum(join, w.end_day - int(p.origination_years * 365.25))
+    origination = uniform_days(
+        s("origination").uniform(index), earliest, np.maximum(earliest, w.end_day - 1)
+    )
+    oy, om, od, _ = calendar(origination)
+    month = oy * 12 + om - 1
+    dom = np.minimum(od, 28)
+    ey, em, _, _ = calendar(np.array([w.end_day]))
+    k_max = (ey[0] * 12 + em[0] - 1) - month
+    elapsed = np.where(due_day(month, dom, k_max) <= w.end_day, k_max, k_max - 1)
+    elapsed = np.clip(elapsed, 0, None)
+    rl = np.array
+    default = (
+        s("default").uniform(index)
+        < rl([p.default_rate[r] for r in ("Low", "Medium", "High")])[risk]
+    )
+    late = s("late").uniform(index) < rl([p.late_rate[r] for r in ("Low", "Medium", "High")])[risk]
+    paid_off = elapsed >= term
+    missed_default = np.minimum(3 + s("missed").integers(index, 0, 10), elapsed)
+    missed_late = 1 + (s("missed_late").uniform(index) < 0.3)
+    status = np.select(
+        [paid_off, default & (elapsed >= 4), late & (elapsed >= 2)],
+        [PAID_OFF, DEFAULT, LATE],
+        CURRENT,
+    )
+    made = np.select(
+        [status == PAID_OFF, status == DEFAULT, status == LATE],
+        [term, elapsed - missed_default, elapsed - missed_late],
+        elapsed,
+    )
+    maturity = due_day(month, dom, term)
+    return Loans(
+        index,
+        kind,
+        amount,
+        rate,
+        term,
+        payment,
+        origination,
+        dom,
+        elapsed,
+        np.clip(made, 0, term),
+        status,
+        maturity,
+    )
+
+
+def account_types() -> tuple[str, ...]:
+    return ACCOUNT_TYPES

@@ -1,0 +1,198 @@
+"""financial_analytics.transactions: every account's ledger rows, in time order.
+
+Blocks are ranges of customers; each block simulates the whole customer groups it touches
+(see `ledger`) and keeps the rows of its own customers, which are contiguous because rows
+are ordered by account and accounts by customer. The data therefore never depend on the
+block size. Both sides of a transfer between a customer's own accounts carry the same
+reference and point at each other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fakehouse.core import arrow, reference
+from fakehouse.core.table import Column, Context, Table
+from fakehouse.domains.financial import common, ledger
+from fakehouse.domains.financial.ledger import CHANNELS, KINDS, PREFIXES, STATUSES, TYPES
+
+NAME = "transactions"
+_TYPE_CODE = np.array([TYPES.index(k[0]) for k in KINDS])
+_CHANNEL_CODE = np.array([CHANNELS.index(k[1]) for k in KINDS])
+
+
+def _slice(ctx: Context, start: int, stop: int):
+    """(ledger, row positions) of customers [start, stop), per group chunk."""
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        led = common.shared_ledger(ctx, g0, g1)
+        cust = led.layout.customer[led.rows["acc"]]
+        yield led, np.flatnonzero((cust >= start) & (cust < stop))
+
+
+def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
+    out = np.zeros(stop - start, dtype=np.int64)
+    for g0, g1 in common.customer_groups(ctx, start, stop):
+        lay, acc = ledger.row_accounts(ctx, g0, g1)
+        cust = lay.customer[acc]
+        cust = cust[(cust >= start) & (cust < stop)]
+        out += np.bincount(cust - start, minlength=stop - start)
+    return out
+
+
+def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) -> dict:
+    r = {k: v[sel] for k, v in led.rows.items()}
+    lay = led.layout
+    n = len(sel)
+    number = first_row + np.arange(n, dtype=np.int64)
+    acc = r["acc"]
+    kind = r["kind"]
+    v = ledger._vocab(ctx)
+
+    # both sides of a pair: same reference (the first side's number), each other's account
+    pair = r["pair"]
+    ref = number.copy()
+    other = np.full(n, -1, dtype=np.int64)
+    paired = np.flatnonzero(pair >= 0)
+    if len(paired):
+        order = paired[np.lexsort((number[paired], pair[paired]))]
+        starts = np.r_[True, pair[order][1:] != pair[order][:-1]]
+        head = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+        ref[order] = number[order[head]]
+        partner = np.where(starts, np.r_[order[1:], order[-1]], order[head])
+        other[order] = lay.index[acc[partner]]
+
+    merchant = r["merchant"]
+    names = pa.array(v.merchants)
+    has_merchant = merchant >= 0
+    merchant_name = arrow.null_where(names.take(pa.array(np.maximum(merchant, 0))), ~has_merchant)
+    employer = pa.array(v.employers).take(pa.array(np.maximum(-2 - merchant, 0)))
+    suffix = pc.if_else(pa.array(merchant <= -2), employer, merchant_name)
+    place = r["place"]
+    has_place = place >= 0
+    places = reference.places()
+    take = pa.array(np.maximum(place, 0))
+    city = arrow.null_where(places.city.take(take), ~has_place)
+    state = arrow.null_where(places.state.take(take), ~has_place)
+    atm_where = arrow.join(city, state, sep=" ")
+    suffix = pc.if_else(pa.array(kind == ledger.ATM), atm_where, suffix)
+    description = pc.binary_join_element_wise(
+        arrow.labels(PREFIXES, kind), suffix, " ", null_handling="skip"
+    )
+    device = r["device"]
+    return {
+        "transaction_id": common.ids(NAME, number),
+        "account_id": common.ids("accounts", lay.index[acc]),
+        "transaction_date": arrow.timestamps(r["sec"]),
+        "transaction_type": arrow.labels(TYPES, _TYPE_CODE[kind]),
+        "amount": arrow.money(r["amount"]),
+        "balance_after": arrow.money(led.balance[sel]),
+        "description": description,
+        "merchant_name": merchant_name,
+        "merchant_category": arrow.null_where(
+            arrow.labels(v.categories, np.maximum(r["category"], 0)), r["category"] < 0
+        ),
+        "channel": arrow.labels(CHANNELS, _CHANNEL_CODE[kind]),
+        "status": arrow.labels(STATUSES, r["status"]),
+        "is_fraud": r["fraud"] > 0,
+        "reference": arrow.ids("REF", common.WIDTH[NAME], ref + 1),
+        "counterparty_account_id": common.ids("accounts", other),
+        "city": city,
+        "state": state,
+        "latitude": pa.array(places.latitude[np.maximum(place, 0)], mask=~has_place),
+        "longitude": pa.array(places.longitude[np.maximum(place, 0)], mask=~has_place),
+        "device_id": arrow.null_where(arrow.ids("DEV", 13, np.maximum(device, 0) + 1), device < 0),
+    }
+
+
+def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
+    parts = []
+    row = first_row
+    for led, sel in _slice(ctx, start, stop):
+        parts.append(_columns(ctx, led, sel, row))
+        row += len(sel)
+    return common.concat(parts, TABLE)
+
+
+TABLE = Table(
+    name=NAME,
+    description="Account ledger rows in time order over the last month of the window, with "
+    "running balances and injected fraud.",
+    base_rows=0,
+    block=block,
+    parents=("accounts",),
+    driver="customers",
+    counts=counts,
+    rows_per_driver=10.0,
+    group=common.GROUP,
+    columns=(
+        Column(
+            "transaction_id",
+            pa.string(),
+            "Key, TXN + 11 digits, dense from 1; ordered by customer, account, then time.",
+        ),
+        Column("account_id", pa.string(), "The account whose balance changes."),
+        Column(
+            "transaction_date",
+            arrow.TIMESTAMP,
+            "Local time; inside the ledger window and the account's life.",
+        ),
+        Column(
+            "transaction_type",
+            pa.string(),
+            "Deposit, Withdrawal, Purchase, Transfer, Bill "
+            "Payment, Payment, Loan Payment, Loan Disbursement, Interest or Fee.",
+        ),
+        Column(
+            "amount",
+            arrow.MONEY,
+            "Signed change of the balance. Deposit accounts: money "
+            "in is positive. Credit Card and Loan accounts (balance = amount owed): "
+            "purchases, interest and fees positive, payments negative.",
+        ),
+        Column(
+            "balance_after",
+            arrow.MONEY,
+            "Running balance after this row (failed and pending rows leave it unchanged).",
+        ),
+        Column("description", pa.string(), "Statement text."),
+        Column("merchant_name", pa.string(), "Merchant or biller; null otherwise.", nullable=True),
+        Column("merchant_category", pa.string(), "Category of purchases and bills.", nullable=True),
+        Column(
+            "channel",
+            pa.string(),
+            "POS, Online, ATM, Mobile, Online Banking, ACH, Branch or System.",
+        ),
+        Column("status", pa.string(), "Completed, Pending (recent card activity) or Failed."),
+        Column("is_fraud", pa.bool_(), "Part of an injected fraud episode (about 0.1%)."),
+        Column(
+            "reference",
+            pa.string(),
+            "Shared by both sides of a transfer or payment "
+            "between the customer's own accounts; unique otherwise.",
+        ),
+        Column(
+            "counterparty_account_id",
+            pa.string(),
+            "The other side of an own-account transfer or payment; else null.",
+            nullable=True,
+        ),
+        Column(
+            "city",
+            pa.string(),
+            "Where it happened (merchant, ATM or device location); "
+            "null for card-not-present and automated rows.",
+            nullable=True,
+        ),
+        Column("state", pa.string(), "State of city.", nullable=True),
+        Column("latitude", pa.float64(), "Latitude of city's ZIP code.", nullable=True),
+        Column("longitude", pa.float64(), "Longitude of city's ZIP code.", nullable=True),
+        Column(
+            "device_id",
+            pa.string(),
+            "Device of a mobile or online-banking session; null otherwise.",
+            nullable=True,
+        ),
+    ),
+)

@@ -1,0 +1,616 @@
+"""Every promise of the financial_analytics contract (docs: SCHEMA.md) as a named check.
+
+Built from the helpers of `checks.py` (one DuckDB query per check returning
+`(value, low, high)`). Values of the contract are restated here, never imported from the
+generator, so the checks hold the generator to the contract.
+
+Besides SCHEMA.md's columns, a few checks read documented extra columns of the bank
+(domains/financial/README.md): accounts.opening_balance (the ledger starts from it),
+loans.account_id (the loan's ledger account), transactions.counterparty_account_id and
+fraud_cases.customer_id (foreign keys).
+
+Distributions allow for sampling noise the way `checks.rate_ratio` does: a bound is widened
+by three standard errors of the metric at the warehouse's size, so a 500-customer warehouse
+is judged loosely and a 50,000-customer one closely.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+
+from fakehouse.quality.checks import (
+    Check,
+    Window,
+    dense_ids,
+    foreign_key,
+    history_window,
+    metric,
+    not_null,
+    required_columns,
+    rows,
+    violations,
+)
+
+#: Columns SCHEMA.md requires per table (more are allowed).
+FINANCIAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "customers": (
+        "customer_id",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "ssn",
+        "email",
+        "phone",
+        "address",
+        "city",
+        "state",
+        "zip_code",
+        "occupation",
+        "annual_income",
+        "credit_score",
+        "customer_segment",
+        "risk_category",
+        "kyc_verified",
+        "kyc_date",
+        "join_date",
+        "is_active",
+    ),
+    "accounts": (
+        "account_id",
+        "customer_id",
+        "account_type",
+        "account_status",
+        "open_date",
+        "close_date",
+        "current_balance",
+        "available_balance",
+        "credit_limit",
+        "interest_rate",
+    ),
+    "transactions": (
+        "transaction_id",
+        "account_id",
+        "transaction_date",
+        "transaction_type",
+        "amount",
+        "balance_after",
+        "description",
+        "merchant_name",
+        "merchant_category",
+        "channel",
+        "status",
+        "is_fraud",
+    ),
+    "credit_cards": (
+        "card_id",
+        "customer_id",
+        "account_id",
+        "card_number",
+        "card_type",
+        "card_tier",
+        "issue_date",
+        "expiry_date",
+        "credit_limit",
+        "current_balance",
+        "available_credit",
+        "interest_rate",
+        "annual_fee",
+    ),
+    "loans": (
+        "loan_id",
+        "customer_id",
+        "loan_type",
+        "loan_amount",
+        "interest_rate",
+        "term_months",
+        "monthly_payment",
+        "origination_date",
+        "maturity_date",
+        "remaining_balance",
+        "payments_made",
+        "loan_status",
+    ),
+    "fraud_cases": (
+        "case_id",
+        "account_id",
+        "transaction_id",
+        "fraud_type",
+        "occurrence_date",
+        "detection_date",
+        "amount_involved",
+        "detection_method",
+        "investigation_status",
+        "resolution",
+        "amount_recovered",
+    ),
+}
+
+FINANCIAL_IDS: dict[str, tuple[str, str]] = {
+    "customers": ("customer_id", "CUST"),
+    "accounts": ("account_id", "ACC"),
+    "transactions": ("transaction_id", "TXN"),
+    "credit_cards": ("card_id", "CARD"),
+    "loans": ("loan_id", "LOAN"),
+    "fraud_cases": ("case_id", "CASE"),
+}
+
+FINANCIAL_FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("accounts", "customer_id", "customers", "customer_id"),
+    ("transactions", "account_id", "accounts", "account_id"),
+    ("transactions", "counterparty_account_id", "accounts", "account_id"),
+    ("credit_cards", "customer_id", "customers", "customer_id"),
+    ("credit_cards", "account_id", "accounts", "account_id"),
+    ("loans", "customer_id", "customers", "customer_id"),
+    ("loans", "account_id", "accounts", "account_id"),
+    ("fraud_cases", "account_id", "accounts", "account_id"),
+    ("fraud_cases", "transaction_id", "transactions", "transaction_id"),
+    ("fraud_cases", "customer_id", "customers", "customer_id"),
+)
+
+# restated from SCHEMA.md (and, for the card prefixes, the networks' published test cards)
+RISKS = ("Low", "Medium", "High")  # least risky first
+ACCOUNT_TYPES = ("Checking", "Savings", "Money Market", "CD", "Credit Card", "Loan")
+DEPOSIT_TYPES = ("Checking", "Savings", "Money Market", "CD")
+TEST_CARD_PREFIXES = ("400000", "222300", "378282", "601100")  # Visa, MC, Amex, Discover
+FRAUD_SHARE = (0.0008, 0.0012)  # "about 0.1%"
+DEFAULT_SHARE = (0.05, 0.10)
+
+
+def _names(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _day(column: str) -> str:
+    return f"CAST({column} AS DATE)"
+
+
+# --- customers -----------------------------------------------------------------------------
+
+# never issued: area 000, 666 or 900-999 (ITIN areas, whose groups 50-65, 70-88, 90-92 and
+# 94-99 are issued as ITINs, so only the other groups are safe), group 00 or serial 0000
+_SSN = (
+    r"regexp_full_match(ssn, '[0-9]{3}-[0-9]{2}-[0-9]{4}') AND ("
+    "substr(ssn, 1, 3) IN ('000', '666') OR substr(ssn, 5, 2) = '00' "
+    "OR substr(ssn, 8, 4) = '0000' OR (substr(ssn, 1, 1) = '9' "
+    "AND NOT (TRY_CAST(substr(ssn, 5, 2) AS INT) BETWEEN 50 AND 65 "
+    "OR TRY_CAST(substr(ssn, 5, 2) AS INT) BETWEEN 70 AND 88 "
+    "OR TRY_CAST(substr(ssn, 5, 2) AS INT) IN (90, 91, 92, 94, 95, 96, 97, 98, 99))))"
+)
+
+
+def _customers() -> list[Check]:
+    mean_score = (
+        "SELECT max(m) FILTER (WHERE r = '{0}') - max(m) FILTER (WHERE r = '{1}') "
+        "FROM (SELECT risk_category AS r, avg(credit_score) AS m FROM {{s}}.customers GROUP BY 1)"
+    )
+    return [
+        rows(
+            "customers.credit_score_range",
+            "customers",
+            "credit_score is 300-850",
+            "credit_score BETWEEN 300 AND 850",
+        ),
+        Check(
+            "customers.credit_score_mean",
+            "customers",
+            "mean credit_score is 680-730, like US score averages (less/plus 3 standard errors)",
+            "SELECT avg(credit_score) AS value, "
+            "680 - 3 * stddev_samp(credit_score) / sqrt(count(*)) AS low, "
+            "730 + 3 * stddev_samp(credit_score) / sqrt(count(*)) AS high FROM {s}.customers",
+        ),
+        Check(
+            "customers.credit_score_skew",
+            "customers",
+            "credit scores are left-skewed like real ones: skewness <= -0.4 "
+            "(plus 3 standard errors, sqrt(6 / n))",
+            "SELECT skewness(credit_score) AS value, '-inf'::DOUBLE AS low, "
+            "-0.4 + 3 * sqrt(6.0 / count(*)) AS high FROM {s}.customers",
+        ),
+        rows(
+            "customers.risk_values",
+            "customers",
+            "risk_category is Low, Medium or High",
+            f"risk_category IN ({_names(RISKS)})",
+        ),
+        metric(
+            "customers.risk_by_score",
+            "customers",
+            "driven by credit score: mean credit_score of Low > Medium > High risk, "
+            "each at least 30 points above the next",
+            f"SELECT least(({mean_score.format('Low', 'Medium')}), "
+            f"({mean_score.format('Medium', 'High')}))",
+            30,
+            math.inf,
+        ),
+        rows(
+            "customers.kyc_after_join",
+            "customers",
+            "kyc_date >= join_date; kyc_date is set iff kyc_verified",
+            "CASE WHEN kyc_verified THEN kyc_date >= join_date ELSE kyc_date IS NULL END",
+        ),
+        rows(
+            "customers.ssn_never_issued",
+            "customers",
+            "ssn is ddd-dd-dddd in a never-issued range (area 000, 666 or 9xx outside the ITIN "
+            "groups; group 00; serial 0000)",
+            _SSN,
+        ),
+    ]
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def _accounts() -> list[Check]:
+    completed = (
+        "SELECT account_id, sum(amount) AS total FROM {s}.transactions "
+        "WHERE status = 'Completed' GROUP BY 1"
+    )
+    per_type = (
+        "SELECT account_type, count(*) AS n, skewness(ln(current_balance)) AS skew "
+        "FROM {s}.accounts WHERE account_type IN ("
+        + _names(DEPOSIT_TYPES)
+        + ") AND account_status <> 'Closed' AND current_balance > 0 GROUP BY 1"
+    )
+    return [
+        rows(
+            "accounts.type_values",
+            "accounts",
+            "account_type is Checking, Savings, Money Market, CD, Credit Card or Loan",
+            f"account_type IN ({_names(ACCOUNT_TYPES)})",
+        ),
+        violations(
+            "accounts.open_after_join",
+            "accounts",
+            "open_date is on or after the customer's join_date (and not after the window)",
+            "SELECT count(*) FROM {s}.accounts AS a JOIN {s}.customers AS c "
+            "ON c.customer_id = a.customer_id "
+            "WHERE NOT coalesce(a.open_date >= c.join_date AND a.open_date <= {end}, false)",
+        ),
+        violations(
+            "accounts.balance_from_ledger",
+            "accounts",
+            "current_balance = opening_balance + its completed transactions (to the cent)",
+            f"SELECT count(*) FROM {{s}}.accounts AS a LEFT JOIN ({completed}) AS t "
+            "ON t.account_id = a.account_id WHERE NOT coalesce("
+            "abs(a.current_balance - a.opening_balance - coalesce(t.total, 0)) < 0.005, false)",
+        ),
+        metric(
+            "accounts.deposit_balances_lognormal",
+            "accounts",
+            "open deposit balances are log-normal: |skewness of ln(current_balance)| <= 0.6 "
+            "per deposit type (plus 3 standard errors, sqrt(6 / n); types with n >= 8)",
+            f"SELECT coalesce(max(abs(skew) - 3 * sqrt(6.0 / n)), 'inf'::DOUBLE) "
+            f"FROM ({per_type}) WHERE n >= 8",
+            -math.inf,
+            0.6,
+        ),
+    ]
+
+
+# --- transactions --------------------------------------------------------------------------
+
+# deposits: histogram of log10(amount) in 24 bins over $1-$100,000, smoothed over 3 bins;
+# the two outermost modes above 5% of the highest must have a valley between them below
+# 60% of the lower mode
+_BIMODAL = (
+    "WITH d AS (SELECT least(floor(log10(amount) * 24 / 5), 23) AS b FROM {s}.transactions "
+    "WHERE transaction_type = 'Deposit' AND amount >= 1 AND amount <= 100000), "
+    "h AS (SELECT g.b, count(d.b) AS n FROM range(24) AS g(b) LEFT JOIN d ON d.b = g.b "
+    "GROUP BY g.b), "
+    "s AS (SELECT b, sum(n) OVER (ORDER BY b ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) / 3.0 "
+    "AS v FROM h), "
+    "w AS (SELECT b, v, lag(v) OVER (ORDER BY b) AS prev, lead(v) OVER (ORDER BY b) AS next "
+    "FROM s), "
+    "p AS (SELECT min(b) AS lo, max(b) AS hi FROM w WHERE v > prev AND v >= next "
+    "AND v > 0.05 * (SELECT max(v) FROM s)) "
+    "SELECT coalesce((SELECT min(v) FROM w, p WHERE b >= lo AND b < hi) "
+    "/ least((SELECT v FROM w, p WHERE b = lo), (SELECT v FROM w, p WHERE b = hi)), 1.0) "
+)
+
+# Fraud comes in episodes of a few rows (up to about a dozen), so the count of fraud rows
+# varies about 6 times as much as independent rows would: one standard error of the share is
+# sqrt(6 x 0.001 / n). A count of few episodes is also right-skewed, so the upper bound
+# allows one more episode of the largest size (11 rows). Simulated, a generator at exactly
+# 0.1% fails this less than once in 2,500 warehouses at any size.
+_FRAUD_SE = "sqrt(6 * 0.001 / count(*))"
+
+
+def _transactions() -> list[Check]:
+    running = (
+        "SELECT t.balance_after, a.opening_balance + sum(CASE WHEN t.status = 'Completed' "
+        "THEN t.amount ELSE 0 END) OVER (PARTITION BY t.account_id "
+        "ORDER BY t.transaction_date, t.transaction_id ROWS UNBOUNDED PRECEDING) AS expected "
+        "FROM {s}.transactions AS t LEFT JOIN {s}.accounts AS a ON a.account_id = t.account_id"
+    )
+    low, high = FRAUD_SHARE
+    return [
+        violations(
+            "transactions.in_account_life",
+            "transactions",
+            "transaction_date is inside the window and the account's life "
+            "(open_date .. close_date)",
+            "SELECT count(*) FROM {s}.transactions AS t LEFT JOIN {s}.accounts AS a "
+            f"ON a.account_id = t.account_id WHERE NOT coalesce({_day('t.transaction_date')} "
+            f"BETWEEN greatest(a.open_date, {{start}}) AND coalesce(a.close_date, {{end}}) "
+            f"AND {_day('t.transaction_date')} <= {{end}}, false)",
+        ),
+        violations(
+            "transactions.running_balance",
+            "transactions",
+            "per account in time order, balance_after = opening_balance + completed amounts "
+            "so far (to the cent)",
+            f"SELECT count(*) FROM ({running}) "
+            "WHERE NOT coalesce(abs(balance_after - expected) < 0.005, false)",
+        ),
+        rows(
+            "transactions.atm_denominations",
+            "transactions",
+            "ATM withdrawals are whole multiples of $20",
+            "NOT (channel = 'ATM' AND transaction_type = 'Withdrawal') OR amount % 20 = 0",
+        ),
+        metric(
+            "transactions.purchases_long_tailed",
+            "transactions",
+            "purchase amounts are long-tailed: 99th percentile >= 8 x the median",
+            "SELECT quantile_cont(abs(amount), 0.99) / median(abs(amount)) "
+            "FROM {s}.transactions WHERE transaction_type = 'Purchase'",
+            8.0,
+            math.inf,
+        ),
+        metric(
+            "transactions.deposits_bimodal",
+            "transactions",
+            "deposit amounts are bimodal (everyday deposits, paychecks): on a log scale the "
+            "valley between the outer modes is < 0.6 x the lower mode",
+            _BIMODAL,
+            -math.inf,
+            0.6,
+        ),
+        Check(
+            "transactions.fraud_share",
+            "transactions",
+            f"is_fraud on about 0.1% of rows: {low:g}-{high:g}, less/plus 3 standard errors "
+            "of clustered fraud (plus one episode of 11 rows)",
+            "SELECT avg(CASE WHEN is_fraud THEN 1.0 ELSE 0.0 END) AS value, "
+            f"greatest(0.0, {low!r} - 3 * {_FRAUD_SE}) AS low, "
+            f"{high!r} + 3 * {_FRAUD_SE} + 11.0 / count(*) AS high "
+            "FROM {s}.transactions",
+        ),
+    ]
+
+
+# --- credit cards --------------------------------------------------------------------------
+
+_LUHN = (
+    "(SELECT sum(CASE WHEN i % 2 = 1 THEN 2 * d - CASE WHEN d >= 5 THEN 9 ELSE 0 END ELSE d END) "
+    "FROM (SELECT r.i, CAST(substr(reverse(t.card_number), r.i + 1, 1) AS INT) AS d "
+    "FROM unnest(range(length(t.card_number))) AS r(i))) % 10 = 0"
+)
+
+
+def _correlation(column: str, score_low: float, sign: int) -> str:
+    """Lower bound of `sign` x corr(column, credit_score): `score_low` less 3 standard errors
+    (Fisher z)."""
+    return (
+        f"SELECT {sign} * corr(k.{column}, c.credit_score) AS value, "
+        f"tanh(atanh({score_low!r}) - 3 / sqrt(greatest(count(*) - 3, 1))) AS low, "
+        "1.0 AS high FROM {s}.credit_cards AS k JOIN {s}.customers AS c "
+        "ON c.customer_id = k.customer_id"
+    )
+
+
+def _credit_cards() -> list[Check]:
+    return [
+        rows(
+            "credit_cards.luhn_test_range",
+            "credit_cards",
+            "card_number is 15-16 digits, Luhn-valid, with a network's test-card prefix "
+            f"({', '.join(TEST_CARD_PREFIXES)})",
+            "regexp_full_match(card_number, '[0-9]{15,16}') "
+            f"AND substr(card_number, 1, 6) IN ({_names(TEST_CARD_PREFIXES)}) AND {_LUHN}",
+        ),
+        rows(
+            "credit_cards.card_account",
+            "credit_cards",
+            "account_id is a Credit Card account of the card's customer",
+            "EXISTS (SELECT 1 FROM {s}.accounts AS a WHERE a.account_id = t.account_id "
+            "AND a.customer_id = t.customer_id AND a.account_type = 'Credit Card')",
+        ),
+        rows(
+            "credit_cards.account_balance",
+            "credit_cards",
+            "current_balance and credit_limit are those of the card's account",
+            "EXISTS (SELECT 1 FROM {s}.accounts AS a WHERE a.account_id = t.account_id "
+            "AND a.current_balance = t.current_balance AND a.credit_limit = t.credit_limit)",
+        ),
+        rows(
+            "credit_cards.available_credit",
+            "credit_cards",
+            "available_credit = credit_limit - current_balance (to the cent)",
+            "abs(available_credit - (credit_limit - current_balance)) < 0.005",
+        ),
+        Check(
+            "credit_cards.limit_follows_score",
+            "credit_cards",
+            "credit_limit rises with credit score: corr(credit_limit, credit_score) >= 0.3 "
+            "(less 3 standard errors)",
+            _correlation("credit_limit", 0.3, 1),
+        ),
+        Check(
+            "credit_cards.rate_follows_score",
+            "credit_cards",
+            "interest_rate falls with credit score: corr(interest_rate, credit_score) <= -0.5 "
+            "(plus 3 standard errors; shown negated)",
+            _correlation("interest_rate", 0.5, -1),
+        ),
+    ]
+
+
+# --- loans ---------------------------------------------------------------------------------
+
+_MONTHLY = "(CAST(interest_rate AS DOUBLE) / 12)"
+_GROWTH = f"(1 + {_MONTHLY})"
+_PAYMENT = (
+    f"CASE WHEN interest_rate = 0 THEN loan_amount / term_months ELSE loan_amount * {_MONTHLY} "
+    f"/ (1 - power({_GROWTH}, -term_months)) END"
+)
+_SCHEDULE = (
+    "CASE WHEN interest_rate = 0 THEN loan_amount * (term_months - payments_made) / term_months "
+    f"ELSE loan_amount * (power({_GROWTH}, term_months) - power({_GROWTH}, payments_made)) "
+    f"/ (power({_GROWTH}, term_months) - 1) END"
+)
+
+
+def _by_risk() -> str:
+    """Default rates by risk as a ratio of each category's to the previous one's (smoothed by
+    half a loan) and the ratio's log standard error."""
+    return (
+        "WITH r AS (SELECT c.risk_category AS risk, count(*) AS n, "
+        "count(*) FILTER (WHERE l.loan_status = 'Default') + 0.5 AS k "
+        "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id "
+        "GROUP BY 1), "
+        "p AS (SELECT "
+        + ", ".join(
+            f"max(k / n) FILTER (WHERE risk = '{r}') AS p_{r.lower()}, "
+            f"max(k) FILTER (WHERE risk = '{r}') AS k_{r.lower()}"
+            for r in RISKS
+        )
+        + " FROM r)"
+    )
+
+
+# "rising with risk": default rates multiply from one risk grade to the next, so each category's
+# rate is held to at least twice the one below it, less 3 standard errors of the ratio (with
+# few defaults the bound drops below 1; from multiplier 5 on it demands a real rise)
+DEFAULT_STEP = 2.0
+
+
+def _loans() -> list[Check]:
+    low, high = DEFAULT_SHARE
+    steps = [
+        f"(p_{b.lower()} / p_{a.lower()}) / ({DEFAULT_STEP!r} "
+        f"* exp(-3 * sqrt(1 / k_{a.lower()} + 1 / k_{b.lower()})))"
+        for a, b in pairwise(RISKS)
+    ]
+    return [
+        rows(
+            "loans.amortisation",
+            "loans",
+            "monthly_payment = loan_amount r / (1 - (1 + r)^-term_months), r = interest_rate / 12 "
+            "(to the cent)",
+            f"abs(monthly_payment - ({_PAYMENT})) <= 0.01",
+        ),
+        rows(
+            "loans.schedule_balance",
+            "loans",
+            "0 <= payments_made <= term_months and remaining_balance is the schedule's balance "
+            "after payments_made payments (to the cent)",
+            f"payments_made BETWEEN 0 AND term_months AND abs(remaining_balance - ({_SCHEDULE})) "
+            "<= 0.01",
+        ),
+        rows(
+            "loans.account_balance",
+            "loans",
+            "the loan's account is a Loan account of its customer whose current_balance is "
+            "remaining_balance",
+            "EXISTS (SELECT 1 FROM {s}.accounts AS a WHERE a.account_id = t.account_id "
+            "AND a.customer_id = t.customer_id AND a.account_type = 'Loan' "
+            "AND a.current_balance = t.remaining_balance)",
+        ),
+        Check(
+            "loans.default_share",
+            "loans",
+            f"loans in Default are {low:g}-{high:g} of all (less/plus 3 standard errors)",
+            "SELECT avg(CASE WHEN loan_status = 'Default' THEN 1.0 ELSE 0.0 END) AS value, "
+            f"greatest(0.0, {low!r} - 3 * sqrt({low * (1 - low)!r} / count(*))) AS low, "
+            f"{high!r} + 3 * sqrt({high * (1 - high)!r} / count(*)) AS high FROM {{s}}.loans",
+        ),
+        metric(
+            "loans.default_by_risk",
+            "loans",
+            "default rate rises Low < Medium < High: each >= 2 x the previous, less 3 "
+            "standard errors (shown: smallest ratio over its bound)",
+            f"{_by_risk()} SELECT least({', '.join(steps)}) FROM p",
+            1.0,
+            math.inf,
+        ),
+    ]
+
+
+# --- fraud cases ---------------------------------------------------------------------------
+
+
+def _fraud_cases() -> list[Check]:
+    def linked(condition: str) -> str:
+        return (
+            "SELECT count(*) FROM {s}.fraud_cases AS f LEFT JOIN {s}.transactions AS t "
+            f"ON t.transaction_id = f.transaction_id WHERE NOT coalesce({condition}, false)"
+        )
+
+    return [
+        violations(
+            "fraud_cases.transaction_of_account",
+            "fraud_cases",
+            "transaction_id is a transaction of the case's account",
+            linked("t.account_id = f.account_id"),
+        ),
+        violations(
+            "fraud_cases.occurrence_date",
+            "fraud_cases",
+            "occurrence_date is the transaction's transaction_date",
+            linked("f.occurrence_date = t.transaction_date"),
+        ),
+        rows(
+            "fraud_cases.detected_after",
+            "fraud_cases",
+            "occurrence_date <= detection_date, detected inside the window",
+            f"occurrence_date <= detection_date AND {_day('detection_date')} <= {{end}}",
+        ),
+        violations(
+            "fraud_cases.confirmed_iff_fraud",
+            "fraud_cases",
+            "resolution is 'Confirmed Fraud' iff the transaction is_fraud",
+            linked("(f.resolution = 'Confirmed Fraud') = t.is_fraud"),
+        ),
+        rows(
+            "fraud_cases.recovered_range",
+            "fraud_cases",
+            "0 <= amount_recovered <= amount_involved",
+            "0 <= amount_recovered AND amount_recovered <= amount_involved",
+        ),
+    ]
+
+
+def financial_checks() -> list[Check]:
+    """Every check of financial_analytics: the contract's invariants and distributions."""
+    from fakehouse.domains.financial import DOMAIN
+
+    declared = {t.name: t for t in DOMAIN.tables}
+    generic: list[Check] = []
+    for table, columns in FINANCIAL_COLUMNS.items():
+        generic.append(required_columns(table, columns))
+        nullable = {c.name for c in declared[table].columns if c.nullable}
+        generic.append(not_null(table, [c for c in columns if c not in nullable]))
+    for table, (column, prefix) in FINANCIAL_IDS.items():
+        generic.append(dense_ids(table, column, prefix))
+    generic.extend(foreign_key(*fk) for fk in FINANCIAL_FOREIGN_KEYS)
+    return [
+        *generic,
+        *_customers(),
+        *_accounts(),
+        *_transactions(),
+        *_credit_cards(),
+        *_loans(),
+        *_fraud_cases(),
+    ]
+
+
+def financial_window(params: dict) -> Window:
+    """The history window of a financial warehouse's manifest params (the ledger is its last
+    `ledger_days`; checks use the whole window)."""
+    from fakehouse.domains.financial.params import History
+
+    history = History.model_validate(params.get("history", {}))
+    return history_window(history.end_date, history.years)

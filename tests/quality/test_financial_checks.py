@@ -1,0 +1,227 @@
+"""The financial_analytics checks: all pass on a generated bank, and each one can fail.
+
+For every check, a copy of the warehouse is broken by one SQL statement aimed at that
+check's promise, and the check alone must then fail. `BREAKS` must name every check, so a
+new check without a breaking case fails the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fakehouse import api
+from fakehouse.catalog.duckdb import FILE
+from fakehouse.quality import checks as q
+from fakehouse.quality import financial as f
+
+S = "financial_analytics"
+SEED = 7
+
+
+def _first(table: str, column: str, where: str = "") -> str:
+    """`column = <its smallest value in table>` (optionally among rows matching `where`)."""
+    condition = f" WHERE {where}" if where else ""
+    return f"{column} = (SELECT min({column}) FROM {S}.{table}{condition})"
+
+
+def _generic_breaks() -> dict[str, str]:
+    from fakehouse.domains.financial import DOMAIN
+
+    breaks = {}
+    for table, columns in f.FINANCIAL_COLUMNS.items():
+        breaks[f"{table}.required_columns"] = (
+            f"ALTER TABLE {S}.{table} RENAME COLUMN {columns[-1]} TO renamed_column"
+        )
+        nullable = {c.name for c in DOMAIN.table(table).columns if c.nullable}
+        column = [c for c in columns if c not in nullable][-1]
+        breaks[f"{table}.not_null"] = (
+            f"UPDATE {S}.{table} SET {column} = NULL "
+            f"WHERE rowid = (SELECT min(rowid) FROM {S}.{table})"
+        )
+    for table, (column, _) in f.FINANCIAL_IDS.items():
+        breaks[f"{table}.{column}_dense"] = (
+            f"UPDATE {S}.{table} SET {column} = {column} || '0' "
+            f"WHERE {column} = (SELECT max({column}) FROM {S}.{table})"
+        )
+    for table, column, _, _ in f.FINANCIAL_FOREIGN_KEYS:
+        breaks[f"{table}.{column}_fk"] = (
+            f"UPDATE {S}.{table} SET {column} = 'NO-SUCH-KEY' "
+            f"WHERE {column} = (SELECT max({column}) FROM {S}.{table})"
+        )
+    return breaks
+
+
+FIRST_CUSTOMER = _first("customers", "customer_id")
+FIRST_ACCOUNT = _first("accounts", "account_id")
+FIRST_TXN = _first("transactions", "transaction_id")
+FIRST_CARD = _first("credit_cards", "card_id")
+FIRST_LOAN = _first("loans", "loan_id")
+FIRST_CASE = _first("fraud_cases", "case_id")
+FIRST_ATM = _first("transactions", "transaction_id", "channel = 'ATM'")
+FIRST_UNCONFIRMED = _first("fraud_cases", "case_id", "resolution <> 'Confirmed Fraud'")
+LOW_RISK = f"customer_id IN (SELECT customer_id FROM {S}.customers WHERE risk_category = 'Low')"
+
+BREAKS: dict[str, str] = {
+    **_generic_breaks(),
+    # customers
+    "customers.credit_score_range": f"UPDATE {S}.customers SET credit_score = 900 "
+    f"WHERE {FIRST_CUSTOMER}",
+    "customers.credit_score_mean": f"UPDATE {S}.customers SET credit_score = credit_score - 60",
+    "customers.credit_score_skew": f"UPDATE {S}.customers SET credit_score = 1150 - credit_score",
+    "customers.risk_values": f"UPDATE {S}.customers SET risk_category = 'Very High' "
+    f"WHERE {FIRST_CUSTOMER}",
+    "customers.risk_by_score": f"UPDATE {S}.customers SET risk_category = CASE risk_category "
+    "WHEN 'Low' THEN 'High' WHEN 'High' THEN 'Low' ELSE risk_category END",
+    "customers.kyc_after_join": f"UPDATE {S}.customers SET kyc_date = join_date - 1 "
+    f"WHERE {_first('customers', 'customer_id', 'kyc_verified')}",
+    "customers.ssn_never_issued": f"UPDATE {S}.customers SET ssn = '123-45-6789' "
+    f"WHERE {FIRST_CUSTOMER}",
+    # accounts
+    "accounts.type_values": f"UPDATE {S}.accounts SET account_type = 'Brokerage' "
+    f"WHERE {FIRST_ACCOUNT}",
+    "accounts.open_after_join": f"UPDATE {S}.accounts SET open_date = DATE '1950-01-01' "
+    f"WHERE {FIRST_ACCOUNT}",
+    "accounts.balance_from_ledger": f"UPDATE {S}.accounts SET current_balance = "
+    f"current_balance + 1 WHERE {FIRST_ACCOUNT}",
+    "accounts.deposit_balances_lognormal": f"UPDATE {S}.accounts "
+    "SET current_balance = 1 + hash(account_id) % 100000",
+    # transactions
+    "transactions.in_account_life": f"UPDATE {S}.transactions "
+    f"SET transaction_date = TIMESTAMP '2019-06-01 12:00:00' WHERE {FIRST_TXN}",
+    "transactions.running_balance": f"UPDATE {S}.transactions SET balance_after = "
+    f"balance_after + 1 WHERE {FIRST_TXN}",
+    "transactions.atm_denominations": f"UPDATE {S}.transactions SET amount = amount - 5 "
+    f"WHERE {FIRST_ATM}",
+    "transactions.purchases_long_tailed": f"UPDATE {S}.transactions SET amount = -40 "
+    "WHERE transaction_type = 'Purchase'",
+    "transactions.deposits_bimodal": f"UPDATE {S}.transactions SET amount = 500 "
+    "WHERE transaction_type = 'Deposit'",
+    "transactions.fraud_share": f"UPDATE {S}.transactions "
+    "SET is_fraud = hash(transaction_id) % 50 = 0",
+    # credit_cards
+    "credit_cards.luhn_test_range": f"UPDATE {S}.credit_cards SET card_number = "
+    "substr(card_number, 1, length(card_number) - 1) "
+    "|| CAST((CAST(right(card_number, 1) AS INT) + 1) % 10 AS VARCHAR) "
+    f"WHERE {FIRST_CARD}",
+    "credit_cards.card_account": f"UPDATE {S}.credit_cards SET account_id = "
+    f"(SELECT min(account_id) FROM {S}.accounts WHERE account_type = 'Checking') "
+    f"WHERE {FIRST_CARD}",
+    "credit_cards.account_balance": f"UPDATE {S}.credit_cards "
+    "SET current_balance = current_balance + 1, available_credit = available_credit - 1 "
+    f"WHERE {FIRST_CARD}",
+    "credit_cards.available_credit": f"UPDATE {S}.credit_cards "
+    f"SET available_credit = available_credit + 1 WHERE {FIRST_CARD}",
+    "credit_cards.limit_follows_score": f"UPDATE {S}.credit_cards "
+    "SET credit_limit = 60000 - credit_limit",
+    "credit_cards.rate_follows_score": f"UPDATE {S}.credit_cards "
+    "SET interest_rate = 0.5 - interest_rate",
+    # loans
+    "loans.amortisation": f"UPDATE {S}.loans SET monthly_payment = monthly_payment + 1 "
+    f"WHERE {FIRST_LOAN}",
+    "loans.schedule_balance": f"UPDATE {S}.loans SET remaining_balance = remaining_balance + 1 "
+    f"WHERE {FIRST_LOAN}",
+    "loans.account_balance": f"UPDATE {S}.accounts SET current_balance = current_balance + 1 "
+    f"WHERE account_id = (SELECT account_id FROM {S}.loans WHERE {FIRST_LOAN})",
+    "loans.default_share": f"UPDATE {S}.loans SET loan_status = 'Default'",
+    "loans.default_by_risk": f"UPDATE {S}.loans "
+    f"SET loan_status = CASE WHEN {LOW_RISK} THEN 'Default' ELSE 'Current' END",
+    # fraud_cases
+    "fraud_cases.transaction_of_account": f"UPDATE {S}.fraud_cases SET account_id = "
+    f"(SELECT min(account_id) FROM {S}.accounts WHERE account_id NOT IN "
+    f"(SELECT account_id FROM {S}.fraud_cases WHERE {FIRST_CASE})) "
+    f"WHERE {FIRST_CASE}",
+    "fraud_cases.occurrence_date": f"UPDATE {S}.fraud_cases "
+    f"SET occurrence_date = occurrence_date - INTERVAL 1 HOUR WHERE {FIRST_CASE}",
+    "fraud_cases.detected_after": f"UPDATE {S}.fraud_cases "
+    f"SET detection_date = occurrence_date - INTERVAL 1 DAY WHERE {FIRST_CASE}",
+    "fraud_cases.confirmed_iff_fraud": f"UPDATE {S}.fraud_cases "
+    "SET resolution = 'Confirmed Fraud' "
+    f"WHERE {FIRST_UNCONFIRMED}",
+    "fraud_cases.recovered_range": f"UPDATE {S}.fraud_cases "
+    f"SET amount_recovered = amount_involved + 1 WHERE {FIRST_CASE}",
+}
+
+CHECKS = {c.name: c for c in f.financial_checks()}
+
+
+@pytest.fixture(scope="session")
+def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("quality") / "bank"
+    api.generate("financial", multiplier=0.05, seed=SEED, out=out, workers=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def results(bank: Path) -> list[q.Result]:
+    return q.validate(bank)
+
+
+def _window(warehouse: Path) -> q.Window:
+    manifest = json.loads((warehouse / "fakehouse.json").read_text())
+    return f.financial_window(manifest["domains"]["financial"]["params"])
+
+
+def test_check_names_are_unique_and_named_by_table():
+    checks = f.financial_checks()
+    assert len(CHECKS) == len(checks)
+    for check in checks:
+        assert check.name.startswith(f"{check.table}.")
+        assert check.table in f.FINANCIAL_COLUMNS
+
+
+def test_financial_is_a_registered_domain():
+    assert [c.name for c in q.DOMAIN_CHECKS["financial"]()] == list(CHECKS)
+
+
+def test_the_window_is_the_history_not_the_ledger(bank: Path):
+    # the ledger covers the last 31 days; open, join and origination dates span 3 years
+    assert _window(bank) == (date(2023, 1, 1), date(2025, 12, 31))
+    params = {"history": {"end_date": "2024-06-30", "years": 2, "ledger_days": 60}}
+    assert f.financial_window(params) == (date(2022, 7, 1), date(2024, 6, 30))
+
+
+def test_every_check_passes_on_a_generated_bank(results: list[q.Result]):
+    assert [r.check.name for r in results] == list(CHECKS)
+    failed = [f"{r.check.name}: {r.shown_value} (expected {r.expected})" for r in results]
+    failed = [line for line, r in zip(failed, results, strict=True) if not r.passed]
+    assert not failed
+
+
+def test_every_check_has_a_breaking_case():
+    assert set(BREAKS) == set(CHECKS)
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_each_check_fails_on_broken_data(name: str, bank: Path, tmp_path: Path):
+    shutil.copy(bank / FILE, tmp_path / FILE)
+    with duckdb.connect(str(tmp_path / FILE)) as con:
+        before = q.run(con, [CHECKS[name]], S, _window(bank))[0]
+        con.execute(BREAKS[name])
+        (result,) = q.run(con, [CHECKS[name]], S, _window(bank))
+    assert before.passed
+    assert result.value is not None, result.shown_value  # computed, not an SQL error
+    assert not result.passed, f"{name} still passes: {result.shown_value} ({result.expected})"
+
+
+def test_validate_runs_both_domains_of_an_all_warehouse(tmp_path: Path):
+    out = tmp_path / "all"
+    api.generate("all", multiplier=0.05, seed=SEED, out=out, workers=1)
+    results = q.validate(out)
+    failed = [f"{r.check.name}: {r.shown_value} ({r.expected})" for r in results if not r.passed]
+    assert not failed
+    assert len(results) == len(q.retail_checks()) + len(CHECKS)
+
+
+def test_cli_validate_exits_0_on_a_good_bank(bank: Path, capsys):
+    from fakehouse.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["validate", "-w", str(bank)])
+    assert exit_.value.code == 0
+    assert f"{len(CHECKS)} passed, 0 failed" in capsys.readouterr().err
