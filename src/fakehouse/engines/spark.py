@@ -12,7 +12,11 @@ Promises:
 - a table holds the same values as the local engine's for the same seed, multiplier and
   parameters (same blocks, same planner; tested on every domain);
 - the engine never creates a SparkSession: it is handed one (a cluster's, Databricks', or the
-  standalone one of catalog.hive), so it works wherever the caller's catalog lives.
+  standalone one of catalog.hive), so it works wherever the caller's catalog lives; it uses
+  only DataFrame and SQL calls (no RDDs), which Spark Connect sessions also offer.
+
+Tables of one group (transactions, transaction_items) are separate Spark jobs here, so the
+second recomputes the shared work of its blocks that the local engine does once per task.
 
 Types: every Arrow type of a table maps to the Spark type that holds the same values.
 Timestamps are `pa.timestamp("us")` without a time zone (local store time), so they map to
@@ -27,6 +31,7 @@ values are unchanged.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import time
@@ -202,6 +207,20 @@ def _quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _describe(spark: SparkSession, text: str | None) -> None:
+    """Name the next jobs in Spark's UI (not available through Spark Connect: skipped)."""
+    with contextlib.suppress(Exception):
+        spark.sparkContext.setJobDescription(text)
+
+
+def _parallelism(spark: SparkSession) -> int:
+    """Task slots for the count job (Spark Connect has no SparkContext: read the conf)."""
+    try:
+        return max(1, spark.sparkContext.defaultParallelism)
+    except Exception:
+        return max(1, int(spark.conf.get("spark.default.parallelism", "8")))
+
+
 def _counter(spark: SparkSession, key: str, ctx: Context, parallelism: int):
     """core.plan's first pass as one small Spark job; only one count per block comes back."""
 
@@ -210,7 +229,7 @@ def _counter(spark: SparkSession, key: str, ctx: Context, parallelism: int):
             return []
         items = [(t.name, a, b) for t, a, b in work]
         fn = functools.partial(_count_blocks, key, ctx, items)
-        spark.sparkContext.setJobDescription(f"fakehouse: count {ctx.domain.schema}")
+        _describe(spark, f"fakehouse: count {ctx.domain.schema}")
         found = (
             spark.range(len(items), numPartitions=min(len(items), parallelism))
             .mapInArrow(fn, "block long, rows long")
@@ -304,7 +323,7 @@ def generate(
         d.name: Context.create(d, seed, multiplier, (params or {}).get(d.name)) for d in domains
     }
     keys = {name: context_key(ctx) for name, ctx in contexts.items()}
-    parallelism = max(1, spark.sparkContext.defaultParallelism)
+    parallelism = _parallelism(spark)
     plans: dict[str, dict[str, list[Task]]] = {}
     for name, ctx in contexts.items():
         counter = _counter(spark, keys[name], ctx, parallelism)
@@ -333,7 +352,7 @@ def generate(
             summary.tables.append(TableResult(database, table_name, rows, size))
             if on_progress:
                 on_progress(full, rows)
-    spark.sparkContext.setJobDescription(None)
+    _describe(spark, None)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -361,7 +380,7 @@ def _write_table(
     fmt: str,
 ) -> int:
     """Generate one table in Spark (one partition per block) and save it as `name`."""
-    spark.sparkContext.setJobDescription(f"fakehouse: {name}")
+    _describe(spark, f"fakehouse: {name}")
     writer = frame(spark, ctx, table, tasks, key).write.format(fmt).mode("overwrite")
     if fmt == "parquet":
         writer = writer.option("compression", "zstd")
