@@ -39,11 +39,18 @@ def _skip_reason() -> str | None:
 REASON = _skip_reason()
 
 
+#: pyspark 4.1's py4j leaves gateway sockets to the garbage collector; 4.3 closes them
+UNCLOSED_SOCKET = (
+    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
+)
+
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.spark)
+            item.add_marker(pytest.mark.filterwarnings(UNCLOSED_SOCKET))
 
 
 def fakehouse(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
