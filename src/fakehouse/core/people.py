@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fakehouse.core import arrow, reference
 from fakehouse.core.rng import Stream
@@ -30,3 +31,19 @@ def street_addresses(stream: Stream, index: np.ndarray, max_number: int = 9_999)
         arrow.take(suffixes.values, suffixes.sample(stream.child("suffix").uniform(index))),
         sep=" ",
     )
+
+
+def emails(
+    first: pa.Array, last: pa.Array, number: np.ndarray, domains: tuple[str, ...], pick: np.ndarray
+) -> pa.Array:
+    """Unique addresses first.last<number>@domain (number makes them unique; `pick` indexes
+    `domains`)."""
+    local = pc.replace_substring_regex(
+        pc.utf8_lower(arrow.join(first, last, sep=".")), r"[^a-z.]", ""
+    )
+    return arrow.join(local, arrow.number_strings(number), "@", arrow.labels(domains, pick))
+
+
+def phones(area_codes: pa.Array, line: np.ndarray) -> pa.Array:
+    """Real area code, fictional 555-01xx line (reserved for fiction: reaches nobody)."""
+    return arrow.join(area_codes, "-555-01", arrow.number_strings(line, width=2))

@@ -15,7 +15,6 @@ from functools import cache
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from fakehouse.core import arrow, people, reference
 from fakehouse.core.distributions import Categorical, choice, cumulative, geometric
@@ -197,21 +196,15 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     first_name = people.first_names(female, s("first_name").uniform(idx))
     last_name = people.last_names(s("last_name").uniform(idx))
     places = reference.places()
-    take = pa.array(f.place)
     domains = Categorical.of(p.email_domains)
-    local = pc.utf8_lower(arrow.join(first_name, last_name, sep="."))
-    local = pc.replace_substring_regex(local, r"[^a-z.]", "")
-    email = arrow.join(
-        local,
-        arrow.number_strings(idx + 1),
-        "@",
-        arrow.labels(domains.values, domains.sample(s("email_domain").uniform(idx))),
+    email = people.emails(
+        first_name,
+        last_name,
+        idx + 1,
+        domains.values,
+        domains.sample(s("email_domain").uniform(idx)),
     )
-    phone = arrow.join(
-        places.area_code.take(take),
-        "-555-01",
-        arrow.number_strings(s("phone").integers(idx, 0, 100), width=2),
-    )
+    phone = people.phones(arrow.take(places.area_code, f.place), s("phone").integers(idx, 0, 100))
     lag = geometric(s("kyc_lag").uniform(idx), 1.0 / (1.0 + p.kyc_lag_days))
     kyc = f.join_day + lag
     verified = (s("kyc_pending").uniform(idx) >= p.kyc_pending_rate) & (kyc <= w.end_day)
@@ -224,9 +217,9 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "email": email,
         "phone": phone,
         "address": people.street_addresses(s("address"), idx),
-        "city": places.city.take(take),
-        "state": places.state.take(take),
-        "zip_code": places.zip_code.take(take),
+        "city": arrow.take(places.city, f.place),
+        "state": arrow.take(places.state, f.place),
+        "zip_code": arrow.take(places.zip_code, f.place),
         "latitude": f.latitude,
         "longitude": f.longitude,
         "occupation": arrow.labels(occupation_labels(ctx), f.occupation),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from fakehouse.core import arrow, people, reference
 from fakehouse.core.distributions import (
@@ -133,19 +132,14 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     place = home_place(ctx, idx)
     address = people.street_addresses(s("address"), idx)
     domains = Categorical.of(p.email_domains)
-    local = pc.utf8_lower(arrow.join(first_name, last_name, sep="."))
-    local = pc.replace_substring_regex(local, r"[^a-z.]", "")
-    email = arrow.join(
-        local,
-        arrow.number_strings(idx + 1),
-        "@",
-        arrow.labels(domains.values, domains.sample(s("email_domain").uniform(idx))),
+    email = people.emails(
+        first_name,
+        last_name,
+        idx + 1,
+        domains.values,
+        domains.sample(s("email_domain").uniform(idx)),
     )
-    phone = arrow.join(
-        arrow.take(places.area_code, place),
-        "-555-01",
-        arrow.number_strings(s("phone").integers(idx, 0, 100), width=2),
-    )
+    phone = people.phones(arrow.take(places.area_code, place), s("phone").integers(idx, 0, 100))
     credit = truncated_normal(
         s("credit_score").normal(idx),
         np.array([p.credit_score_mean[x] for x in SEGMENTS])[seg],
