@@ -58,6 +58,9 @@ class Loader:
     def _work(self) -> None:
         try:
             with duckdb.connect(str(self.root / FILE), config=LOAD_SETTINGS) as con:
+                # one transaction: parts are appended straight to the file instead of going
+                # through the write-ahead log and being checkpointed again (a third faster)
+                con.execute("BEGIN")
                 waiting: dict[tuple[str, str], set[int]] = {}
                 loaded: dict[tuple[str, str], int] = {}
                 while (item := self._queue.get()) is not None:
@@ -71,6 +74,7 @@ class Loader:
                         loaded[key] = nxt + 1
                         if loaded[key] == parts:
                             _describe(con, domain, table)
+                con.execute("COMMIT")
                 con.execute("CHECKPOINT")
         except BaseException as exc:  # handed to close() in the calling thread
             self._error = exc
