@@ -14,7 +14,7 @@ def test_generation_never_imports_pandas(tmp_path):
     # 0.3 s per worker); generation builds Arrow arrays from buffers to stay clear of it
     code = (
         "import sys, fakehouse\n"
-        f"fakehouse.generate('retail', multiplier=0.01, out={str(tmp_path / 'wh')!r}, workers=1,"
+        f"fakehouse.generate('all', multiplier=0.01, out={str(tmp_path / 'wh')!r}, workers=1,"
         " formats=('csv',))\n"
         "print('pandas' in sys.modules)\n"
     )

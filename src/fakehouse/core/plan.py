@@ -40,18 +40,30 @@ def ranges(n: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, n)) for a in range(0, n, size)]
 
 
-def count_block(ctx: Context, table: Table, start: int, stop: int) -> int:
-    assert table.counts is not None
-    return int(np.sum(table.counts(ctx, start, stop)))
+#: one first-pass item: the counted tables of one group over driver rows [start, stop)
+Work = tuple[list[Table], int, int]
+
+
+def count_blocks(ctx: Context, tables: list[Table], start: int, stop: int) -> list[int]:
+    """Rows of each of `tables` (one table group) for driver rows [start, stop).
+
+    The tables share the context's scratch, so work they have in common (the bank's account
+    layout) is done once per range; it is emptied afterwards, as after a generation task.
+    """
+    try:
+        return [int(np.sum(t.counts(ctx, start, stop))) for t in tables if t.counts]
+    finally:
+        ctx.scratch.clear()
 
 
 def plan(
     ctx: Context,
     tables: Iterable[Table],
     block_rows: int = BLOCK_ROWS,
-    counter: Callable[[list[tuple[Table, int, int]]], list[int]] | None = None,
+    counter: Callable[[list[Work]], list[list[int]]] | None = None,
 ) -> dict[str, list[Task]]:
-    """Tasks per table. `counter` runs the first pass (a process pool may do it in parallel)."""
+    """Tasks per table. `counter` runs the first pass (a process pool may do it in parallel):
+    one item per table group and driver range, answered with a count per table."""
     tables = list(tables)
     per_driver: dict[str, float] = {}
     for t in tables:
@@ -60,13 +72,22 @@ def plan(
         t.name: ranges(ctx.sizes[t.driver_name], int(block_rows / per_driver[t.group_name]))
         for t in tables
     }
-    work = [(t, a, b) for t in tables if t.counts is not None for a, b in splits[t.name]]
+    shared: dict[tuple[str, int, int], list[Table]] = {}
+    for t in tables:
+        if t.counts is not None:
+            for a, b in splits[t.name]:
+                shared.setdefault((t.group_name, a, b), []).append(t)
+    work = [(ts, a, b) for (_, a, b), ts in shared.items()]
     if counter is None:
-        counter = lambda items: [count_block(ctx, t, a, b) for t, a, b in items]  # noqa: E731
-    counts = iter(counter(work))
+        counter = lambda items: [count_blocks(ctx, ts, a, b) for ts, a, b in items]  # noqa: E731
+    counted = {
+        (t.name, a, b): n
+        for (ts, a, b), ns in zip(work, counter(work), strict=True)
+        for t, n in zip(ts, ns, strict=True)
+    }
     tasks: dict[str, list[Task]] = {}
     for t in tables:
-        rows = [next(counts) if t.counts is not None else b - a for a, b in splits[t.name]]
+        rows = [counted.get((t.name, a, b), b - a) for a, b in splits[t.name]]
         first = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(int).tolist() if rows else []
         tasks[t.name] = [
             Task(t.name, i, a, b, f, r)

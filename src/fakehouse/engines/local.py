@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fakehouse.core.plan import BLOCK_ROWS, Task, count_block, part_name, plan
+from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, part_name, plan
 from fakehouse.core.table import Context, Domain
 from fakehouse.errors import UserError
 
@@ -56,9 +56,9 @@ def _init(contexts: dict[str, Context]) -> None:
     _CONTEXTS.update(contexts)
 
 
-def _count(domain: str, table: str, start: int, stop: int) -> int:
+def _count(domain: str, tables: list[str], start: int, stop: int) -> list[int]:
     ctx = _CONTEXTS[domain]
-    return count_block(ctx, ctx.domain.table(table), start, stop)
+    return count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
 
 
 def _write_job(
@@ -233,8 +233,8 @@ def _manifest(root: Path, contexts: dict[str, Context], summary: Summary) -> Non
 
 
 def _counter(executor: Executor, domain: str):
-    def count(work: list) -> list[int]:
-        futures = [executor.submit(_count, domain, t.name, a, b) for t, a, b in work]
+    def count(work: list[Work]) -> list[list[int]]:
+        futures = [executor.submit(_count, domain, [t.name for t in ts], a, b) for ts, a, b in work]
         return [f.result() for f in futures]
 
     return count

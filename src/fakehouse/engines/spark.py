@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from fakehouse.core.plan import BLOCK_ROWS, Task, count_block, plan
+from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, plan
 from fakehouse.core.table import Context, Domain, Table
 from fakehouse.engines.local import Summary, TableResult
 from fakehouse.errors import UserError
@@ -138,18 +138,23 @@ def _worker_context(key: str, ctx: Context) -> Context:
 
 
 def _count_blocks(
-    key: str, ctx: Context, work: list[tuple[str, int, int]], batches: Iterator[pa.RecordBatch]
+    key: str,
+    ctx: Context,
+    work: list[tuple[list[str], int, int]],
+    batches: Iterator[pa.RecordBatch],
 ) -> Iterator[pa.RecordBatch]:
-    """First pass: row counts of the blocks whose numbers arrive in `batches`."""
+    """First pass: row counts of the work items whose numbers arrive in `batches` (one item
+    per table group and range, one count per table, returned in the item's table order)."""
     ctx = _worker_context(key, ctx)
     for batch in batches:
-        numbers = batch.column(0).to_pylist()
-        counts = []
-        for i in numbers:
-            table, start, stop = work[i]
-            counts.append(count_block(ctx, ctx.domain.table(table), start, stop))
+        items, counts = [], []
+        for i in batch.column(0).to_pylist():
+            tables, start, stop = work[i]
+            found = count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
+            items += [i] * len(found)
+            counts += found
         yield pa.RecordBatch.from_arrays(
-            [pa.array(numbers, pa.int64()), pa.array(counts, pa.int64())], names=["block", "rows"]
+            [pa.array(items, pa.int64()), pa.array(counts, pa.int64())], names=["block", "rows"]
         )
 
 
@@ -224,10 +229,10 @@ def _parallelism(spark: SparkSession) -> int:
 def _counter(spark: SparkSession, key: str, ctx: Context, parallelism: int):
     """core.plan's first pass as one small Spark job; only one count per block comes back."""
 
-    def count(work: list[tuple[Table, int, int]]) -> list[int]:
+    def count(work: list[Work]) -> list[list[int]]:
         if not work:
             return []
-        items = [(t.name, a, b) for t, a, b in work]
+        items = [([t.name for t in ts], a, b) for ts, a, b in work]
         fn = functools.partial(_count_blocks, key, ctx, items)
         _describe(spark, f"fakehouse: count {ctx.domain.schema}")
         found = (
@@ -235,7 +240,9 @@ def _counter(spark: SparkSession, key: str, ctx: Context, parallelism: int):
             .mapInArrow(fn, "block long, rows long")
             .collect()
         )
-        rows = {r["block"]: r["rows"] for r in found}
+        rows: dict[int, list[int]] = {}
+        for r in found:  # an item's counts arrive together, in its table order
+            rows.setdefault(r["block"], []).append(r["rows"])
         return [rows[i] for i in range(len(items))]
 
     return count

@@ -91,6 +91,7 @@ TABLE = Table(
             "account_id",
             pa.string(),
             "Account key, ACC + 10 digits, dense from 1; a customer's accounts are consecutive.",
+            unique=True,
         ),
         Column("customer_id", pa.string(), "Holder."),
         Column(

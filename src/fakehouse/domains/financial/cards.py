@@ -84,15 +84,21 @@ TABLE = Table(
     rows_per_driver=10.0,
     group=common.GROUP,
     columns=(
-        Column("card_id", pa.string(), "Card key, CARD + 9 digits, dense from 1."),
+        Column("card_id", pa.string(), "Card key, CARD + 9 digits, dense from 1.", unique=True),
         Column("customer_id", pa.string(), "Cardholder."),
-        Column("account_id", pa.string(), "The holder's Credit Card account for this card."),
+        Column(
+            "account_id",
+            pa.string(),
+            "The holder's Credit Card account for this card.",
+            unique=True,
+        ),
         Column(
             "card_number",
             pa.string(),
             "Luhn-valid, inside the prefixes of published "
             "processor test cards (Visa 400000, Mastercard 222300, Amex 378282, "
             "Discover 601100); never a live card.",
+            unique=True,
         ),
         Column("card_type", pa.string(), "Visa, Mastercard, American Express or Discover."),
         Column(

@@ -28,7 +28,7 @@ def concat(parts: list[dict], table=None) -> dict:
     """Join per-chunk column dicts (numpy or Arrow) into one; empty columns of `table` when
     there are no parts."""
     if not parts:
-        return {c.name: pa.array([], type=c.type) for c in table.columns}
+        return {c.name: pa.nulls(0, c.type) for c in table.columns}
     if len(parts) == 1:
         return parts[0]
     out = {}
@@ -40,6 +40,25 @@ def concat(parts: list[dict], table=None) -> dict:
             )
         else:
             out[name] = np.concatenate(values)
+    return out
+
+
+def owned_groups(ctx: Context, start: int, stop: int) -> tuple[int, int]:
+    """Groups [g0, g1) whose rows a block of customers [start, stop) emits, for tables
+    counted per group: a group belongs to the block holding its first customer, so a first
+    pass needs no per-customer split of the group's rows."""
+    g = groups.size(ctx)
+    return -(-start // g), -(-stop // g)
+
+
+def on_first_customers(ctx: Context, start: int, stop: int, g0: int, per_group) -> np.ndarray:
+    """Per customer of [start, stop): the rows of each owned group among groups g0.. (given
+    per group in `per_group`), counted on the group's first customer."""
+    out = np.zeros(stop - start, dtype=np.int64)
+    og0, og1 = owned_groups(ctx, start, stop)
+    gs = np.arange(g0, g0 + len(per_group))
+    mine = (gs >= og0) & (gs < og1)
+    out[gs[mine] * groups.size(ctx) - start] = np.asarray(per_group)[mine]
     return out
 
 
@@ -61,17 +80,14 @@ def shared_ledger(ctx: Context, g0: int, g1: int):
 
     key = ("financial.ledger", g0, g1)
     if key not in ctx.scratch:
-        ctx.scratch[key] = ledger.simulate(ctx, g0, g1)
+        ctx.scratch[key] = ledger.simulate(ctx, shared_layout(ctx, g0, g1))
     return ctx.scratch[key]
 
 
 def shared_layout(ctx: Context, g0: int, g1: int):
-    """The layout of groups [g0, g1), built once per task (or from the task's ledger)."""
+    """The layout of groups [g0, g1), built once per task (generation or first pass)."""
     from fakehouse.domains.financial import layout
 
-    led = ctx.scratch.get(("financial.ledger", g0, g1))
-    if led is not None:
-        return led.layout
     key = ("financial.layout", g0, g1)
     if key not in ctx.scratch:
         ctx.scratch[key] = layout.build(ctx, g0, g1)
@@ -81,11 +97,9 @@ def shared_layout(ctx: Context, g0: int, g1: int):
 def per_customer(ctx: Context, start: int, stop: int, kinds) -> np.ndarray:
     """Accounts of `kinds` per customer of [start, stop): the first pass of accounts, cards
     and loans, from the layout alone."""
-    from fakehouse.domains.financial import layout
-
     out = np.zeros(stop - start, dtype=np.int64)
     for g0, g1 in customer_groups(ctx, start, stop):
-        lay = layout.build(ctx, g0, g1)  # not kept: first-pass tasks never clear the scratch
+        lay = shared_layout(ctx, g0, g1)
         cust = lay.customer[np.isin(lay.kind, kinds)]
         cust = cust[(cust >= start) & (cust < stop)]
         out += np.bincount(cust - start, minlength=stop - start)

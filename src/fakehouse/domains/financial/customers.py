@@ -241,7 +241,9 @@ TABLE = Table(
     base_rows=10_000,
     block=block,
     columns=(
-        Column("customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1."),
+        Column(
+            "customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1.", unique=True
+        ),
         Column("first_name", pa.string(), "Given name, weighted by US name frequency."),
         Column("last_name", pa.string(), "Family name, weighted by US name frequency."),
         Column("date_of_birth", pa.date32(), "18 or older when joining the bank."),
@@ -249,8 +251,9 @@ TABLE = Table(
             "ssn",
             pa.string(),
             "Fictional SSN from never-issued ranges (areas 900-999 with groups 01-49).",
+            unique=True,
         ),
-        Column("email", pa.string(), "Unique address at a reserved example domain."),
+        Column("email", pa.string(), "Unique address at a reserved example domain.", unique=True),
         Column("phone", pa.string(), "Area code of the home place; fictional 555-01xx line."),
         Column("address", pa.string(), "House number and street."),
         Column("city", pa.string(), "Home city (a real US place matching state and ZIP)."),

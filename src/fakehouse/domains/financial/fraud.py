@@ -20,7 +20,7 @@ from fakehouse.core.distributions import Categorical
 from fakehouse.core.geo import haversine_km
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
-from fakehouse.domains.financial import common, customers, groups, layout, ledger
+from fakehouse.domains.financial import common, customers, groups, ledger
 from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import TYPOLOGIES
 
@@ -249,7 +249,7 @@ def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
     og0, og1 = _owned(ctx, start, stop)
     g = groups.size(ctx)
     for g0, g1 in common.customer_groups(ctx, start, stop):
-        lay = layout.build(ctx, g0, g1)  # not kept: first-pass tasks never clear the scratch
+        lay = common.shared_layout(ctx, g0, g1)
         share = np.where(
             ledger.active_groups(ctx, lay), groups.allocation(ctx, NAME).counts(g0, g1), 0
         )
@@ -289,7 +289,7 @@ TABLE = Table(
     rows_per_driver=10.0,  # blocks are sized by the ledger rows they simulate
     group=common.GROUP,
     columns=(
-        Column("case_id", pa.string(), "Case key, CASE + 9 digits, dense from 1."),
+        Column("case_id", pa.string(), "Case key, CASE + 9 digits, dense from 1.", unique=True),
         Column("account_id", pa.string(), "Account of the investigated transaction."),
         Column("customer_id", pa.string(), "Holder of that account."),
         Column(

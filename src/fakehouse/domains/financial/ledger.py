@@ -323,16 +323,28 @@ def _primary(lay: layout.Layout, mask: np.ndarray) -> np.ndarray:
     return np.where(out == np.iinfo(np.int64).max, -1, out)
 
 
-def simulate(ctx: Context, g0: int, g1: int) -> Ledger:
-    """The ledger of groups [g0, g1)."""
-    return _simulate(ctx, layout.build(ctx, g0, g1), count_only=False)
+def simulate(ctx: Context, lay: layout.Layout) -> Ledger:
+    """The ledger of the groups of `lay`."""
+    return _simulate(ctx, lay, count_only=False)
 
 
-def row_accounts(ctx: Context, g0: int, g1: int) -> tuple[layout.Layout, np.ndarray]:
-    """The layout and the account of every ledger row of groups [g0, g1), unordered: the
-    first pass of the planner needs only how many rows each customer gets."""
-    lay = layout.build(ctx, g0, g1)
-    return lay, _simulate(ctx, lay, count_only=True)
+def row_accounts(ctx: Context, lay: layout.Layout) -> np.ndarray:
+    """The account of every ledger row of the groups of `lay`, unordered: the first pass of
+    the planner needs only how many rows each customer gets."""
+    return _simulate(ctx, lay, count_only=True)
+
+
+def group_rows(ctx: Context, lay: layout.Layout) -> np.ndarray:
+    """Rows per group of `lay`, for the planner's first pass. A group with an account that
+    takes everyday activity fills exactly its share (everyday rows make up the difference);
+    only for a group without one (never seen at default parameters) are its scheduled rows
+    counted by a dry run of the simulation."""
+    share = groups.allocation(ctx, NAME).counts(lay.g0, lay.g1)
+    active = active_groups(ctx, lay)
+    if active.all():
+        return share
+    rows = np.bincount(lay.account_group[row_accounts(ctx, lay)], minlength=lay.g1 - lay.g0)
+    return np.where(active, share, rows)
 
 
 def active_groups(ctx: Context, lay: layout.Layout) -> np.ndarray:

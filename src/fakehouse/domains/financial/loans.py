@@ -76,9 +76,11 @@ TABLE = Table(
     rows_per_driver=10.0,
     group=common.GROUP,
     columns=(
-        Column("loan_id", pa.string(), "Loan key, LOAN + 9 digits, dense from 1."),
+        Column("loan_id", pa.string(), "Loan key, LOAN + 9 digits, dense from 1.", unique=True),
         Column("customer_id", pa.string(), "Borrower."),
-        Column("account_id", pa.string(), "The borrower's Loan account for this loan."),
+        Column(
+            "account_id", pa.string(), "The borrower's Loan account for this loan.", unique=True
+        ),
         Column("loan_type", pa.string(), "Mortgage, Auto, Personal, Student or Home Equity."),
         Column("loan_amount", arrow.MONEY, "Principal; type-specific, rising with income."),
         Column(

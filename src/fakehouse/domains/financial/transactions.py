@@ -1,9 +1,10 @@
 """financial_analytics.transactions: every account's ledger rows, in time order.
 
 Blocks are ranges of customers; each block simulates the whole customer groups it touches
-(see `ledger`) and keeps the rows of its own customers, which are contiguous because rows
-are ordered by account and accounts by customer. The data therefore never depend on the
-block size. Both sides of a transfer between a customer's own accounts carry the same
+(see `ledger`) and keeps the rows of the groups whose first customer it holds. Those are
+contiguous because rows are ordered by account and accounts by customer, and a group fills
+exactly its share, so the planner counts them without simulating. The data therefore never
+depend on the block size. Both sides of a transfer between a customer's own accounts carry the same
 reference and point at each other.
 """
 
@@ -24,21 +25,23 @@ _CHANNEL_CODE = np.array([CHANNELS.index(k[1]) for k in KINDS])
 
 
 def _slice(ctx: Context, start: int, stop: int):
-    """(ledger, row positions) of customers [start, stop), per group chunk."""
+    """(ledger, row positions) of the groups owned by customers [start, stop), per group
+    chunk (`common.owned_groups`)."""
+    og0, og1 = common.owned_groups(ctx, start, stop)
     for g0, g1 in common.customer_groups(ctx, start, stop):
         led = common.shared_ledger(ctx, g0, g1)
-        cust = led.layout.customer[led.rows["acc"]]
-        yield led, np.flatnonzero((cust >= start) & (cust < stop))
+        group = g0 + led.layout.account_group[led.rows["acc"]]
+        yield led, np.flatnonzero((group >= og0) & (group < og1))
 
 
 def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
-    out = np.zeros(stop - start, dtype=np.int64)
-    for g0, g1 in common.customer_groups(ctx, start, stop):
-        lay, acc = ledger.row_accounts(ctx, g0, g1)
-        cust = lay.customer[acc]
-        cust = cust[(cust >= start) & (cust < stop)]
-        out += np.bincount(cust - start, minlength=stop - start)
-    return out
+    parts = [
+        common.on_first_customers(
+            ctx, start, stop, g0, ledger.group_rows(ctx, common.shared_layout(ctx, g0, g1))
+        )
+        for g0, g1 in common.customer_groups(ctx, start, stop)
+    ]
+    return np.sum(parts, axis=0)
 
 
 def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) -> dict:
@@ -64,21 +67,22 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) 
         other[order] = lay.index[acc[partner]]
 
     merchant = r["merchant"]
-    names = pa.array(v.merchants)
     has_merchant = merchant >= 0
-    merchant_name = arrow.null_where(names.take(pa.array(np.maximum(merchant, 0))), ~has_merchant)
-    employer = pa.array(v.employers).take(pa.array(np.maximum(-2 - merchant, 0)))
-    suffix = pc.if_else(pa.array(merchant <= -2), employer, merchant_name)
+    merchant_name = arrow.null_where(
+        arrow.labels(v.merchants, np.maximum(merchant, 0)), ~has_merchant
+    )
+    employer = arrow.labels(v.employers, np.maximum(-2 - merchant, 0))
+    suffix = arrow.where(merchant <= -2, employer, merchant_name)
     place = r["place"]
     has_place = place >= 0
     places = reference.places()
-    take = pa.array(np.maximum(place, 0))
-    city = arrow.null_where(places.city.take(take), ~has_place)
-    state = arrow.null_where(places.state.take(take), ~has_place)
+    at = np.maximum(place, 0)
+    city = arrow.null_where(arrow.take(places.city, at), ~has_place)
+    state = arrow.null_where(arrow.take(places.state, at), ~has_place)
     atm_where = arrow.join(city, state, sep=" ")
-    suffix = pc.if_else(pa.array(kind == ledger.ATM), atm_where, suffix)
+    suffix = arrow.where(kind == ledger.ATM, atm_where, suffix)
     description = pc.binary_join_element_wise(
-        arrow.labels(PREFIXES, kind), suffix, " ", null_handling="skip"
+        arrow.labels(PREFIXES, kind), suffix, arrow.literal(" "), null_handling="skip"
     )
     device = r["device"]
     return {
@@ -100,8 +104,8 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) 
         "counterparty_account_id": common.ids("accounts", other),
         "city": city,
         "state": state,
-        "latitude": pa.array(places.latitude[np.maximum(place, 0)], mask=~has_place),
-        "longitude": pa.array(places.longitude[np.maximum(place, 0)], mask=~has_place),
+        "latitude": arrow.array(places.latitude[at], mask=~has_place),
+        "longitude": arrow.array(places.longitude[at], mask=~has_place),
         "device_id": arrow.null_where(arrow.ids("DEV", 13, np.maximum(device, 0) + 1), device < 0),
     }
 
@@ -131,6 +135,7 @@ TABLE = Table(
             "transaction_id",
             pa.string(),
             "Key, TXN + 11 digits, dense from 1; ordered by customer, account, then time.",
+            unique=True,
         ),
         Column("account_id", pa.string(), "The account whose balance changes."),
         Column(
@@ -171,6 +176,7 @@ TABLE = Table(
             pa.string(),
             "Shared by both sides of a transfer or payment "
             "between the customer's own accounts; unique otherwise.",
+            unique=True,
         ),
         Column(
             "counterparty_account_id",
