@@ -55,7 +55,7 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) 
 
     # both sides of a pair: same reference (the first side's number), each other's account
     pair = r["pair"]
-    ref = number.copy()
+    ref = np.full(n, -1, dtype=np.int64)
     other = np.full(n, -1, dtype=np.int64)
     paired = np.flatnonzero(pair >= 0)
     if len(paired):
@@ -175,8 +175,8 @@ TABLE = Table(
             "reference",
             pa.string(),
             "Shared by both sides of a transfer or payment "
-            "between the customer's own accounts; unique otherwise.",
-            unique=True,
+            "between the customer's own accounts; null otherwise.",
+            nullable=True,
         ),
         Column(
             "counterparty_account_id",
