@@ -62,7 +62,7 @@ def on_first_customers(ctx: Context, start: int, stop: int, g0: int, per_group) 
     return out
 
 
-def customer_groups(ctx: Context, start: int, stop: int, chunk: int = 32):
+def customer_groups(ctx: Context, start: int, stop: int, chunk: int = 128):
     """(g0, g1) spans of at most `chunk` groups covering customers [start, stop)."""
     g = groups.size(ctx)
     first, last = start // g, -(-stop // g)

@@ -41,12 +41,3 @@ def customers(ctx: Context, g0: int, g1: int) -> np.ndarray:
     """Customer indices of groups [g0, g1)."""
     g = size(ctx)
     return np.arange(g0 * g, min(g1 * g, ctx.sizes[CUSTOMERS]), dtype=np.int64)
-
-
-def spans(ctx: Context, table: str, start: int, stop: int, chunk: int = 32):
-    """(g0, g1) ranges of at most `chunk` groups covering rows [start, stop) of `table`."""
-    if stop <= start:
-        return []
-    a = allocation(ctx, table)
-    first, last = (int(x) for x in a.group_of(np.array([start, stop - 1])))
-    return [(g, min(g + chunk, last + 1)) for g in range(first, last + 1, chunk)]
