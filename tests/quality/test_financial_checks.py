@@ -65,6 +65,11 @@ FIRST_LOAN = _first("loans", "loan_id")
 FIRST_CASE = _first("fraud_cases", "case_id")
 FIRST_ATM = _first("transactions", "transaction_id", "channel = 'ATM'")
 FIRST_UNCONFIRMED = _first("fraud_cases", "case_id", "resolution <> 'Confirmed Fraud'")
+FIRST_TRANSFER = _first(
+    "transactions",
+    "transaction_id",
+    "transaction_type = 'Transfer' AND counterparty_account_id IS NOT NULL",
+)
 LOW_RISK = f"customer_id IN (SELECT customer_id FROM {S}.customers WHERE risk_category = 'Low')"
 
 BREAKS: dict[str, str] = {
@@ -104,6 +109,8 @@ BREAKS: dict[str, str] = {
     "WHERE transaction_type = 'Deposit'",
     "transactions.fraud_share": f"UPDATE {S}.transactions "
     "SET is_fraud = hash(transaction_id) % 50 = 0",
+    "transactions.own_transfers_paired": f"UPDATE {S}.transactions "
+    f"SET counterparty_account_id = account_id WHERE {FIRST_TRANSFER}",
     # credit_cards
     "credit_cards.luhn_test_range": f"UPDATE {S}.credit_cards SET card_number = "
     "substr(card_number, 1, length(card_number) - 1) "

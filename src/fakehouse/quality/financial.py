@@ -378,6 +378,22 @@ def _transactions() -> list[Check]:
             f"{high!r} + 3 * {_FRAUD_SE} + 11.0 / count(*) AS high "
             "FROM {s}.transactions",
         ),
+        violations(
+            "transactions.own_transfers_paired",
+            "transactions",
+            "a transfer or payment between a customer's own accounts appears on both sides: "
+            "one other row with the same reference, on the counterparty account and pointing "
+            "back, same holder; a Transfer's two amounts cancel",
+            "SELECT count(*) FROM {s}.transactions AS t "
+            "LEFT JOIN {s}.transactions AS u "
+            "ON u.reference = t.reference AND u.transaction_id <> t.transaction_id "
+            "LEFT JOIN {s}.accounts AS a ON a.account_id = t.account_id "
+            "LEFT JOIN {s}.accounts AS b ON b.account_id = t.counterparty_account_id "
+            "WHERE t.counterparty_account_id IS NOT NULL AND NOT coalesce("
+            "u.account_id = t.counterparty_account_id "
+            "AND u.counterparty_account_id = t.account_id AND a.customer_id = b.customer_id "
+            "AND (t.transaction_type <> 'Transfer' OR u.amount = -t.amount), false)",
+        ),
     ]
 
 
