@@ -606,12 +606,12 @@ def test_fraud_rows_of_detectable_episodes_fit_each_groups_cases():
     # at 50 times the default fraud rate a group's fraud rows would outnumber its 25-26 cases:
     # whole detectable episodes are dropped so that every one still gets its cases
     from fakehouse.core.table import Context
-    from fakehouse.domains.financial import DOMAIN, fraud, groups, ledger
+    from fakehouse.domains.financial import DOMAIN, common, fraud, groups
     from fakehouse.domains.financial.params import FinancialParams
 
     params = FinancialParams.model_validate({"fraud": {"rate": 0.05}})
     ctx = Context.create(DOMAIN, 3, 0.2, params)
-    led = ledger.simulate(ctx, 0, 4)
+    led = common.shared_ledger(ctx, 0, 4)
     episodes, rows = led.episodes, led.rows
     group = led.layout.account_group[rows["acc"]]
     fraud_rows = rows["episode"] >= 0
