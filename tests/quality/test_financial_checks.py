@@ -152,6 +152,15 @@ BREAKS: dict[str, str] = {
     f"WHERE {FIRST_UNCONFIRMED}",
     "fraud_cases.recovered_range": f"UPDATE {S}.fraud_cases "
     f"SET amount_recovered = amount_involved + 1 WHERE {FIRST_CASE}",
+    # fraud that nobody investigates: 2% of the uninvestigated transactions become fraud
+    "fraud_cases.detected_fraud_cased": f"UPDATE {S}.transactions SET is_fraud = true "
+    f"WHERE hash(transaction_id) % 50 = 0 AND transaction_id NOT IN "
+    f"(SELECT transaction_id FROM {S}.fraud_cases)",
+    # one case per detected episode, about its largest transaction (the old generator)
+    "fraud_cases.account_fraud_all_cased": f"DELETE FROM {S}.fraud_cases AS f "
+    "WHERE resolution = 'Confirmed Fraud' AND amount_involved < (SELECT max(amount_involved) "
+    f"FROM {S}.fraud_cases AS g WHERE g.account_id = f.account_id "
+    "AND g.resolution = 'Confirmed Fraud')",
 }
 
 CHECKS = {c.name: c for c in f.financial_checks()}

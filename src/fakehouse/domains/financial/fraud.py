@@ -1,11 +1,14 @@
 """financial_analytics.fraud_cases: investigations of flagged transactions.
 
-Each group has an exact share of cases (see `groups`). Every detected fraud episode of the
-group gets one case about its largest transaction, resolved 'Confirmed Fraud'; detection lags
-the transaction (episodes whose detection would fall after the end date are not detected
-yet). The rest of the share are false alarms: legitimate transactions picked with weights
-that favour what alerting rules flag (large amounts for the account, night hours, far from
-home). Cases are ordered by account and time, so a block of customers holds its cases.
+Each group has an exact share of cases (see `groups`). Detection is decided per fraud episode
+(in the ledger, which caps a group's rows of detectable episodes by its share of cases) and
+lags the episode's last transaction; an episode whose detection would fall after the end date
+is not detected yet. Every transaction of a detected episode, declined attempts included,
+gets its own case resolved 'Confirmed Fraud', all with the episode's detection date and
+method (one alert), so analysts can join cases to transactions one to one. The rest of the
+share are false alarms: legitimate transactions picked with weights that favour what alerting
+rules flag (large amounts for the account, night hours, far from home). Cases are ordered by
+account and time, so a block of customers holds its cases.
 """
 
 from __future__ import annotations
@@ -88,23 +91,18 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     acc = rows["acc"]
     number = led.first_row + np.arange(len(acc), dtype=np.int64)  # global keys of rows
 
-    # confirmed: the largest row of each detected episode
+    # confirmed: every row of each detected episode. The ledger drew which episodes are
+    # detectable; detection lags the episode's last row, and one after the end date has
+    # not happened yet. All cases of an episode share its detection (one alert).
+    eps = led.episodes
+    mean_lag = np.array([pf.detection_hours[t] for t in TYPOLOGIES])[eps["kind"]]
+    lag = np.floor(-mean_lag * SECONDS_PER_HOUR * np.log(s("lag").uniform(eps["key"])))
+    found_at = eps["last"] + lag.astype(np.int64) + 60
+    found = eps["detectable"] & (found_at < end)
     ep = rows["episode"]
-    fr = np.flatnonzero(ep >= 0)
-    order = fr[np.lexsort((-amount[fr], ep[fr]))]
-    head = np.r_[True, ep[order][1:] != ep[order][:-1]] if len(order) else np.zeros(0, bool)
-    flagged = order[head]
+    flagged = np.flatnonzero(ep >= 0)
+    flagged = flagged[found[ep[flagged]]]
     e = ep[flagged]
-    n_ep = len(led.episodes["key"])
-    involved = np.bincount(ep[fr], weights=amount[fr], minlength=n_ep).astype(np.int64)
-    done = rows["status"][fr] == ledger.COMPLETED
-    lost = np.bincount(ep[fr], weights=amount[fr] * done, minlength=n_ep).astype(np.int64)
-    kind = led.episodes["kind"][e]
-    ek = led.episodes["key"][e]
-    mean_lag = np.array([pf.detection_hours[t] for t in TYPOLOGIES])[kind] * SECONDS_PER_HOUR
-    lag = np.floor(-mean_lag * np.log(s("lag").uniform(ek))).astype(np.int64) + 60
-    found = (s("detected").uniform(ek) < pf.detected_rate) & (rows["sec"][flagged] + lag < end)
-    flagged, e, kind, ek, lag = flagged[found], e[found], kind[found], ek[found], lag[found]
     confirmed = np.bincount(lay.account_group[acc[flagged]], minlength=n_groups)
 
     # false alarms: legitimate rows weighted by what alerting rules look at
@@ -145,10 +143,13 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     alarm = np.repeat(cand, picks)  # a row drawn twice is investigated twice (rare)
     fk = number[alarm] * 4 + _repeat_position(picks)
 
-    # one array per column: confirmed first, then alarms, then sorted by account and time
+    # one array per column: confirmed first, then alarms, then sorted by account and time.
+    # An investigation (method, review, escalation) is per episode or alarm, recovery per
+    # transaction: each attempt is its own chargeback or reversal.
     row = np.concatenate([flagged, alarm])
     is_fraud = np.r_[np.ones(len(flagged), bool), np.zeros(len(alarm), bool)]
-    key = np.concatenate([ek, fk + (1 << 50)])
+    key = np.concatenate([eps["key"][e], fk + (1 << 50)])
+    row_key = np.concatenate([rows["key"][flagged], fk + (1 << 50)])
     occurred = rows["sec"][row]
     alarm_lag = (
         np.floor(
@@ -156,7 +157,8 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
         ).astype(np.int64)
         + 60
     )
-    detected = np.minimum(occurred + np.r_[lag, alarm_lag], np.maximum(end - 1, occurred))
+    alerted = np.r_[found_at[e], rows["sec"][alarm] + alarm_lag]
+    detected = np.minimum(alerted, np.maximum(end - 1, occurred))
     review = np.floor(-pf.review_days * SECONDS_PER_DAY * np.log(s("review").uniform(key)))
     closed = detected + review < end
     escalate = s("escalate").uniform(key) < 0.15
@@ -167,15 +169,17 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     )
     resolution = np.where(is_fraud, 0, np.where(status == CLOSED, 1, 2))
     typ = np.r_[
-        kind, np.array([SUSPECTED.get(k, 0) for k in range(len(ledger.KINDS))])[rows["kind"][alarm]]
+        eps["kind"][e],
+        np.array([SUSPECTED.get(k, 0) for k in range(len(ledger.KINDS))])[rows["kind"][alarm]],
     ].astype(np.int64)
-    involved_c = np.r_[involved[e], amount[alarm]]
-    lost_c = np.r_[lost[e], np.zeros(len(alarm), dtype=np.int64)]
+    involved = amount[row]
+    # a declined attempt lost nothing, so nothing is recovered; false alarms lost nothing
+    lost = np.where(is_fraud & (rows["status"][row] == ledger.COMPLETED), involved, 0)
     low = np.array([pf.recovery[t][0] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
     high = np.array([pf.recovery[t][1] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
-    frac = low + (high - low) * s("recovered").uniform(key)
+    frac = low + (high - low) * s("recovered").uniform(row_key)
     frac = np.where(status == CLOSED, frac, frac * 0.3)
-    recovered = np.minimum(np.round(lost_c * frac), involved_c).astype(np.int64)
+    recovered = np.minimum(np.round(lost * frac), involved).astype(np.int64)
     method = np.where(
         is_fraud,
         _fraud_method(ctx, typ, s("method").uniform(key)),
@@ -187,7 +191,7 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
         typ[order],
         occurred[order],
         detected[order],
-        involved_c[order],
+        involved[order],
         method[order],
         status[order],
         resolution[order],
@@ -280,7 +284,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 
 TABLE = Table(
     name=NAME,
-    description="Fraud investigations: every detected fraud episode, plus false alarms.",
+    description="Fraud investigations: every transaction of a detected fraud episode, plus "
+    "false alarms.",
     base_rows=0,
     block=block,
     parents=("transactions",),
@@ -295,7 +300,8 @@ TABLE = Table(
         Column(
             "transaction_id",
             pa.string(),
-            "The flagged transaction (the largest of a fraud episode).",
+            "The investigated transaction: one attempt of a detected fraud episode, or a "
+            "legitimate one flagged by alerting.",
         ),
         Column(
             "fraud_type",
@@ -306,13 +312,13 @@ TABLE = Table(
         Column(
             "detection_date",
             arrow.TIMESTAMP,
-            "When the alert or report came in; never "
-            "before occurrence_date, never after the end date.",
+            "When the alert or report came in (shared by the cases of one fraud episode, "
+            "after its last attempt); never before occurrence_date, never after the end date.",
         ),
         Column(
             "amount_involved",
             arrow.MONEY,
-            "All attempts of the episode; for a false alarm the flagged amount.",
+            "The transaction's absolute amount (declined attempts included).",
         ),
         Column(
             "detection_method",
@@ -331,7 +337,8 @@ TABLE = Table(
         Column(
             "amount_recovered",
             arrow.MONEY,
-            "Chargebacks and reversals; 0 <= recovered <= amount_involved.",
+            "Chargebacks and reversals; 0 <= recovered <= amount_involved, 0 for a "
+            "declined attempt or a false alarm (nothing was lost).",
         ),
     ),
 )

@@ -9,7 +9,8 @@ filled in three layers, all pure functions of the group:
    and fees by account type, initial deposits and closing withdrawals;
 2. fraud episodes injected as typologies (card-not-present burst, account takeover with a
    new device far from home and a drain, ATM skimming far from home, card testing: many
-   tiny charges before a large one), capped so every detected episode gets a case;
+   tiny charges before a large one); detection is drawn per episode, and a group's rows of
+   detectable episodes are capped by its share of cases, so each of them gets a case;
 3. discretionary rows filling the rest: card purchases (merchant categories, long-tailed
    amounts), ATM withdrawals in $20 multiples, deposits and person-to-person transfers,
    dealt over accounts by activity.
@@ -697,7 +698,16 @@ def _thin(ctx, rows, acc_group, budget, r_counts, g0):
 
 
 def _fraud(ctx, lay, lo, hi, live, room, drawn):
-    """Fraud episodes per group: count, typology, victim, times, amounts, places."""
+    """Fraud episodes per group: count, typology, victim, times, amounts, places.
+
+    Whether an episode will be detected is drawn here (not in `fraud`), because every
+    transaction of a detected episode gets its own case: a group's rows of detectable
+    episodes must fit its exact share of cases, so whole detectable episodes beyond that
+    share are dropped (with default parameters about 2.6 fraud rows meet 25.6 cases a group,
+    so this never binds). An account is the victim of one episode at most, so that its
+    investigation covers all its fraud. Episodes carry their key, typology, size, whether
+    they are detectable and the second of their last row, from which detection lags.
+    """
     p = ctx.params
     pf = p.fraud
     v = _vocab(ctx)
@@ -710,7 +720,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     sizes = np.array([pf.size[t] for t in TYPOLOGIES])
     mean_size = float(np.dot(typo.cum - np.r_[0, typo.cum[:-1]], sizes.mean(axis=1)))
     lam = pf.rate * budget / mean_size
-    n_ep = np.minimum(poisson(s("episodes").uniform(gk), lam, cap=256), cases)
+    n_ep = poisson(s("episodes").uniform(gk), lam, cap=256)
     n_ep = np.minimum(n_ep, np.maximum(room, 0) // (4 * int(sizes[:, 1].max())))
     ep_group = segments.ids(n_ep)
     ek = gk[ep_group] * 1024 + segments.positions(n_ep)  # episode keys
@@ -743,9 +753,26 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
         pick = np.minimum(pick, len(w) - 1) if len(w) else pick
         victim[mine] = pick
         found[mine] = (len(w) > 0) & (w[pick] > 0) if len(w) else False
+    grp = ep_group[found]
     ek, kind, size, victim = ek[found], kind[found], size[found], victim[found]
+    # one episode per victim account (the first drawn), so that a detected account has all
+    # its fraud investigated: a later draw on the same account is dropped (rare)
+    first = np.zeros(len(ek), dtype=bool)
+    first[np.unique(victim, return_index=True)[1]] = True
+    # detectable episodes, in episode order, while their rows fit the group's cases
+    detectable = s("detected").uniform(ek) < pf.detected_rate
+    fits = segments.cumsum(size * (detectable & first), grp) <= cases[grp]
+    keep = first & (~detectable | fits)
+    ek, kind, size, victim = ek[keep], kind[keep], size[keep], victim[keep]
+    detectable = detectable[keep]
     n = len(ek)
-    episodes = {"key": ek, "kind": kind, "size": size}
+    episodes = {
+        "key": ek,
+        "kind": kind,
+        "size": size,
+        "detectable": detectable,
+        "last": np.zeros(n, dtype=np.int64),
+    }
     if n == 0:
         return Rows().join(), episodes
 
@@ -778,6 +805,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
         np.minimum(t0, hi[victim] * SECONDS_PER_DAY - duration - 1), lo[victim] * SECONDS_PER_DAY
     )
     sec = t0[r_ep] + elapsed
+    episodes["last"] = t0 + duration
     acc = victim[r_ep]
     is_card = lay.kind[acc] == CARD
     f = lay.people

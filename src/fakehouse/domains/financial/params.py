@@ -553,7 +553,11 @@ class FraudParams(_Params):
         },
         description="Transactions per episode (inclusive range).",
     )
-    detected_rate: float = Field(0.9, description="Share of fraud episodes that get detected.")
+    detected_rate: float = Field(
+        0.9,
+        description="Share of fraud episodes that get detected (each of their transactions "
+        "gets a case, unless detection falls after the end date).",
+    )
     declined_rate: float = Field(0.15, description="Share of fraud attempts the bank declined.")
     detection_hours: dict[str, float] = Field(
         {
@@ -563,7 +567,7 @@ class FraudParams(_Params):
             "card_testing": 8.0,
             "stolen_card": 16.0,
         },
-        description="Mean hours from the flagged transaction to detection.",
+        description="Mean hours from an episode's last transaction to its detection.",
     )
     recovery: dict[str, tuple[float, float]] = Field(
         {
