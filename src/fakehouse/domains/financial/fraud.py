@@ -116,12 +116,14 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     habit = np.bincount(acc, weights=amount * flows, minlength=n_acc) / np.maximum(
         np.bincount(acc, weights=flows, minlength=n_acc), 1
     )
-    ratio = amount[cand] / np.maximum(habit[acc[cand]], 100)
-    hour = (rows["sec"][cand] // SECONDS_PER_HOUR) % 24
+    # the features of flaggable rows only (the rest keep a token weight)
+    flag = cand[flows[cand]]
+    ratio = amount[flag] / np.maximum(habit[acc[flag]], 100)
+    hour = (rows["sec"][flag] // SECONDS_PER_HOUR) % 24
     night = (hour < 6) | (hour >= 23)
-    place = rows["place"][cand]
+    place = rows["place"][flag]
     places = reference.places()
-    home = lay.people.place[lay.owner[acc[cand]]]
+    home = lay.people.place[lay.owner[acc[flag]]]
     far = (place >= 0) & (
         haversine_km(
             places.latitude[np.maximum(place, 0)],
@@ -131,11 +133,11 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
         )
         > 150
     )
-    weight = ratio**2 * np.where(night, 4.0, 1.0) * np.where(far, 6.0, 1.0) + 1e-6
-    weight = np.where(np.isin(rows["kind"][cand], FLAGGABLE), weight, 1e-9)
+    weight = np.full(len(cand), 1e-9)
+    weight[flows[cand]] = ratio**2 * np.where(night, 4.0, 1.0) * np.where(far, 6.0, 1.0) + 1e-6
     grp = lay.account_group[acc[cand]]
     key = s("alarm_order").uniform(number[cand])
-    order = np.lexsort((key, grp))
+    order = np.argsort(grp + key)  # by group, then key: a float sort, 3x a lexsort
     u = s("alarm_start").uniform(np.arange(lay.g0, lay.g1))
     picks = np.zeros(len(cand), dtype=np.int64)
     picks[order] = segments.systematic(weights_sorted := weight[order], grp[order], need, u)
