@@ -214,16 +214,9 @@ def _fraud_method(ctx: Context, typ: np.ndarray, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def _owned(ctx: Context, start: int, stop: int) -> tuple[int, int]:
-    """Groups whose cases belong to customers [start, stop): a group's cases are all counted
-    on its first customer, so the planner's first pass needs only the layout."""
-    g = groups.size(ctx)
-    return -(-start // g), -(-stop // g)
-
-
 def _cases_of(ctx: Context, start: int, stop: int) -> dict[str, np.ndarray]:
     """Cases of the groups owned by customers [start, stop), in case order."""
-    og0, og1 = _owned(ctx, start, stop)
+    og0, og1 = common.owned_groups(ctx, start, stop)
     parts = []
     for g0, g1 in common.customer_groups(ctx, start, stop):
         led = common.shared_ledger(ctx, g0, g1)
@@ -251,17 +244,14 @@ def _cases_of(ctx: Context, start: int, stop: int) -> dict[str, np.ndarray]:
 
 
 def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
-    out = np.zeros(stop - start, dtype=np.int64)
-    og0, og1 = _owned(ctx, start, stop)
-    g = groups.size(ctx)
+    """A group's cases, all counted on its first customer: its share, if it has activity."""
+    parts = []
     for g0, g1 in common.customer_groups(ctx, start, stop):
         lay = common.shared_layout(ctx, g0, g1)
-        share = np.where(
-            ledger.active_groups(ctx, lay), groups.allocation(ctx, NAME).counts(g0, g1), 0
-        )
-        owned = (np.arange(g0, g1) >= og0) & (np.arange(g0, g1) < og1)
-        out[np.arange(g0, g1)[owned] * g - start] = share[owned]
-    return out
+        share = groups.allocation(ctx, NAME).counts(g0, g1)
+        share = np.where(ledger.active_groups(ctx, lay), share, 0)
+        parts.append(common.on_first_customers(ctx, start, stop, g0, share))
+    return np.sum(parts, axis=0)
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
