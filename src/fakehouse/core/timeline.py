@@ -17,6 +17,34 @@ import numpy as np
 SECONDS_PER_DAY = 86_400
 SECONDS_PER_HOUR = 3_600
 MICROS = 1_000_000
+#: people's online and mobile activity per hour 0..23, low at night with an evening peak: the
+#: default of both domains (shop sessions in retail, mobile and online banking in the bank)
+ONLINE_HOUR_WEIGHTS = (
+    0.35,
+    0.22,
+    0.14,
+    0.1,
+    0.09,
+    0.12,
+    0.25,
+    0.45,
+    0.7,
+    0.85,
+    0.95,
+    1.0,
+    1.05,
+    1.0,
+    0.95,
+    0.95,
+    1.0,
+    1.05,
+    1.15,
+    1.3,
+    1.45,
+    1.4,
+    1.1,
+    0.7,
+)
 
 
 def epoch_day(d: date) -> int:

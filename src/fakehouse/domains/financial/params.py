@@ -12,6 +12,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fakehouse.core.timeline import ONLINE_HOUR_WEIGHTS
+
 SEGMENTS = ("Student", "Mass Market", "Mass Affluent", "Affluent", "Private Banking")
 RISKS = ("Low", "Medium", "High")
 DEPOSIT_TYPES = ("Checking", "Savings", "Money Market", "CD")
@@ -484,32 +486,7 @@ class LedgerParams(_Params):
         description="In-person card activity per hour 0..23.",
     )
     online_hour_weights: tuple[float, ...] = Field(
-        (
-            0.35,
-            0.22,
-            0.14,
-            0.1,
-            0.09,
-            0.12,
-            0.25,
-            0.45,
-            0.7,
-            0.85,
-            0.95,
-            1.0,
-            1.05,
-            1.0,
-            0.95,
-            0.95,
-            1.0,
-            1.05,
-            1.15,
-            1.3,
-            1.45,
-            1.4,
-            1.1,
-            0.7,
-        ),
+        ONLINE_HOUR_WEIGHTS,
         description="Online and mobile activity per hour 0..23.",
     )
     weekday_weights: tuple[float, ...] = (0.92, 0.9, 0.94, 0.98, 1.12, 1.2, 0.94)

@@ -11,6 +11,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fakehouse.core.timeline import ONLINE_HOUR_WEIGHTS
+
 SEGMENTS = ("VIP", "Premium", "Regular", "Basic")
 
 
@@ -62,32 +64,7 @@ class History(_Params):
         description="In-store sales per hour 0..23: closed at night, peaks 10-14 and 18-20.",
     )
     online_hour_weights: tuple[float, ...] = Field(
-        (
-            0.35,
-            0.22,
-            0.14,
-            0.10,
-            0.09,
-            0.12,
-            0.25,
-            0.45,
-            0.70,
-            0.85,
-            0.95,
-            1.0,
-            1.05,
-            1.0,
-            0.95,
-            0.95,
-            1.0,
-            1.05,
-            1.15,
-            1.3,
-            1.45,
-            1.4,
-            1.1,
-            0.7,
-        ),
+        ONLINE_HOUR_WEIGHTS,
         description="Online activity per hour 0..23: all day, evening peak.",
     )
     holidays: dict[str, float] = Field(
