@@ -47,9 +47,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         led = common.shared_ledger(ctx, g0, g1)
         lay = led.layout
         c = lay.cards
-        pos = np.flatnonzero(lay.kind == CARD)
-        keep = (lay.customer[pos] >= start) & (lay.customer[pos] < stop)
-        c_sel, pos = np.flatnonzero(keep), pos[keep]
+        c_sel, pos = common.accounts_of(lay, CARD, start, stop)
         balance = led.current[pos]
         limit = c.limit[c_sel]
         parts.append(

@@ -94,6 +94,14 @@ def shared_layout(ctx: Context, g0: int, g1: int):
     return ctx.scratch[key]
 
 
+def accounts_of(lay, kind: int, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `kind` accounts of customers [start, stop) in a layout: their positions among that
+    kind's accounts (rows of the cards or loans arrays) and among all accounts."""
+    pos = np.flatnonzero(lay.kind == kind)
+    keep = (lay.customer[pos] >= start) & (lay.customer[pos] < stop)
+    return np.flatnonzero(keep), pos[keep]
+
+
 def per_customer(ctx: Context, start: int, stop: int, kinds) -> np.ndarray:
     """Accounts of `kinds` per customer of [start, stop): the first pass of accounts, cards
     and loans, from the layout alone."""

@@ -32,9 +32,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     for g0, g1 in common.customer_groups(ctx, start, stop):
         lay = common.shared_layout(ctx, g0, g1)
         loans = lay.loans
-        pos = np.flatnonzero(lay.kind == LOAN)
-        keep = (lay.customer[pos] >= start) & (lay.customer[pos] < stop)
-        sel, pos = np.flatnonzero(keep), pos[keep]
+        sel, pos = common.accounts_of(lay, LOAN, start, stop)
         kind = loans.kind[sel]
         amount = loans.amount[sel]
         remaining = layout.schedule_balance(
