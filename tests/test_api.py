@@ -18,7 +18,7 @@ def test_generate_and_the_guide_style_generator_agree(tmp_path):
     assert con.execute("SELECT COUNT(*) FROM retail_analytics.customers").fetchone()[0] == 100
 
 
-@pytest.mark.parametrize("bad", [0, -1, float("nan"), "2"])
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), "2", True, 100_001])
 def test_bad_multiplier_is_a_user_error(tmp_path, bad):
     with pytest.raises(UserError):
         fakehouse.generate("retail", multiplier=bad, out=tmp_path / "x")

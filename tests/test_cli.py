@@ -57,6 +57,8 @@ def sql_json(warehouse: Path, query: str, dialect: str = "spark") -> list[dict]:
         (["generate", "retail", "-m", "0"], "--multiplier must be greater than 0"),
         (["generate", "retail", "-m", "-2"], "--multiplier must be greater than 0"),
         (["generate", "retail", "-m", "nan"], "--multiplier must be greater than 0"),
+        # ids are sized for multipliers up to 100,000: a larger one would repeat them
+        (["generate", "retail", "-m", "200000"], "at most 100,000"),
         (["generate", "shop"], "unknown domain 'shop'"),
         (["generate", "retail", "--format", "xml"], "Invalid value for '-f' / '--format'"),
         (["sql", "-w", "/nonexistent/wh", "SELECT 1"], "no warehouse at /nonexistent/wh"),

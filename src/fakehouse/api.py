@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fakehouse.core.plan import BLOCK_ROWS
+from fakehouse.core.table import check_multiplier
 from fakehouse.domains import registry
 from fakehouse.engines.local import FORMATS, Summary
 from fakehouse.errors import UserError
@@ -26,9 +27,8 @@ def generate(
     """Generate `domain` ("retail", "financial" or "all") into the warehouse folder `out`."""
     from fakehouse.engines import local
 
-    domains = [registry.domain(n) for n in registry.names(domain)]
-    if not isinstance(multiplier, int | float) or not multiplier > 0:
-        raise UserError(f"multiplier must be a number greater than 0, got {multiplier!r}")
+    domains = registry.domains(domain)
+    multiplier = check_multiplier(multiplier)
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise UserError(f"unknown format {sorted(unknown)[0]!r}; choose from {', '.join(FORMATS)}")
@@ -37,7 +37,7 @@ def generate(
         domains,
         Path(out),
         seed=seed,
-        multiplier=float(multiplier),
+        multiplier=multiplier,
         workers=workers,
         formats=formats,
         overwrite=overwrite,

@@ -17,7 +17,7 @@ from fakehouse.cli.spark import master_option
     "--multiplier",
     default="1",
     show_default=True,
-    help="Records multiplier: 1 is the base size, 0.01 a sample, 1000 a big run.",
+    help="Records multiplier: 1 is the base size, 0.01 a sample, 1000 a big run (at most 100000).",
 )
 @click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same data.")
 @click.option(

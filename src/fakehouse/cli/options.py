@@ -20,13 +20,15 @@ warehouse_option = click.option(
 
 
 def multiplier(text: str) -> float:
+    from fakehouse.core.table import check_multiplier  # numpy and pyarrow: not for --help
+
     try:
         value = float(text)
     except ValueError:
         raise UserError(f"--multiplier must be a number, got {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise UserError(f"--multiplier must be greater than 0, got {text}")
-    return value
+    return check_multiplier(value, "--multiplier")
 
 
 def warehouse(path: Path) -> Path:

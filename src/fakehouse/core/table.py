@@ -9,6 +9,7 @@ stay dense and totals exact (two-pass tables).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,7 @@ import pyarrow as pa
 
 from fakehouse.core import arrow
 from fakehouse.core.rng import Stream
+from fakehouse.errors import UserError
 
 #: IDs are padded wide enough for this multiplier, so an id's text never depends on `m`.
 MAX_MULTIPLIER = 100_000
@@ -146,6 +148,21 @@ class Domain:
                 names.add(t.name)
                 pending.remove(t)
         return done
+
+
+def check_multiplier(value: Any, name: str = "multiplier") -> float:
+    """`value` as a records multiplier, or a UserError: a finite number in (0, MAX_MULTIPLIER].
+    Ids are sized for MAX_MULTIPLIER, so a larger multiplier would repeat them."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 < value <= MAX_MULTIPLIER
+    ):
+        raise UserError(
+            f"{name} must be a number greater than 0 and at most {MAX_MULTIPLIER:,}, got {value!r}"
+        )
+    return float(value)
 
 
 def scaled(base: int, multiplier: float) -> int:

@@ -17,6 +17,11 @@ def names(choice: str) -> tuple[str, ...]:
     return (choice,)
 
 
+def domains(choice: str) -> list[Domain]:
+    """The domains of a command-line choice ("all" means every domain)."""
+    return [domain(n) for n in names(choice)]
+
+
 def domain(name: str) -> Domain:
     names(name)
     if name == "financial":
