@@ -6,21 +6,10 @@ from pathlib import Path
 
 import click
 
-from fakehouse.cli.spark import master_option
+from fakehouse.cli.spark import master_option, shell_command
 
 
-@click.command(
-    "pyspark",
-    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
-)
-@click.option(
-    "-w",
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=Path("warehouse"),
-    show_default=True,
-    help="Warehouse folder made by generate --engine spark.",
-)
+@shell_command("pyspark")
 @master_option
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def command(warehouse: Path, master: str | None, args: tuple[str, ...]) -> int:

@@ -29,6 +29,23 @@ master_option = click.option(
 )
 
 
+def shell_command(name: str):
+    """A command that starts one of Spark's shells on a warehouse: its own options first, then
+    everything else passed through to the shell, and the warehouse folder as -w."""
+    command = click.command(
+        name, context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False}
+    )
+    warehouse = click.option(
+        "-w",
+        "--warehouse",
+        type=click.Path(path_type=Path),
+        default=Path("warehouse"),
+        show_default=True,
+        help="Warehouse folder made by generate --engine spark.",
+    )
+    return lambda fn: command(warehouse(fn))
+
+
 def engine_for(warehouse: Path, engine: str | None) -> str:
     """The engine asked for, else the one whose catalog the warehouse folder holds."""
     if engine:

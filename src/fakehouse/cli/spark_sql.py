@@ -6,21 +6,10 @@ from pathlib import Path
 
 import click
 
-from fakehouse.cli.spark import master_option
+from fakehouse.cli.spark import master_option, shell_command
 
 
-@click.command(
-    "spark-sql",
-    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
-)
-@click.option(
-    "-w",
-    "--warehouse",
-    type=click.Path(path_type=Path),
-    default=Path("warehouse"),
-    show_default=True,
-    help="Warehouse folder made by generate --engine spark.",
-)
+@shell_command("spark-sql")
 @master_option
 @click.option(
     "--print-conf", is_flag=True, help="Print the --conf options for plain spark-sql and exit."
