@@ -7,6 +7,7 @@ new check without a breaking case fails the suite.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from datetime import date
@@ -17,45 +18,16 @@ import pytest
 
 from fakehouse import api
 from fakehouse.catalog.duckdb import FILE
+from fakehouse.domains.retail import DOMAIN as RETAIL
 from fakehouse.errors import UserError
 from fakehouse.quality import checks as q
+from tests.quality import breaking
 
 S = "retail_analytics"
 SEED = 7
 
 
-def _first(table: str, column: str, where: str = "") -> str:
-    """`column = <its smallest value in table>` (optionally among rows matching `where`)."""
-    condition = f" WHERE {where}" if where else ""
-    return f"{column} = (SELECT min({column}) FROM {S}.{table}{condition})"
-
-
-def _generic_breaks() -> dict[str, str]:
-    from fakehouse.domains.retail import DOMAIN
-
-    breaks = {}
-    for table, columns in q.RETAIL_COLUMNS.items():
-        breaks[f"{table}.required_columns"] = (
-            f"ALTER TABLE {S}.{table} RENAME COLUMN {columns[-1]} TO renamed_column"
-        )
-        nullable = {c.name for c in DOMAIN.table(table).columns if c.nullable}
-        column = [c for c in columns if c not in nullable][-1]
-        breaks[f"{table}.not_null"] = (
-            f"UPDATE {S}.{table} SET {column} = NULL "
-            f"WHERE rowid = (SELECT min(rowid) FROM {S}.{table})"
-        )
-    ids = [(t, c) for t, (c, _) in q.RETAIL_IDS.items()] + [("customer_behavior", "session_id")]
-    for table, column in ids:
-        breaks[f"{table}.{column}_dense"] = (
-            f"UPDATE {S}.{table} SET {column} = {column} || '0' "
-            f"WHERE {column} = (SELECT max({column}) FROM {S}.{table})"
-        )
-    for table, column, _, _ in q.RETAIL_FOREIGN_KEYS:
-        breaks[f"{table}.{column}_fk"] = (
-            f"UPDATE {S}.{table} SET {column} = 'NO-SUCH-KEY' "
-            f"WHERE {column} = (SELECT max({column}) FROM {S}.{table})"
-        )
-    return breaks
+_first = functools.partial(breaking.first, S)
 
 
 FIRST_SALE = _first("transactions", "transaction_id")
@@ -73,7 +45,13 @@ FIRST_PRODUCT_VIEW = _first("customer_behavior", "event_id", "event_type = 'prod
 FUTURE = "DATE '2100-01-01'"
 
 BREAKS: dict[str, str] = {
-    **_generic_breaks(),
+    **breaking.generic_breaks(
+        S,
+        RETAIL,
+        q.RETAIL_COLUMNS,
+        [(t, c) for t, (c, _) in q.RETAIL_IDS.items()] + [("customer_behavior", "session_id")],
+        q.RETAIL_FOREIGN_KEYS,
+    ),
     # customers
     "customers.segment_values": f"UPDATE {S}.customers SET customer_segment = 'Gold' "
     f"WHERE {_first('customers', 'customer_id')}",
@@ -269,9 +247,7 @@ def test_check_names_are_unique_and_named_by_table():
 
 def test_every_check_passes_on_a_generated_warehouse(results: list[q.Result]):
     assert [r.check.name for r in results] == list(CHECKS)
-    failed = [f"{r.check.name}: {r.shown_value} (expected {r.expected})" for r in results]
-    failed = [line for line, r in zip(failed, results, strict=True) if not r.passed]
-    assert not failed
+    assert not breaking.failures(results)
 
 
 def test_every_check_has_a_breaking_case():
@@ -280,11 +256,9 @@ def test_every_check_has_a_breaking_case():
 
 @pytest.mark.parametrize("name", list(CHECKS))
 def test_each_check_fails_on_broken_data(name: str, warehouse: Path, tmp_path: Path):
-    shutil.copy(warehouse / FILE, tmp_path / FILE)
-    shutil.copy(warehouse / "fakehouse.json", tmp_path / "fakehouse.json")
-    with duckdb.connect(str(tmp_path / FILE)) as con:
-        con.execute(BREAKS[name])
-        (result,) = q.run(con, [CHECKS[name]], S, _window(warehouse))
+    _, result = breaking.before_and_after(
+        warehouse, tmp_path, CHECKS[name], BREAKS[name], S, _window(warehouse)
+    )
     assert result.value is not None, result.shown_value  # computed, not an SQL error
     assert not result.passed, f"{name} still passes: {result.shown_value} ({result.expected})"
 

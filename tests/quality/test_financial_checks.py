@@ -7,54 +7,24 @@ new check without a breaking case fails the suite.
 
 from __future__ import annotations
 
+import functools
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from fakehouse import api
-from fakehouse.catalog.duckdb import FILE
+from fakehouse.domains.financial import DOMAIN as FINANCIAL
 from fakehouse.quality import checks as q
 from fakehouse.quality import financial as f
+from tests.quality import breaking
 
 S = "financial_analytics"
 SEED = 7
 
 
-def _first(table: str, column: str, where: str = "") -> str:
-    """`column = <its smallest value in table>` (optionally among rows matching `where`)."""
-    condition = f" WHERE {where}" if where else ""
-    return f"{column} = (SELECT min({column}) FROM {S}.{table}{condition})"
-
-
-def _generic_breaks() -> dict[str, str]:
-    from fakehouse.domains.financial import DOMAIN
-
-    breaks = {}
-    for table, columns in f.FINANCIAL_COLUMNS.items():
-        breaks[f"{table}.required_columns"] = (
-            f"ALTER TABLE {S}.{table} RENAME COLUMN {columns[-1]} TO renamed_column"
-        )
-        nullable = {c.name for c in DOMAIN.table(table).columns if c.nullable}
-        column = [c for c in columns if c not in nullable][-1]
-        breaks[f"{table}.not_null"] = (
-            f"UPDATE {S}.{table} SET {column} = NULL "
-            f"WHERE rowid = (SELECT min(rowid) FROM {S}.{table})"
-        )
-    for table, (column, _) in f.FINANCIAL_IDS.items():
-        breaks[f"{table}.{column}_dense"] = (
-            f"UPDATE {S}.{table} SET {column} = {column} || '0' "
-            f"WHERE {column} = (SELECT max({column}) FROM {S}.{table})"
-        )
-    for table, column, _, _ in f.FINANCIAL_FOREIGN_KEYS:
-        breaks[f"{table}.{column}_fk"] = (
-            f"UPDATE {S}.{table} SET {column} = 'NO-SUCH-KEY' "
-            f"WHERE {column} = (SELECT max({column}) FROM {S}.{table})"
-        )
-    return breaks
+_first = functools.partial(breaking.first, S)
 
 
 FIRST_CUSTOMER = _first("customers", "customer_id")
@@ -73,7 +43,13 @@ FIRST_TRANSFER = _first(
 LOW_RISK = f"customer_id IN (SELECT customer_id FROM {S}.customers WHERE risk_category = 'Low')"
 
 BREAKS: dict[str, str] = {
-    **_generic_breaks(),
+    **breaking.generic_breaks(
+        S,
+        FINANCIAL,
+        f.FINANCIAL_COLUMNS,
+        [(t, c) for t, (c, _) in f.FINANCIAL_IDS.items()],
+        f.FINANCIAL_FOREIGN_KEYS,
+    ),
     # customers
     "customers.credit_score_range": f"UPDATE {S}.customers SET credit_score = 900 "
     f"WHERE {FIRST_CUSTOMER}",
@@ -204,9 +180,7 @@ def test_the_window_is_the_history_not_the_ledger(bank: Path):
 
 def test_every_check_passes_on_a_generated_bank(results: list[q.Result]):
     assert [r.check.name for r in results] == list(CHECKS)
-    failed = [f"{r.check.name}: {r.shown_value} (expected {r.expected})" for r in results]
-    failed = [line for line, r in zip(failed, results, strict=True) if not r.passed]
-    assert not failed
+    assert not breaking.failures(results)
 
 
 def test_every_check_has_a_breaking_case():
@@ -215,11 +189,9 @@ def test_every_check_has_a_breaking_case():
 
 @pytest.mark.parametrize("name", list(CHECKS))
 def test_each_check_fails_on_broken_data(name: str, bank: Path, tmp_path: Path):
-    shutil.copy(bank / FILE, tmp_path / FILE)
-    with duckdb.connect(str(tmp_path / FILE)) as con:
-        before = q.run(con, [CHECKS[name]], S, _window(bank))[0]
-        con.execute(BREAKS[name])
-        (result,) = q.run(con, [CHECKS[name]], S, _window(bank))
+    before, result = breaking.before_and_after(
+        bank, tmp_path, CHECKS[name], BREAKS[name], S, _window(bank)
+    )
     assert before.passed
     assert result.value is not None, result.shown_value  # computed, not an SQL error
     assert not result.passed, f"{name} still passes: {result.shown_value} ({result.expected})"
