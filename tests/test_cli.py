@@ -75,17 +75,6 @@ def test_user_mistakes_give_one_line_and_exit_code_2(args, message, capsys):
     assert err.startswith("error: ") and message in err
 
 
-def test_non_empty_output_needs_overwrite(tmp_path, capsys):
-    out = tmp_path / "wh"
-    out.mkdir()
-    (out / "keep.txt").write_text("precious")
-    with pytest.raises(SystemExit) as exit_info:
-        main(["generate", "retail", "-m", "0.01", "-o", str(out), "-q"])
-    assert exit_info.value.code == 2
-    assert "not empty; pass --overwrite" in capsys.readouterr().err
-    assert (out / "keep.txt").read_text() == "precious"
-
-
 def test_unwritable_output_gives_exit_2_and_leaves_nothing(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -94,31 +83,6 @@ def test_unwritable_output_gives_exit_2_and_leaves_nothing(tmp_path, capsys):
     assert exit_info.value.code == 2
     assert "cannot write" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
-
-
-def test_a_failure_midway_leaves_no_half_written_warehouse(tmp_path, monkeypatch):
-    from fakehouse.domains.retail import sales
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk on fire")
-
-    monkeypatch.setattr(sales, "sales", broken)
-    out = tmp_path / "wh"
-    with pytest.raises(RuntimeError, match="disk on fire"):
-        main(["generate", "retail", "-m", "0.01", "-o", str(out), "-q", "--workers", "1"])
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_overwrite_replaces_a_warehouse(tmp_path):
-    out = tmp_path / "wh"
-    assert run("generate", "retail", "-m", "0.01", "-o", str(out), "-q").returncode == 0
-    (out / "stale.txt").write_text("old")
-    result = run("generate", "retail", "-m", "0.02", "-o", str(out), "-q", "--overwrite")
-    assert result.returncode == 0, result.stderr
-    assert not (out / "stale.txt").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh"]  # no staging left behind
-    rows = sql_json(out, "SELECT COUNT(*) AS n FROM retail_analytics.customers", "duckdb")
-    assert rows == [{"n": 200}]
 
 
 def test_generate_prints_a_summary_with_rows_and_rate(tmp_path):

@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["RetailGenerator", "__version__", "generate"]
+__all__ = ["RetailGenerator", "__version__", "estimate", "generate"]
 
 if TYPE_CHECKING:
-    from fakehouse.api import RetailGenerator, generate
+    from fakehouse.api import RetailGenerator, estimate, generate
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("generate", "RetailGenerator"):
+    if name in ("generate", "estimate", "RetailGenerator"):
         from fakehouse import api
 
         return getattr(api, name)

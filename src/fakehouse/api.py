@@ -8,6 +8,7 @@ from pathlib import Path
 from fakehouse.core.plan import BLOCK_ROWS
 from fakehouse.core.table import check_multiplier
 from fakehouse.domains import registry
+from fakehouse.engines.estimate import TableSize
 from fakehouse.engines.local import FORMATS, Summary
 from fakehouse.errors import UserError
 
@@ -23,16 +24,18 @@ def generate(
     block_rows: int | None = None,
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
+    on_planning: Callable[[str, int, int], None] | None = None,
 ) -> Summary:
-    """Generate `domain` ("retail", "financial" or "all") into the warehouse folder `out`."""
+    """Generate `domain` ("retail", "financial" or "all") into the warehouse folder `out`.
+
+    `out` must be empty, missing, or (with `overwrite`) a fakehouse warehouse; a run that
+    would not fit on its disk is refused before anything is written.
+    """
     from fakehouse.engines import local
 
     domains = registry.domains(domain)
     multiplier = check_multiplier(multiplier)
-    unknown = set(formats) - set(FORMATS)
-    if unknown:
-        raise UserError(f"unknown format {sorted(unknown)[0]!r}; choose from {', '.join(FORMATS)}")
-    formats = ("parquet", *sorted(set(formats) - {"parquet"}))
+    formats = _formats(formats)
     summary = local.generate(
         domains,
         Path(out),
@@ -44,8 +47,36 @@ def generate(
         block_rows=block_rows or BLOCK_ROWS,
         on_plan=on_plan,
         on_progress=on_progress,
+        on_planning=on_planning,
     )
     return summary
+
+
+def estimate(
+    domain: str = "retail",
+    multiplier: float = 1.0,
+    seed: int = 42,
+    formats: tuple[str, ...] = (),
+) -> list[TableSize]:
+    """Rows and bytes per table of a warehouse, estimated from samples without writing it
+    (`fakehouse generate --dry-run`); `total_bytes` adds the catalog."""
+    from fakehouse.core.table import Context
+    from fakehouse.engines.estimate import estimate as sizes
+
+    multiplier = check_multiplier(multiplier)
+    formats = _formats(formats)
+    return [
+        size
+        for d in registry.domains(domain)
+        for size in sizes(Context.create(d, seed, multiplier), formats)
+    ]
+
+
+def _formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise UserError(f"unknown format {sorted(unknown)[0]!r}; choose from {', '.join(FORMATS)}")
+    return ("parquet", *sorted(set(formats) - {"parquet"}))
 
 
 class RetailGenerator:
@@ -60,4 +91,4 @@ class RetailGenerator:
         return generate("retail", records_multiplier, self.seed, out, **kwargs)
 
 
-__all__ = ["RetailGenerator", "generate"]
+__all__ = ["RetailGenerator", "estimate", "generate"]

@@ -11,6 +11,7 @@ thread as soon as it is written, while the workers generate the rest.
 
 from __future__ import annotations
 
+import errno
 import queue
 import threading
 from pathlib import Path
@@ -19,6 +20,7 @@ import duckdb
 
 from fakehouse.core.plan import part_name
 from fakehouse.core.table import Domain, Table
+from fakehouse.errors import UserError
 
 FILE = "warehouse.duckdb"
 # bound the loader: DuckDB would otherwise cache up to 80% of RAM while loading big tables
@@ -40,20 +42,35 @@ class Loader:
         self.root = root
         self._queue: queue.Queue[tuple[Domain, Table, int, int] | None] = queue.Queue()
         self._error: BaseException | None = None
+        self._aborted = False
+        self._ended = False  # the end of the queue (close or abort) has been taken
         self._thread = threading.Thread(target=self._work, name="catalog-loader", daemon=True)
         self._thread.start()
 
     def part(self, domain: Domain, table: Table, part: int, parts: int) -> None:
-        """Part `part` (of `parts`) of `table` is written."""
+        """Part `part` (of `parts`) of `table` is written; raises at once if loading failed
+        (the run stops with the loader's cause, not a later one)."""
+        if self._error is not None:
+            raise self._error
         self._queue.put((domain, table, part, parts))
 
     def close(self) -> Path:
         """Wait for every queued part; raise what went wrong in the loader, if anything."""
         self._queue.put(None)
-        self._thread.join()
+        self._join()
         if self._error is not None:
             raise self._error
         return self.root / FILE
+
+    def abort(self) -> None:
+        """Stop at the next part and keep quiet: the run failed for another reason."""
+        self._aborted = True
+        self._queue.put(None)
+        self._join()
+
+    def _join(self) -> None:
+        while self._thread.is_alive():  # in steps: the main thread stays free for Ctrl-C
+            self._thread.join(0.2)
 
     def _work(self) -> None:
         try:
@@ -63,7 +80,7 @@ class Loader:
                 con.execute("BEGIN")
                 waiting: dict[tuple[str, str], set[int]] = {}
                 loaded: dict[tuple[str, str], int] = {}
-                while (item := self._queue.get()) is not None:
+                while (item := self._next()) is not None and not self._aborted:
                     domain, table, part, parts = item
                     key = (domain.schema, table.name)
                     waiting.setdefault(key, set()).add(part)
@@ -74,12 +91,25 @@ class Loader:
                         loaded[key] = nxt + 1
                         if loaded[key] == parts:
                             _describe(con, domain, table)
+                if self._aborted:
+                    return
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
+        except duckdb.Error as exc:  # a full disk, a file that vanished: one line
+            text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if "No space left on device" in text:  # reported like the workers' own
+                self._error = OSError(errno.ENOSPC, "No space left on device")
+            else:
+                self._error = UserError(f"loading the catalog failed: {text}")
         except BaseException as exc:  # handed to close() in the calling thread
             self._error = exc
-            while self._queue.get() is not None:  # drain so close() cannot block
-                pass
+        while not self._ended:  # drain up to close() or abort(), so that they cannot block
+            self._next()
+
+    def _next(self) -> tuple[Domain, Table, int, int] | None:
+        item = self._queue.get()
+        self._ended = item is None
+        return item
 
 
 def part_file(root: Path, domain: Domain, table: Table, part: int) -> Path:

@@ -53,6 +53,11 @@ from fakehouse.cli.spark import master_option
 @master_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the rows and estimated size of every table, and the free space; write nothing.",
+)
+@click.option(
     "--block-rows",
     type=click.IntRange(min=1),
     default=None,
@@ -60,7 +65,18 @@ from fakehouse.cli.spark import master_option
     help="Target rows per block (bounds memory per worker).",
 )
 def command(
-    domain, multiplier, seed, out, workers, formats, overwrite, engine, master, quiet, block_rows
+    domain,
+    multiplier,
+    seed,
+    out,
+    workers,
+    formats,
+    overwrite,
+    engine,
+    master,
+    quiet,
+    dry_run,
+    block_rows,
 ):
     """Generate DOMAIN (retail, financial, or all) into OUT.
 
@@ -71,6 +87,9 @@ def command(
     from fakehouse.cli.progress import Reporter
 
     m = options.multiplier(multiplier)
+    if dry_run:
+        _dry_run(domain, m, seed, out, formats, overwrite)
+        return
     reporter = Reporter(quiet)
     if engine == "spark":
         from fakehouse.cli import spark
@@ -97,7 +116,19 @@ def command(
             block_rows=block_rows,
             on_plan=reporter.start,
             on_progress=reporter.advance,
+            on_planning=reporter.planning,
         )
     finally:
         reporter.stop()
     reporter.summary(summary)
+
+
+def _dry_run(domain: str, m: float, seed: int, out: Path, formats, overwrite: bool) -> None:
+    """The estimate of `generate --dry-run`, after the checks a real run would make of OUT."""
+    from fakehouse.api import estimate
+    from fakehouse.cli.progress import Reporter
+    from fakehouse.engines import target
+
+    folder = target.check_target(out, overwrite)
+    sizes = estimate(domain, m, seed, formats)
+    Reporter(quiet=False).estimate(sizes, folder, target.free_bytes(folder.parent))

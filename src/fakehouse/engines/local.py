@@ -3,27 +3,47 @@
 Every block is generated and written by a worker on its own (`part-NNNNN.parquet`, numbered
 by block), so memory is bounded by the block size and nothing but counts crosses processes.
 The whole warehouse is built in a hidden staging folder beside the target and moved into
-place only when complete; on any failure the staging folder is removed.
+place only when complete (engines.target: what may be replaced, one run per folder, the
+leftovers of killed runs); on any failure the staging folder is removed. Workers ignore
+Ctrl-C (the parent stops them) and die with the parent, however it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import multiprocessing
 import os
-import shutil
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, part_name, plan
 from fakehouse.core.table import Context, Domain
+from fakehouse.engines import target
+from fakehouse.engines.estimate import parquet_options
 from fakehouse.errors import UserError
 
 FORMATS = ("parquet", "csv", "json")
-MANIFEST = "fakehouse.json"
+MANIFEST = target.MANIFEST
+#: bytes per row no table comes near in Parquet plus catalog (or in one text export): when
+#: rows x this fits on the disk, the free-space check needs no estimate
+BOUND_BYTES_PER_ROW = 2_000
+#: the main thread never blocks longer than this, so Ctrl-C and SIGTERM (which any thread may
+#: receive, while Python handles them only on the main thread) take effect at once
+WAKE_SECONDS = 0.2
 
 # set in each worker (and in the parent for inline runs) by `_init`
 _CONTEXTS: dict[str, Context] = {}
@@ -86,14 +106,7 @@ def _write(ctx: Context, task: Task, root: Path, formats: tuple[str, ...]) -> tu
     data = pa.Table.from_batches([batch])
     name = part_name(task.part)
     path = root / ctx.domain.schema / task.table / f"{name}.parquet"
-    pq.write_table(
-        data,
-        path,
-        compression="zstd",
-        compression_level=1,
-        use_dictionary=table.dictionary_columns,
-        write_statistics=table.statistics_columns,
-    )
+    pq.write_table(data, path, **parquet_options(table))
     if "csv" in formats:
         import pyarrow.csv as pacsv
 
@@ -109,17 +122,31 @@ def _write(ctx: Context, task: Task, root: Path, formats: tuple[str, ...]) -> tu
     return batch.num_rows, path.stat().st_size
 
 
-def check_target(out: Path, overwrite: bool) -> None:
-    """Refuse a non-empty target without `overwrite`, and targets we cannot write."""
-    if out.exists() and not out.is_dir():
-        raise UserError(f"{out} exists and is not a folder")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise UserError(f"{out} is not empty; pass --overwrite to replace it")
-    probe = out.parent
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write to {out.parent}")
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when the process that started it ends, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    else:  # elsewhere, a thread watches for the parent to go
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent went before the watch was set up
+        os._exit(1)
+
+
+def _init_worker(contexts: dict[str, Context], parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's cleanup handler
+    _die_with_parent(parent)
+    _init(contexts)
 
 
 def _pool(workers: int, contexts: dict[str, Context]) -> Executor:
@@ -127,9 +154,22 @@ def _pool(workers: int, contexts: dict[str, Context]) -> Executor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
-        initializer=_init,
-        initargs=(contexts,),
+        initializer=_init_worker,
+        initargs=(contexts, os.getpid()),
     )
+
+
+def _stop(executor: Executor) -> None:
+    """End a pool at once after a failure or Ctrl-C: running blocks are not waited for.
+    (ProcessPoolExecutor has no public way to kill its workers before Python 3.14.)"""
+    processes = dict(getattr(executor, "_processes", None) or {})
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        with contextlib.suppress(Exception):
+            process.kill()
+    for process in processes.values():  # reaped, so their files are closed when we return
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
 
 
 class _Inline(Executor):
@@ -144,6 +184,20 @@ class _Inline(Executor):
         return future
 
 
+def check_space(contexts: dict[str, Context], out: Path, formats: tuple[str, ...]) -> None:
+    """Refuse a run that cannot fit on OUT's disk. A generous bound from the declared sizes
+    settles the usual case at no cost; only when it does not fit is the warehouse estimated
+    from samples (engines.estimate) and compared with the free space."""
+    from fakehouse.engines import estimate
+
+    rows = sum(estimate.expected_rows(ctx) for ctx in contexts.values())
+    text = len(set(formats) & {"csv", "json"})
+    if rows * (BOUND_BYTES_PER_ROW * (1 + text)) < target.free_bytes(out.parent):
+        return
+    sizes = [size for ctx in contexts.values() for size in estimate.estimate(ctx, formats)]
+    target.check_space(out.parent, estimate.total_bytes(sizes), f"this warehouse ({out})")
+
+
 def generate(
     domains: Iterable[Domain],
     out: Path,
@@ -155,60 +209,90 @@ def generate(
     block_rows: int = BLOCK_ROWS,
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Progress | None = None,
+    on_planning: Callable[[str, int, int], None] | None = None,
 ) -> Summary:
-    """Generate `domains` into the warehouse folder `out` (Parquet + DuckDB catalog)."""
-    from fakehouse.catalog import duckdb as catalog
+    """Generate `domains` into the warehouse folder `out` (Parquet + DuckDB catalog).
 
+    `on_planning(schema, done, total)` follows the first pass (long only at large multipliers),
+    `on_plan` receives the exact rows per table, `on_progress` the rows of each part written.
+    """
     started = time.perf_counter()
-    out = Path(out)
-    check_target(out, overwrite)
     workers = max(1, workers or os.cpu_count() or 1)
     contexts = {d.name: Context.create(d, seed, multiplier) for d in domains}
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir(parents=True)
-    except OSError as exc:
-        raise UserError(f"cannot write to {out.parent}: {exc.strerror}") from None
+    with target.Output(Path(out), overwrite) as output:
+        try:
+            check_space(contexts, output.out, formats)
+            summary = Summary(output.out)
+            _build(
+                output.staging,
+                contexts,
+                workers,
+                formats,
+                block_rows,
+                summary,
+                on_plan,
+                on_progress,
+                on_planning,
+            )
+            _manifest(output.staging, contexts, summary)
+            output.commit()
+        except OSError as exc:  # disk full, permissions changed under us, ...
+            raise UserError(f"writing {output.out} failed: {_os_cause(exc)}") from None
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _build(
+    staging, contexts, workers, formats, block_rows, summary, on_plan, on_progress, on_planning
+) -> None:
+    """Plan and write every table into `staging`, and load the catalog there."""
+    from fakehouse.catalog import duckdb as catalog
+
     _init(contexts)
     executor = _Inline() if workers == 1 else _pool(workers, contexts)
     try:
-        with executor:
-            plans = {
-                name: plan(ctx, ctx.domain.ordered(), block_rows, _counter(executor, name))
-                for name, ctx in contexts.items()
-            }
-            summary = Summary(out)
-            for name, tasks in plans.items():
-                schema = contexts[name].domain.schema
-                for table in tasks:
-                    summary.tables.append(TableResult(schema, table))
-                    for fmt in formats:
-                        prefix = staging if fmt == "parquet" else staging / fmt
-                        (prefix / schema / table).mkdir(parents=True, exist_ok=True)
-            if on_plan:
-                on_plan(
-                    {
-                        f"{contexts[name].domain.schema}.{table}": sum(t.rows for t in ts)
-                        for name, tasks in plans.items()
-                        for table, ts in tasks.items()
-                    }
-                )
-            loader = catalog.Loader(staging)
-            try:
-                _run(executor, plans, contexts, staging, formats, summary, on_progress, loader)
-            finally:
-                loader.close()
-        _manifest(staging, contexts, summary)
-        _replace(staging, out)
-    except OSError as exc:  # disk full, permissions changed under us, ...
-        shutil.rmtree(staging, ignore_errors=True)
-        raise UserError(f"writing {out} failed: {exc}") from None
+        plans = _plan(executor, contexts, block_rows, on_planning)
+        for name, tasks in plans.items():
+            schema = contexts[name].domain.schema
+            for table in tasks:
+                summary.tables.append(TableResult(schema, table))
+                for fmt in formats:
+                    prefix = staging if fmt == "parquet" else staging / fmt
+                    (prefix / schema / table).mkdir(parents=True, exist_ok=True)
+        if on_plan:
+            on_plan(
+                {
+                    f"{contexts[name].domain.schema}.{table}": sum(t.rows for t in ts)
+                    for name, tasks in plans.items()
+                    for table, ts in tasks.items()
+                }
+            )
+        loader = catalog.Loader(staging)
+        try:
+            _run(executor, plans, contexts, staging, formats, summary, on_progress, loader)
+        except BaseException:
+            loader.abort()  # the first cause is the one to report, not the loader's
+            raise
+        loader.close()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _stop(executor)
         raise
-    summary.seconds = time.perf_counter() - started
-    return summary
+    executor.shutdown()
+
+
+def _os_cause(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    text = exc.strerror or str(exc)
+    return f"{text}: {exc.filename}" if exc.filename else text
+
+
+def _plan(executor, contexts, block_rows, on_planning) -> dict[str, dict[str, list[Task]]]:
+    """Every domain's tasks, its first pass run on the pool."""
+    return {
+        name: plan(ctx, ctx.domain.ordered(), block_rows, _counter(executor, ctx, on_planning))
+        for name, ctx in contexts.items()
+    }
 
 
 def _manifest(root: Path, contexts: dict[str, Context], summary: Summary) -> None:
@@ -232,9 +316,15 @@ def _manifest(root: Path, contexts: dict[str, Context], summary: Summary) -> Non
     (root / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def _counter(executor: Executor, domain: str):
+def _counter(executor: Executor, ctx: Context, on_planning=None):
     def count(work: list[Work]) -> list[list[int]]:
-        futures = [executor.submit(_count, domain, [t.name for t in ts], a, b) for ts, a, b in work]
+        name = ctx.domain.name
+        futures = [executor.submit(_count, name, [t.name for t in ts], a, b) for ts, a, b in work]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=WAKE_SECONDS, return_when=FIRST_COMPLETED)
+            if on_planning:
+                on_planning(ctx.domain.schema, len(futures) - len(pending), len(futures))
         return [f.result() for f in futures]
 
     return count
@@ -268,7 +358,7 @@ def _run(executor, plans, contexts, staging, formats, summary, on_progress, load
     }
     try:
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, timeout=WAKE_SECONDS, return_when=FIRST_COMPLETED)
             for future in done:
                 name, tasks = pending.pop(future)
                 for task, (rows, size) in zip(tasks, future.result(), strict=True):
@@ -288,14 +378,3 @@ def _run(executor, plans, contexts, staging, formats, summary, on_progress, load
         for future in pending:
             future.cancel()
         raise
-
-
-def _replace(staging: Path, out: Path) -> None:
-    """Move the finished warehouse into place; an old one is removed only after the swap."""
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(old)
-    staging.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
