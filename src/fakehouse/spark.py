@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -93,46 +92,46 @@ def generate_warehouse(
     """Generate into the folder `out` with a local Spark whose catalog lives in `out`.
 
     `out` gets `metastore_db/` (embedded Derby), `spark-warehouse/` (the tables),
-    `conf/spark-defaults.conf` and the manifest `fakehouse.json`. A non-empty `out` needs
-    `overwrite`; on failure the previous content is put back. The session is released at the
-    end, so another process (spark-sql, a notebook) can open the catalog at once.
+    `conf/spark-defaults.conf` and the manifest `fakehouse.json`. Like the local engine's, the
+    warehouse is built in a staging folder beside `out` and swapped in when complete, so a
+    failed or killed run leaves `out` as it was (engines.target: what may be replaced, the
+    lock, the leftovers). The session is released at the end, so another process
+    (spark-sql, a notebook) can open the catalog at once.
     """
     from fakehouse import __version__
     from fakehouse.catalog import hive
     from fakehouse.core.table import Context, check_multiplier
     from fakehouse.domains import registry
+    from fakehouse.engines import estimate, target
     from fakehouse.engines import spark as engine
-    from fakehouse.engines.local import check_target
 
     started = time.perf_counter()
     domains = registry.domains(domain)
     multiplier = check_multiplier(multiplier)
     engine.check_format(format)
     hive.require()
-    out = Path(out).absolute()
-    check_target(out, overwrite)
-    if hive.is_spark_warehouse(out):
-        hive.ensure_free(out)
-    old = None
-    if out.exists() and any(out.iterdir()):
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(old)
-    spark = None
-    try:
-        spark = hive.session(out, master, create=True, fmt=format)
-        summary = generate(
-            spark,
-            domain,
-            multiplier,
-            seed,
-            database_prefix=database_prefix,
-            format=format,
-            block_rows=block_rows,
-            on_plan=on_plan,
-            on_progress=on_progress,
-        )
-        hive.release(spark)
-        spark = None
+    contexts = [Context.create(d, seed, multiplier) for d in domains]
+    with target.Output(Path(out), overwrite) as output:
+        out = output.out
+        if hive.is_spark_warehouse(out):  # a shell or notebook still has the old catalog open
+            hive.ensure_free(out)
+        estimate.check_space(contexts, out, catalog=False)
+        spark = hive.session(output.staging, master, create=True, fmt=format)
+        try:
+            summary = generate(
+                spark,
+                domain,
+                multiplier,
+                seed,
+                database_prefix=database_prefix,
+                format=format,
+                block_rows=block_rows,
+                on_plan=on_plan,
+                on_progress=on_progress,
+            )
+            hive.repoint(spark, output.staging, out)  # the paths it will have after the swap
+        finally:
+            hive.release(spark)
         summary.out = out
         names = engine.database_names(domains, database_prefix)
         rows = {(r.domain, r.table): r.rows for r in summary.tables}
@@ -140,27 +139,22 @@ def generate_warehouse(
             "fakehouse_version": __version__,
             "engine": "spark",
             "spark": {"root": str(out), "format": format, "metastore": "derby"},
-            "domains": {},
+            "domains": {
+                ctx.domain.name: {
+                    "schema": names[ctx.domain.name],
+                    "seed": seed,
+                    "multiplier": multiplier,
+                    "params": ctx.params.model_dump(mode="json"),
+                    "rows": {
+                        t.name: rows[(names[ctx.domain.name], t.name)] for t in ctx.domain.tables
+                    },
+                }
+                for ctx in contexts
+            },
         }
-        for d in domains:
-            ctx = Context.create(d, seed, multiplier)
-            manifest["domains"][d.name] = {
-                "schema": names[d.name],
-                "seed": seed,
-                "multiplier": multiplier,
-                "params": ctx.params.model_dump(mode="json"),
-                "rows": {t.name: rows[(names[d.name], t.name)] for t in d.tables},
-            }
-        hive.write_manifest(out, manifest)
-        hive.write_conf(out)
-    except BaseException:
-        hive.release(spark)
-        shutil.rmtree(out, ignore_errors=True)
-        if old is not None:
-            old.rename(out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        hive.write_manifest(output.staging, manifest)
+        hive.write_conf(output.staging, root=out)
+        output.commit()
     summary.seconds = time.perf_counter() - started  # with Spark's start-up, as a user waits
     return summary
 

@@ -125,8 +125,9 @@ def _java_arg(text: str) -> str:
     return f'"{text}"' if " " in text else text
 
 
-def write_conf(out: Path) -> Path:
-    """OUT/conf/spark-defaults.conf and log4j2.properties; returns the conf folder."""
+def write_conf(out: Path, root: Path | None = None) -> Path:
+    """OUT/conf/spark-defaults.conf and log4j2.properties, for the catalog at `root` (default:
+    OUT itself; a staging folder writes the paths it will have); returns the conf folder."""
     folder = Path(out) / CONF
     folder.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -134,7 +135,7 @@ def write_conf(out: Path) -> Path:
         "# one process at a time). Use: SPARK_CONF_DIR=<this folder> spark-sql",
         "# Paths are absolute: after moving the warehouse run `fakehouse spark-sql -w NEW` once.",
     ]
-    lines += [f"{k} {v}" for k, v in settings(out).items()]
+    lines += [f"{k} {v}" for k, v in settings(root or out).items()]
     (folder / "spark-defaults.conf").write_text("\n".join(lines) + "\n")
     (folder / "log4j2.properties").write_text(LOG4J)
     return folder
@@ -372,7 +373,21 @@ def relocate(spark: SparkSession, out: Path) -> int:
     old = manifest.get("spark", {}).get("root")
     if not old or old == str(out):
         return 0
-    old_uri, new_uri = Path(old).as_uri(), out.as_uri()
+    moved = repoint(spark, Path(old), out)
+    manifest.setdefault("spark", {})["root"] = str(out)
+    write_manifest(out, manifest)
+    write_conf(out)
+    print(
+        f"fakehouse: warehouse moved from {old} to {out}: re-registered {moved} tables",
+        file=sys.stderr,
+    )
+    return moved
+
+
+def repoint(spark: SparkSession, old: Path, new: Path) -> int:
+    """Point every table and database registered under the folder `old` at the same place
+    under `new` (the data may still be at `old`: nothing is read); returns tables moved."""
+    old_uri, new_uri = old.as_uri(), new.as_uri()
     moved = 0
     for (database,) in spark.sql("SHOW DATABASES").collect():
         for row in spark.sql(f"SHOW TABLES IN {database}").collect():
@@ -386,14 +401,7 @@ def relocate(spark: SparkSession, out: Path) -> int:
                     spark.sql(f"ALTER TABLE {name} SET LOCATION '{target}'")
                     moved += 1
                     break
-        _relocate_database(spark, database, old, out)
-    manifest.setdefault("spark", {})["root"] = str(out)
-    write_manifest(out, manifest)
-    write_conf(out)
-    print(
-        f"fakehouse: warehouse moved from {old} to {out}: re-registered {moved} tables",
-        file=sys.stderr,
-    )
+        _relocate_database(spark, database, str(old), new)
     return moved
 
 
@@ -419,8 +427,9 @@ def _relocate_database(spark: SparkSession, database: str, old: str, out: Path) 
             pass
         with contextlib.suppress(Exception):
             jvm = spark.sparkContext._jvm
-            url = f"jdbc:derby:;databaseName={out / METASTORE}"
-            connection = jvm.java.sql.DriverManager.getConnection(url)
+            # the metastore this session has open (in a staging folder, not yet at `out`)
+            url = spark.sparkContext.getConf().get("spark.hadoop.javax.jdo.option.ConnectionURL")
+            connection = jvm.java.sql.DriverManager.getConnection(url.split(";create=")[0])
             try:
                 update = connection.prepareStatement(
                     'UPDATE "APP"."DBS" SET "DB_LOCATION_URI" = ? WHERE "NAME" = ?'

@@ -13,10 +13,12 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from fakehouse.core.table import Context
+from fakehouse.engines import target
 
 #: output rows each table's sample aims at, and the most driver rows it may take for them
 SAMPLE_ROWS = 4_000
@@ -25,6 +27,9 @@ MAX_SAMPLE_DRIVERS = 4 * SAMPLE_ROWS
 REFERENCE_MULTIPLIER = 10.0
 #: driver rows whose first-pass counts give a two-pass table's rows per driver row
 COUNT_SPAN = 20_000
+#: bytes per row no table comes near in Parquet plus catalog (or in one text export): when
+#: rows x this fits on the disk, the free-space check needs no sample
+BOUND_BYTES_PER_ROW = 2_000
 #: the DuckDB catalog holds the same rows with lighter compression: about twice the Parquet
 #: parts (measured on both domains: 2.0 at multiplier 1, 1.7 at 10)
 CATALOG_FACTOR = 2.0
@@ -127,3 +132,17 @@ def total_bytes(sizes: list[TableSize], catalog: bool = True) -> int:
     """Bytes on disk of the whole warehouse: parts, exports and (local engine) the catalog."""
     parquet = sum(s.parquet for s in sizes)
     return sum(s.total for s in sizes) + (round(parquet * CATALOG_FACTOR) if catalog else 0)
+
+
+def check_space(
+    contexts: list[Context], out: Path, formats: tuple[str, ...] = ("parquet",), catalog=True
+) -> None:
+    """Refuse a run that cannot fit on OUT's disk. A generous bound from the declared sizes
+    settles the usual case at no cost; only when it does not fit is the warehouse estimated
+    from samples and compared with the free space."""
+    rows = sum(expected_rows(ctx) for ctx in contexts)
+    text = len(set(formats) & {"csv", "json"})
+    if rows * BOUND_BYTES_PER_ROW * (1 + text) < target.free_bytes(out.parent):
+        return
+    sizes = [size for ctx in contexts for size in estimate(ctx, formats)]
+    target.check_space(out.parent, total_bytes(sizes, catalog), f"this warehouse ({out})")

@@ -32,15 +32,12 @@ from pathlib import Path
 
 from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, part_name, plan
 from fakehouse.core.table import Context, Domain
-from fakehouse.engines import target
+from fakehouse.engines import estimate, target
 from fakehouse.engines.estimate import parquet_options
 from fakehouse.errors import UserError
 
 FORMATS = ("parquet", "csv", "json")
 MANIFEST = target.MANIFEST
-#: bytes per row no table comes near in Parquet plus catalog (or in one text export): when
-#: rows x this fits on the disk, the free-space check needs no estimate
-BOUND_BYTES_PER_ROW = 2_000
 #: the main thread never blocks longer than this, so Ctrl-C and SIGTERM (which any thread may
 #: receive, while Python handles them only on the main thread) take effect at once
 WAKE_SECONDS = 0.2
@@ -184,20 +181,6 @@ class _Inline(Executor):
         return future
 
 
-def check_space(contexts: dict[str, Context], out: Path, formats: tuple[str, ...]) -> None:
-    """Refuse a run that cannot fit on OUT's disk. A generous bound from the declared sizes
-    settles the usual case at no cost; only when it does not fit is the warehouse estimated
-    from samples (engines.estimate) and compared with the free space."""
-    from fakehouse.engines import estimate
-
-    rows = sum(estimate.expected_rows(ctx) for ctx in contexts.values())
-    text = len(set(formats) & {"csv", "json"})
-    if rows * (BOUND_BYTES_PER_ROW * (1 + text)) < target.free_bytes(out.parent):
-        return
-    sizes = [size for ctx in contexts.values() for size in estimate.estimate(ctx, formats)]
-    target.check_space(out.parent, estimate.total_bytes(sizes), f"this warehouse ({out})")
-
-
 def generate(
     domains: Iterable[Domain],
     out: Path,
@@ -221,7 +204,7 @@ def generate(
     contexts = {d.name: Context.create(d, seed, multiplier) for d in domains}
     with target.Output(Path(out), overwrite) as output:
         try:
-            check_space(contexts, output.out, formats)
+            estimate.check_space(list(contexts.values()), output.out, formats)
             summary = Summary(output.out)
             _build(
                 output.staging,
