@@ -205,7 +205,8 @@ def test_tables_prints_the_data_dictionary():
     assert result.returncode == 0
     for name in ("customers", "transaction_items", "customer_behavior", "marketing_campaigns"):
         assert f"### retail_analytics.{name}" in result.stdout
-    assert "| total_amount | decimal128(12, 2) |" in result.stdout
+    assert "| total_amount | DECIMAL(12,2) |" in result.stdout
+    assert "| store_id | VARCHAR |  | stores.store_id |" in result.stdout
 
 
 def test_help_does_not_import_heavy_engines():
