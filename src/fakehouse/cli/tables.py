@@ -135,10 +135,10 @@ def _print(chosen: list[tuple[Domain, list[Table]]]) -> None:
                 title=f"{d.schema}.{t.name} - {t.description} Rows: {rows(t)}. Key: {key(t)}.",
                 title_justify="left",
             )
-            grid.add_column("column", style="bold")
+            grid.add_column("column", style="bold", overflow="fold")
             grid.add_column("type")
             grid.add_column("null")
-            grid.add_column("references")
+            grid.add_column("references", overflow="fold")  # a narrow terminal folds, not cuts
             grid.add_column("description")
             for c in t.columns:
                 grid.add_row(
