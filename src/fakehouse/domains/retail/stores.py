@@ -109,8 +109,6 @@ def pick_online(ctx: Context, u: np.ndarray) -> np.ndarray:
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    from fakehouse.domains.retail import employees
-
     p = ctx.params.stores
     idx = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
@@ -142,7 +140,9 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "opening_date": arrow.dates(opening_day(ctx, idx)),
         "closing_date": arrow.dates(np.where(closing == NEVER, 0, closing), mask=closing == NEVER),
         "store_size_sqft": arrow.array(size, pa.int32(), mask=online),
-        "manager_id": employees.ids(idx),
+        # employee i manages store i; the employees' declaration makes their ids (employees
+        # import this module, so it cannot import theirs)
+        "manager_id": ctx.domain.table("employees").ids(idx),
         "is_active": closing == NEVER,
     }
 
