@@ -119,7 +119,8 @@ class Table:
         return self.column(self.primary_key[0]).id_prefix if len(self.primary_key) == 1 else ""
 
     def ids(self, index: np.ndarray) -> pa.Array:
-        """The primary key of 0-based rows `index` (negative: null): prefix + padded row + 1."""
+        """The primary key of 0-based rows `index` (negative: null): the prefix, then
+        row + 1 zero-padded to `id_width` digits."""
         if not self.id_prefix:
             raise ValueError(f"{self.name} has no id column as primary key")
         return arrow.ids(self.id_prefix, self.id_width, np.asarray(index, dtype=np.int64) + 1)
@@ -190,7 +191,7 @@ class Domain:
     description: str
     tables: tuple[Table, ...]
     params_type: type
-    #: the behaviour checks (the generic checks of each table are derived from it)
+    #: the behaviour checks (each table's generic checks come from its declaration)
     checks: Callable[[Any], list[Check]] = no_checks
     #: the history window: the `{start}` .. `{end}` of checks
     window: Callable[[Any], Window] | None = None
