@@ -7,11 +7,11 @@ DataFrames and written with ``DataFrame.to_parquet`` (one file per table). Forei
 a ``random.choice`` of parent ids kept in memory; transaction items are generated inside
 the transaction loop and the transaction's totals are their sums.
 
-It produces the same 11 tables with the columns listed in ``SCHEMA.md`` (retail_analytics)
-at the same row counts for a given multiplier, so that rows/s can be compared with
-fakehouse. It makes no attempt at the harder invariants (real city/state/ZIP agreement,
-seasonality, funnels beyond a simple ordering, unique e-mails): it is a speed and memory
-reference, not a second implementation of fakehouse.
+It produces the same 11 tables with the columns users' SQL relies on (a subset of
+``docs/SCHEMA.md``) at the same row counts for a given multiplier, so that rows/s can be
+compared with fakehouse. It makes no attempt at the harder invariants (real city/state/ZIP
+agreement, seasonality, funnels beyond a simple ordering, unique e-mails): it is a speed and
+memory reference, not a second implementation of fakehouse.
 
 Usage::
 

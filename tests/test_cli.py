@@ -169,7 +169,13 @@ def test_tables_prints_the_data_dictionary():
     assert result.returncode == 0
     for name in ("customers", "transaction_items", "customer_behavior", "marketing_campaigns"):
         assert f"### retail_analytics.{name}" in result.stdout
-    assert "| total_amount | decimal128(12, 2) |" in result.stdout
+    assert "| total_amount | DECIMAL(12,2) |" in result.stdout
+    assert "| store_id | VARCHAR |  | stores.store_id |" in result.stdout
+    result = run("tables", "retail", "-t", "transaction_items")  # the terminal table
+    assert result.returncode == 0
+    assert "references" in result.stdout and "transactions." in result.stdout
+    assert "…" not in result.stdout  # nothing cut off at 80 columns
+    assert "Key: transaction_id, line_number." in " ".join(result.stdout.split())
 
 
 def test_help_does_not_import_heavy_engines():

@@ -27,6 +27,17 @@ def test_window_is_three_calendar_years():
     assert WINDOW.days == 1096
 
 
+def test_window_is_whole_years_ending_at_the_end_date():
+    w = Window.ending(date(2025, 12, 31), 3)
+    assert (w.first, w.last) == (date(2023, 1, 1), date(2025, 12, 31))
+    w = Window.ending(date(2024, 6, 30), 2)
+    assert (w.first, w.last) == (date(2022, 7, 1), date(2024, 6, 30))
+    # a leap day whose year `years` back has none: the window starts on 1 March
+    w = Window.ending(date(2024, 2, 29), 1)
+    assert (w.first, w.last) == (date(2023, 3, 1), date(2024, 2, 29))
+    assert w.days == 366
+
+
 def test_calendar_matches_python():
     days = np.arange(epoch_day(date(2024, 2, 27)), epoch_day(date(2024, 3, 3)))
     year, month, mday, weekday = calendar(days)

@@ -1,4 +1,4 @@
-"""The financial_analytics contract of SCHEMA.md, checked on a generated warehouse."""
+"""The financial_analytics contract of docs/SCHEMA.md, checked on a generated warehouse."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What both domains' check tests share: SQL that picks one row, the breaking cases of the
-generic checks (columns, nulls, dense ids, foreign keys), and running a check before and
-after breaking a copy of a warehouse."""
+generic checks (columns, types, nulls, keys, unique columns, foreign keys), and running a
+check before and after breaking a copy of a warehouse."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from fakehouse.catalog.duckdb import FILE
 from fakehouse.core.table import Domain
+from fakehouse.core.timeline import Window
 from fakehouse.quality import checks as q
 
 
@@ -20,40 +22,45 @@ def first(schema: str, table: str, column: str, where: str = "") -> str:
     return f"{column} = (SELECT min({column}) FROM {schema}.{table}{condition})"
 
 
-def generic_breaks(
-    schema: str,
-    domain: Domain,
-    columns: dict[str, tuple[str, ...]],
-    ids: list[tuple[str, str]],
-    foreign_keys,
-) -> dict[str, str]:
-    """One breaking statement per generic check of a domain."""
+def generic_breaks(schema: str, domain: Domain) -> dict[str, str]:
+    """One breaking statement per generic check of a domain (`core.contract`), read from the
+    same declarations the checks are derived from."""
     breaks = {}
-    for table, names in columns.items():
-        breaks[f"{table}.required_columns"] = (
-            f"ALTER TABLE {schema}.{table} RENAME COLUMN {names[-1]} TO renamed_column"
+    for t in domain.tables:
+        table = f"{schema}.{t.name}"
+        last_row = f"rowid = (SELECT max(rowid) FROM {table})"
+        breaks[f"{t.name}.required_columns"] = (
+            f"ALTER TABLE {table} RENAME COLUMN {t.columns[-1].name} TO renamed_column"
         )
-        nullable = {c.name for c in domain.table(table).columns if c.nullable}
-        column = [c for c in names if c not in nullable][-1]
-        breaks[f"{table}.not_null"] = (
-            f"UPDATE {schema}.{table} SET {column} = NULL "
-            f"WHERE rowid = (SELECT min(rowid) FROM {schema}.{table})"
+        typed = [c for c in t.columns if not pa.types.is_string(c.type)][-1]
+        breaks[f"{t.name}.column_types"] = (
+            f"ALTER TABLE {table} ALTER COLUMN {typed.name} SET DATA TYPE VARCHAR"
         )
-    for table, column in ids:
-        breaks[f"{table}.{column}_dense"] = (
-            f"UPDATE {schema}.{table} SET {column} = {column} || '0' "
-            f"WHERE {column} = (SELECT max({column}) FROM {schema}.{table})"
-        )
-    for table, column, _, _ in foreign_keys:
-        breaks[f"{table}.{column}_fk"] = (
-            f"UPDATE {schema}.{table} SET {column} = 'NO-SUCH-KEY' "
-            f"WHERE {column} = (SELECT max({column}) FROM {schema}.{table})"
-        )
+        required = [c for c in t.columns if not c.nullable][-1]
+        breaks[f"{t.name}.not_null"] = f"UPDATE {table} SET {required.name} = NULL WHERE {last_row}"
+        if len(t.primary_key) > 1:  # a copy of a row repeats its key
+            breaks[f"{t.name}.key_unique"] = f"INSERT INTO {table} SELECT * FROM {table} LIMIT 1"
+        for c in t.columns:
+            if c.id_prefix:
+                breaks[f"{t.name}.{c.name}_dense"] = (
+                    f"UPDATE {table} SET {c.name} = {c.name} || '0' "
+                    f"WHERE {c.name} = (SELECT max({c.name}) FROM {table})"
+                )
+            elif c.unique:
+                breaks[f"{t.name}.{c.name}_unique"] = (
+                    f"UPDATE {table} SET {c.name} = (SELECT min({c.name}) FROM {table}) "
+                    f"WHERE {c.name} = (SELECT max({c.name}) FROM {table})"
+                )
+            if c.references is not None:
+                breaks[f"{t.name}.{c.name}_fk"] = (
+                    f"UPDATE {table} SET {c.name} = 'NO-SUCH-KEY' "
+                    f"WHERE {c.name} = (SELECT max({c.name}) FROM {table})"
+                )
     return breaks
 
 
 def before_and_after(
-    warehouse: Path, copy: Path, check: q.Check, statement: str, schema: str, window: q.Window
+    warehouse: Path, copy: Path, check: q.Check, statement: str, schema: str, window: Window
 ) -> tuple[q.Result, q.Result]:
     """`check` on a copy of the warehouse's catalog, before and after `statement` breaks it."""
     shutil.copy(warehouse / FILE, copy / FILE)

@@ -18,6 +18,8 @@ import pytest
 
 from fakehouse import api
 from fakehouse.catalog.duckdb import FILE
+from fakehouse.core.contract import domain_checks
+from fakehouse.core.timeline import Window
 from fakehouse.domains.retail import DOMAIN as RETAIL
 from fakehouse.errors import UserError
 from fakehouse.quality import checks as q
@@ -45,13 +47,7 @@ FIRST_PRODUCT_VIEW = _first("customer_behavior", "event_id", "event_type = 'prod
 FUTURE = "DATE '2100-01-01'"
 
 BREAKS: dict[str, str] = {
-    **breaking.generic_breaks(
-        S,
-        RETAIL,
-        q.RETAIL_COLUMNS,
-        [(t, c) for t, (c, _) in q.RETAIL_IDS.items()] + [("customer_behavior", "session_id")],
-        q.RETAIL_FOREIGN_KEYS,
-    ),
+    **breaking.generic_breaks(S, RETAIL),
     # customers
     "customers.segment_values": f"UPDATE {S}.customers SET customer_segment = 'Gold' "
     f"WHERE {_first('customers', 'customer_id')}",
@@ -61,9 +57,6 @@ BREAKS: dict[str, str] = {
     "customers.real_place": f"UPDATE {S}.customers SET latitude = latitude + 0.5 "
     f"WHERE {_first('customers', 'customer_id')}",
     "customers.state_mix": f"UPDATE {S}.customers SET state = 'WY'",
-    "customers.email_unique": f"UPDATE {S}.customers "
-    f"SET email = (SELECT min(email) FROM {S}.customers) "
-    f"WHERE customer_id = (SELECT max(customer_id) FROM {S}.customers)",
     # products
     "products.category_values": f"UPDATE {S}.products SET category = 'Toys' "
     f"WHERE {_first('products', 'product_id')}",
@@ -71,8 +64,6 @@ BREAKS: dict[str, str] = {
     f"WHERE {_first('products', 'product_id')}",
     "products.price_level_by_category": f"UPDATE {S}.products "
     "SET unit_price = unit_price + 5000 WHERE category = 'Books'",
-    "products.sku_unique": f"UPDATE {S}.products SET sku = (SELECT min(sku) FROM {S}.products) "
-    f"WHERE product_id = (SELECT max(product_id) FROM {S}.products)",
     # stores
     "stores.online_exists": f"UPDATE {S}.stores SET store_type = 'Mall' "
     "WHERE store_type = 'Online'",
@@ -141,8 +132,6 @@ BREAKS: dict[str, str] = {
     "transactions.home_state": f"UPDATE {S}.customers "
     "SET state = CASE WHEN state = 'CA' THEN 'TX' ELSE 'CA' END",
     # transaction_items
-    "transaction_items.key_unique": f"UPDATE {S}.transaction_items SET line_number = 1 "
-    f"WHERE {_first('transaction_items', 'transaction_id', 'line_number = 2')}",
     "transaction_items.line_numbers": f"UPDATE {S}.transaction_items SET line_number = 99 "
     f"WHERE {FIRST_SALE} AND line_number = 1",
     "transaction_items.lines_per_transaction": f"DELETE FROM {S}.transaction_items "
@@ -215,7 +204,7 @@ BREAKS: dict[str, str] = {
     f"SET status = 'Active' WHERE {_first('marketing_campaigns', 'campaign_id')}",
 }
 
-CHECKS = {c.name: c for c in q.retail_checks()}
+CHECKS = {c.name: c for c in domain_checks(RETAIL)}
 
 
 @pytest.fixture(scope="session")
@@ -230,19 +219,25 @@ def results(warehouse: Path) -> list[q.Result]:
     return q.validate(warehouse)
 
 
-def _window(warehouse: Path) -> q.Window:
+def _window(warehouse: Path) -> Window:
     manifest = json.loads((warehouse / "fakehouse.json").read_text())
-    history = manifest["domains"]["retail"]["params"]["history"]
-    end = date.fromisoformat(history["end_date"])
-    return q.history_window(end, history["years"])
+    _, window = q.plan("retail", manifest["domains"]["retail"]["params"])
+    return window
 
 
 def test_check_names_are_unique_and_named_by_table():
-    names = [c.name for c in q.retail_checks()]
-    assert len(names) == len(set(names))
-    for check in q.retail_checks():
+    checks = domain_checks(RETAIL)
+    assert len(CHECKS) == len(checks)
+    for check in checks:
         assert check.name.startswith(f"{check.table}.")
-        assert check.table in q.RETAIL_COLUMNS
+        assert check.table in {t.name for t in RETAIL.tables}
+
+
+def test_the_window_is_the_manifests_history(warehouse: Path):
+    assert _window(warehouse) == Window.ending(date(2025, 12, 31), 3)
+    params = {"history": {"end_date": "2024-06-30", "years": 2}}
+    _, window = q.plan("retail", params)
+    assert (window.first, window.last) == (date(2022, 7, 1), date(2024, 6, 30))
 
 
 def test_every_check_passes_on_a_generated_warehouse(results: list[q.Result]):
@@ -277,6 +272,18 @@ def test_validate_with_an_unknown_domain_is_a_user_error(warehouse: Path, tmp_pa
         q.validate(tmp_path)
 
 
+def test_validate_with_parameters_the_domain_rejects_is_a_one_line_user_error(
+    warehouse: Path, tmp_path: Path
+):
+    shutil.copy(warehouse / FILE, tmp_path / FILE)
+    manifest = json.loads((warehouse / "fakehouse.json").read_text())
+    manifest["domains"]["retail"]["params"]["history"]["years"] = "many"
+    (tmp_path / "fakehouse.json").write_text(json.dumps(manifest))
+    with pytest.raises(UserError, match=r"bad entry for domain 'retail'.*years") as error:
+        q.validate(tmp_path)
+    assert "\n" not in str(error.value)
+
+
 def test_validate_without_a_manifest_is_a_user_error(warehouse: Path, tmp_path: Path):
     shutil.copy(warehouse / FILE, tmp_path / FILE)
     with pytest.raises(UserError):
@@ -290,11 +297,6 @@ def test_a_failing_query_is_a_failed_result(warehouse: Path):
     assert not result.passed
     assert result.value is None
     assert result.shown_value.startswith("error:")
-
-
-def test_history_window_is_whole_years_ending_at_the_end_date():
-    assert q.history_window(date(2025, 12, 31), 3) == (date(2023, 1, 1), date(2025, 12, 31))
-    assert q.history_window(date(2024, 2, 29), 1) == (date(2023, 3, 1), date(2024, 2, 29))
 
 
 def test_cli_validate_exits_0_on_a_good_warehouse(warehouse: Path, capsys):

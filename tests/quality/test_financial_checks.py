@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from fakehouse import api
+from fakehouse.core.contract import domain_checks
+from fakehouse.core.timeline import Window
 from fakehouse.domains.financial import DOMAIN as FINANCIAL
+from fakehouse.domains.retail import DOMAIN as RETAIL
 from fakehouse.quality import checks as q
-from fakehouse.quality import financial as f
 from tests.quality import breaking
 
 S = "financial_analytics"
@@ -43,13 +45,7 @@ FIRST_TRANSFER = _first(
 LOW_RISK = f"customer_id IN (SELECT customer_id FROM {S}.customers WHERE risk_category = 'Low')"
 
 BREAKS: dict[str, str] = {
-    **breaking.generic_breaks(
-        S,
-        FINANCIAL,
-        f.FINANCIAL_COLUMNS,
-        [(t, c) for t, (c, _) in f.FINANCIAL_IDS.items()],
-        f.FINANCIAL_FOREIGN_KEYS,
-    ),
+    **breaking.generic_breaks(S, FINANCIAL),
     # customers
     "customers.credit_score_range": f"UPDATE {S}.customers SET credit_score = 900 "
     f"WHERE {FIRST_CUSTOMER}",
@@ -139,7 +135,7 @@ BREAKS: dict[str, str] = {
     "AND g.resolution = 'Confirmed Fraud')",
 }
 
-CHECKS = {c.name: c for c in f.financial_checks()}
+CHECKS = {c.name: c for c in domain_checks(FINANCIAL)}
 
 
 @pytest.fixture(scope="session")
@@ -154,28 +150,32 @@ def results(bank: Path) -> list[q.Result]:
     return q.validate(bank)
 
 
-def _window(warehouse: Path) -> q.Window:
+def _window(warehouse: Path) -> Window:
     manifest = json.loads((warehouse / "fakehouse.json").read_text())
-    return f.financial_window(manifest["domains"]["financial"]["params"])
+    _, window = q.plan("financial", manifest["domains"]["financial"]["params"])
+    return window
 
 
 def test_check_names_are_unique_and_named_by_table():
-    checks = f.financial_checks()
+    checks = domain_checks(FINANCIAL)
     assert len(CHECKS) == len(checks)
     for check in checks:
         assert check.name.startswith(f"{check.table}.")
-        assert check.table in f.FINANCIAL_COLUMNS
+        assert check.table in {t.name for t in FINANCIAL.tables}
 
 
-def test_financial_is_a_registered_domain():
-    assert [c.name for c in q.DOMAIN_CHECKS["financial"]()] == list(CHECKS)
+def test_validate_finds_the_bank_through_the_registry():
+    checks, _ = q.plan("financial", {})
+    assert [c.name for c in checks] == list(CHECKS)
 
 
 def test_the_window_is_the_history_not_the_ledger(bank: Path):
     # the ledger covers the last 31 days; open, join and origination dates span 3 years
-    assert _window(bank) == (date(2023, 1, 1), date(2025, 12, 31))
+    w = _window(bank)
+    assert (w.first, w.last) == (date(2023, 1, 1), date(2025, 12, 31))
     params = {"history": {"end_date": "2024-06-30", "years": 2, "ledger_days": 60}}
-    assert f.financial_window(params) == (date(2022, 7, 1), date(2024, 6, 30))
+    _, w = q.plan("financial", params)
+    assert (w.first, w.last) == (date(2022, 7, 1), date(2024, 6, 30))
 
 
 def test_every_check_passes_on_a_generated_bank(results: list[q.Result]):
@@ -203,7 +203,7 @@ def test_validate_runs_both_domains_of_an_all_warehouse(tmp_path: Path):
     results = q.validate(out)
     failed = [f"{r.check.name}: {r.shown_value} ({r.expected})" for r in results if not r.passed]
     assert not failed
-    assert len(results) == len(q.retail_checks()) + len(CHECKS)
+    assert len(results) == len(domain_checks(RETAIL)) + len(CHECKS)
 
 
 def test_cli_validate_exits_0_on_a_good_bank(bank: Path, capsys):

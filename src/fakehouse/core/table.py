@@ -1,10 +1,14 @@
 """The one shape every table has, and the context a block is generated in.
 
-A table is declared once: name, description, columns (Arrow type, nullability, description),
-base row count at multiplier 1, parents, and `block(ctx, start, stop, first_row)`. Tables
-whose row count depends on random counts per driver row (line items per sale, events per
-session) also give `counts(ctx, start, stop)`; the planner then sums them first so that ids
-stay dense and totals exact (two-pass tables).
+A table is declared once: name, description, columns (Arrow type, nullability, description,
+the parent key a column references, an id prefix), primary key, base row count at
+multiplier 1, parents, and `block(ctx, start, stop, first_row)`. Tables whose row count
+depends on random counts per driver row (line items per sale, events per session) also give
+`counts(ctx, start, stop)`; the planner then sums them first so that ids stay dense and
+totals exact (two-pass tables).
+
+The declaration is the table's whole contract: `core.contract` derives its generic checks
+(columns, types, nulls, keys, references) and `fakehouse tables` its documentation.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow
+from fakehouse.core.checks import Check
 from fakehouse.core.rng import Stream
+from fakehouse.core.timeline import Window
 from fakehouse.errors import UserError
 
 #: IDs are padded wide enough for this multiplier, so an id's text never depends on `m`.
@@ -32,8 +38,25 @@ class Column:
     type: pa.DataType
     description: str
     nullable: bool = False
-    #: every value differs (a key): writers skip dictionary encoding for it
+    #: every non-null value differs (checked); writers skip dictionary encoding for it
     unique: bool = False
+    #: the parent key this column points at, "table.column" (a foreign key, checked)
+    references: str | None = None
+    #: values are this prefix + zero-padded numbers of one width, dense from 1 (checked):
+    #: a primary key's ids, or the ids of something without a table of its own (sessions)
+    id_prefix: str = ""
+
+    def __post_init__(self) -> None:
+        if self.references is not None and len(self.references.split(".")) != 2:
+            raise ValueError(f"{self.name}: references must be 'table.column'")
+
+    @property
+    def parent(self) -> tuple[str, str] | None:
+        """(table, column) this column references, if any."""
+        if self.references is None:
+            return None
+        table, column = self.references.split(".")
+        return table, column
 
 
 Block = Callable[["Context", int, int, int], dict[str, Any]]
@@ -51,8 +74,14 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
+    #: rows at multiplier 1; for a table driven by another, its exact total at multiplier 1
+    #: when the domain deals one out over the driver rows (0: no fixed total)
     base_rows: int
     block: Block
+    #: the columns that identify a row (a single one is declared `unique`)
+    primary_key: tuple[str, ...] = ()
+    #: tables generated before this one, because its blocks re-derive facts of theirs (not
+    #: the same as the tables its columns reference: stores and employees point at each other)
     parents: tuple[str, ...] = ()
     #: the table whose rows drive the blocks (itself unless it is a child generated per parent)
     driver: str | None = None
@@ -67,7 +96,34 @@ class Table:
     max_per_driver: int = 1
     #: an upper bound on the driver rows given the sizes of other tables
     limit: Callable[[Mapping[str, int]], int] | None = None
-    id_prefix: str = ""
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.name}: column names repeat")
+        unknown = sorted(set(self.primary_key) - set(names))
+        if unknown:
+            raise ValueError(f"{self.name}: primary key names no column {unknown}")
+        if len(self.primary_key) == 1 and not self.column(self.primary_key[0]).unique:
+            raise ValueError(f"{self.name}: primary key {self.primary_key[0]} is not unique")
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def id_prefix(self) -> str:
+        """The prefix of the primary key's ids ("" without a single id column as key)."""
+        return self.column(self.primary_key[0]).id_prefix if len(self.primary_key) == 1 else ""
+
+    def ids(self, index: np.ndarray) -> pa.Array:
+        """The primary key of 0-based rows `index` (negative: null): the prefix, then
+        row + 1 zero-padded to `id_width` digits."""
+        if not self.id_prefix:
+            raise ValueError(f"{self.name} has no id column as primary key")
+        return arrow.ids(self.id_prefix, self.id_width, np.asarray(index, dtype=np.int64) + 1)
 
     @property
     def driver_name(self) -> str:
@@ -120,13 +176,35 @@ class Table:
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
 
+def no_checks(params: Any) -> list[Check]:
+    return []
+
+
 @dataclass(frozen=True)
 class Domain:
+    """A warehouse schema: its tables, the type of its parameters, and what is promised
+    beyond each table's declaration. `checks` and `window` take the domain's parameters (an
+    instance of `params_type`), so that bounds can follow what a warehouse was made with."""
+
     name: str  # as typed on the command line: "retail"
     schema: str  # the database / schema name: "retail_analytics"
     description: str
     tables: tuple[Table, ...]
     params_type: type
+    #: the behaviour checks (each table's generic checks come from its declaration)
+    checks: Callable[[Any], list[Check]] = no_checks
+    #: the history window: the `{start}` .. `{end}` of checks
+    window: Callable[[Any], Window] | None = None
+
+    def __post_init__(self) -> None:
+        keys = {f"{t.name}.{c.name}" for t in self.tables for c in t.columns if c.unique}
+        for t in self.tables:
+            for c in t.columns:
+                if c.references is not None and c.references not in keys:
+                    raise ValueError(
+                        f"{t.name}.{c.name} references {c.references}, not a unique column "
+                        f"of {self.schema}"
+                    )
 
     def table(self, name: str) -> Table:
         for t in self.tables:

@@ -10,7 +10,7 @@ seasonality and peak hours and still never happen before what they depend on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -47,6 +47,9 @@ ONLINE_HOUR_WEIGHTS = (
 )
 
 
+EPOCH = date(1970, 1, 1)
+
+
 def epoch_day(d: date) -> int:
     return int(np.datetime64(d, "D").astype(np.int64))
 
@@ -60,8 +63,21 @@ class Window:
 
     @classmethod
     def ending(cls, end: date, years: int) -> Window:
-        start = date(end.year - years, end.month, end.day)
-        return cls(epoch_day(start) + 1, epoch_day(end))
+        """The `years` whole years ending at `end`: from the day after `end` less `years`
+        years (28 February for a 29 February without its leap day) up to `end`."""
+        try:
+            before = end.replace(year=end.year - years)
+        except ValueError:  # 29 February
+            before = end.replace(year=end.year - years, day=28)
+        return cls(epoch_day(before) + 1, epoch_day(end))
+
+    @property
+    def first(self) -> date:
+        return EPOCH + timedelta(days=self.start_day)
+
+    @property
+    def last(self) -> date:
+        return EPOCH + timedelta(days=self.end_day)
 
     @property
     def days(self) -> int:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from fakehouse.core.table import Domain
 from fakehouse.errors import UserError
 
-NAMES = ("retail", "financial")
+#: command-line name -> the package whose DOMAIN declares it (imported on first use)
+PACKAGES = {
+    "retail": "fakehouse.domains.retail",
+    "financial": "fakehouse.domains.financial",
+}
+NAMES = tuple(PACKAGES)
 
 
 def names(choice: str) -> tuple[str, ...]:
@@ -23,10 +30,7 @@ def domains(choice: str) -> list[Domain]:
 
 
 def domain(name: str) -> Domain:
-    names(name)
-    if name == "financial":
-        from fakehouse.domains.financial import DOMAIN
-    else:
-        from fakehouse.domains.retail import DOMAIN
-
-    return DOMAIN
+    """The one domain called `name`."""
+    if name not in PACKAGES:
+        raise UserError(f"unknown domain {name!r}; choose from {', '.join(NAMES)}")
+    return import_module(PACKAGES[name]).DOMAIN

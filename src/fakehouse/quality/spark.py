@@ -1,11 +1,12 @@
 """The contract's checks run through Spark SQL, on tables in a Spark catalog.
 
-The checks of quality.checks are written once, in DuckDB SQL. Here each one is transpiled to
-Spark SQL by sqlglot and run by `spark.sql`, so `fakehouse validate --engine spark` judges the
-tables where they live, with Spark's own semantics, and nothing is copied out of Spark. Two
-things DuckDB has and Spark lacks are provided as temporary views: the reference relations
-(`ref_places`, `ref_states`, as in DuckDB) and `information_schema.columns` (Spark's catalog
-has no information schema; the view lists the columns of the checked tables).
+The checks (`core.checks`, derived and declared per domain) are written once, in DuckDB SQL.
+Here each one is transpiled to Spark SQL by sqlglot and run by `spark.sql`, so
+`fakehouse validate --engine spark` judges the tables where they live, with Spark's own
+semantics, and nothing is copied out of Spark. Two things DuckDB has and Spark lacks are
+provided as temporary views: the reference relations (`ref_places`, `ref_states`, as in
+DuckDB) and `information_schema.columns` (Spark's catalog has no information schema; the view
+lists the columns of the checked tables with their types under DuckDB's names).
 
 Which databases to check and their history window come from the databases' own properties
 (engines.spark writes them), so this works on any catalog, not only a standalone warehouse.
@@ -17,18 +18,11 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from fakehouse.core.checks import Check
+from fakehouse.core.timeline import Window
+from fakehouse.domains import registry
 from fakehouse.errors import UserError
-from fakehouse.quality.checks import (
-    DOMAIN_CHECKS,
-    PLACES,
-    STATES,
-    WINDOWS,
-    Check,
-    Result,
-    Window,
-    judge,
-    sql_for,
-)
+from fakehouse.quality.checks import Result, judge, plan, reference_tables, sql_for
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -118,43 +112,55 @@ def _sample_moment(node):
 
 def register_reference(spark: SparkSession) -> None:
     """`ref_places` and `ref_states` as temporary views (the shipped reference data)."""
-    import pyarrow as pa
-
-    from fakehouse.core import reference
-
-    places = reference.places()
-    states = reference.states()
-    frames = {
-        PLACES: pa.table(
-            {
-                "zip_code": places.zip_code,
-                "city": places.city,
-                "state": places.state,
-                "latitude": pa.array(places.latitude),
-                "longitude": pa.array(places.longitude),
-            }
-        ),
-        STATES: pa.table({"code": states.code, "share": pa.array(states.share)}),
-    }
-    for name, data in frames.items():
+    for name, data in reference_tables().items():
         spark.createDataFrame(data).createOrReplaceTempView(name)
 
 
+#: Spark's names of the types fakehouse writes, as DuckDB names them (what checks compare)
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "boolean": "BOOLEAN",
+    "tinyint": "TINYINT",
+    "smallint": "SMALLINT",
+    "int": "INTEGER",
+    "bigint": "BIGINT",
+    "float": "FLOAT",
+    "double": "DOUBLE",
+    "date": "DATE",
+    "timestamp_ntz": "TIMESTAMP",
+    "timestamp": "TIMESTAMP WITH TIME ZONE",
+}
+
+
+def duckdb_type(spark_type: str) -> str:
+    """DuckDB's name of a Spark type's `simpleString()`: `decimal(12,2)` -> `DECIMAL(12,2)`."""
+    if spark_type.startswith("decimal"):
+        return spark_type.upper()
+    return DUCKDB_TYPES.get(spark_type, spark_type.upper())
+
+
 def register_columns(spark: SparkSession, databases: Iterable[str]) -> None:
-    """`information_schema.columns` (table_schema, table_name, column_name) for `databases`."""
+    """`information_schema.columns` (table_schema, table_name, column_name, data_type) for
+    `databases`, with DuckDB's type names."""
     rows = []
     for database in databases:
         for table in spark.catalog.listTables(database):
             if table.isTemporary:
                 continue
-            for column in spark.table(f"{database}.{table.name}").columns:
-                rows.append((database, table.name, column))
-    schema = "table_schema string, table_name string, column_name string"
+            for field in spark.table(f"{database}.{table.name}").schema.fields:
+                rows.append(
+                    (database, table.name, field.name, duckdb_type(field.dataType.simpleString()))
+                )
+    schema = "table_schema string, table_name string, column_name string, data_type string"
     spark.createDataFrame(rows, schema).createOrReplaceTempView(COLUMNS_VIEW)
 
 
 def run(
-    spark: SparkSession, checks: Iterable[Check], schema: str, window: Window, threads: int = 4
+    spark: SparkSession,
+    checks: Iterable[Check],
+    schema: str,
+    window: Window | None,
+    threads: int = 4,
 ) -> list[Result]:
     """Run `checks` on database `schema`; a check Spark cannot run fails with its error.
 
@@ -217,11 +223,16 @@ def validate(spark: SparkSession, databases: Iterable[str] | None = None) -> lis
     plans = []
     for database, entry in entries.items():
         name = entry["domain"]
-        if name not in DOMAIN_CHECKS:
+        if name not in registry.NAMES:
             raise UserError(
-                f"database {database}: unknown domain {name!r} (known: {', '.join(DOMAIN_CHECKS)})"
+                f"database {database}: unknown domain {name!r} (known: {', '.join(registry.NAMES)})"
             )
-        plans.append((DOMAIN_CHECKS[name](), database, WINDOWS[name](entry["params"])))
+        try:
+            checks, window = plan(name, entry["params"])
+        except ValueError as exc:
+            reason = " ".join(str(exc).split())  # pydantic's errors span lines
+            raise UserError(f"database {database}: bad parameters of {name!r}: {reason}") from None
+        plans.append((checks, database, window))
     register_reference(spark)
     register_columns(spark, entries)
     results: list[Result] = []

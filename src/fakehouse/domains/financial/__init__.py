@@ -2,7 +2,16 @@
 ledger with injected fraud, and fraud investigations."""
 
 from fakehouse.core.table import Domain
-from fakehouse.domains.financial import accounts, cards, customers, fraud, loans, transactions
+from fakehouse.domains.financial import (
+    accounts,
+    cards,
+    checks,
+    clock,
+    customers,
+    fraud,
+    loans,
+    transactions,
+)
 from fakehouse.domains.financial.params import FinancialParams
 
 DOMAIN = Domain(
@@ -18,4 +27,6 @@ DOMAIN = Domain(
         fraud.TABLE,
     ),
     params_type=FinancialParams,
+    checks=checks.checks,
+    window=clock.history,
 )

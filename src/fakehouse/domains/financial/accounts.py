@@ -47,7 +47,7 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray) -> dict:
     )
     close = lay.close_day[sel]
     return {
-        "account_id": common.ids(NAME, lay.index[sel]),
+        "account_id": TABLE.ids(lay.index[sel]),
         "customer_id": customers.ids(lay.customer[sel]),
         "account_type": arrow.labels(ACCOUNT_TYPES, kind),
         "account_status": arrow.labels(STATUSES, status),
@@ -81,6 +81,7 @@ TABLE = Table(
     description="Deposit, card and loan accounts; balances agree with the transactions.",
     base_rows=20_000,  # exactly 20,000 x m, dealt to customers group by group
     block=block,
+    primary_key=("account_id",),
     parents=("customers",),
     driver="customers",
     counts=counts,
@@ -92,8 +93,9 @@ TABLE = Table(
             pa.string(),
             "Account key, ACC + 10 digits, dense from 1; a customer's accounts are consecutive.",
             unique=True,
+            id_prefix="ACC",
         ),
-        Column("customer_id", pa.string(), "Holder."),
+        Column("customer_id", pa.string(), "Holder.", references="customers.customer_id"),
         Column(
             "account_type", pa.string(), "Checking, Savings, Money Market, CD, Credit Card or Loan."
         ),

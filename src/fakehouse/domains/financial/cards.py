@@ -15,7 +15,7 @@ from fakehouse.core import arrow, luhn
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import common, customers, layout
+from fakehouse.domains.financial import accounts, common, customers, layout
 from fakehouse.domains.financial.layout import CARD, DELINQUENCY
 from fakehouse.domains.financial.params import CARD_TIERS
 
@@ -52,9 +52,9 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         limit = c.limit[c_sel]
         parts.append(
             {
-                "card_id": common.ids(NAME, c.index[c_sel]),
+                "card_id": TABLE.ids(c.index[c_sel]),
                 "customer_id": customers.ids(lay.customer[pos]),
-                "account_id": common.ids("accounts", lay.index[pos]),
+                "account_id": accounts.TABLE.ids(lay.index[pos]),
                 "card_number": arrow.number_strings(numbers(ctx, c.index[c_sel], c.network[c_sel])),
                 "card_type": arrow.labels(networks, c.network[c_sel]),
                 "card_tier": arrow.labels(CARD_TIERS, c.tier[c_sel]),
@@ -76,19 +76,27 @@ TABLE = Table(
     description="Credit cards, each with its own Credit Card account.",
     base_rows=5_000,  # exactly 5,000 x m, dealt to customers group by group
     block=block,
+    primary_key=("card_id",),
     parents=("customers", "accounts"),
     driver="customers",
     counts=counts,
     rows_per_driver=10.0,
     group=common.GROUP,
     columns=(
-        Column("card_id", pa.string(), "Card key, CARD + 9 digits, dense from 1.", unique=True),
-        Column("customer_id", pa.string(), "Cardholder."),
+        Column(
+            "card_id",
+            pa.string(),
+            "Card key, CARD + 9 digits, dense from 1.",
+            unique=True,
+            id_prefix="CARD",
+        ),
+        Column("customer_id", pa.string(), "Cardholder.", references="customers.customer_id"),
         Column(
             "account_id",
             pa.string(),
             "The holder's Credit Card account for this card.",
             unique=True,
+            references="accounts.account_id",
         ),
         Column(
             "card_number",

@@ -6,11 +6,16 @@ import numpy as np
 
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import SECONDS_PER_DAY, Intensity, Window
+from fakehouse.domains.financial.params import FinancialParams
+
+
+def history(params: FinancialParams) -> Window:
+    """The history window of a warehouse made with `params`."""
+    return Window.ending(params.history.end_date, params.history.years)
 
 
 def window(ctx: Context) -> Window:
-    h = ctx.params.history
-    return Window.ending(h.end_date, h.years)
+    return history(ctx.params)
 
 
 def ledger(ctx: Context) -> Window:

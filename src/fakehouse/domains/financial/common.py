@@ -1,27 +1,12 @@
-"""Ids and the small plumbing the banking tables share."""
+"""The small plumbing the banking tables share: chunks, customer groups, the shared ledger."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
 
-from fakehouse.core import arrow
-from fakehouse.core.table import MAX_MULTIPLIER, Context
+from fakehouse.core.table import Context
 from fakehouse.domains.financial import groups
-
-WIDTH = {name: len(str(base * MAX_MULTIPLIER)) for name, base in groups.BASE.items()}
-PREFIX = {
-    "accounts": "ACC",
-    "credit_cards": "CARD",
-    "loans": "LOAN",
-    "transactions": "TXN",
-    "fraud_cases": "CASE",
-}
-
-
-def ids(table: str, idx: np.ndarray) -> pa.Array:
-    """Ids of 0-based rows of `table` (negative: null)."""
-    return arrow.ids(PREFIX[table], WIDTH[table], np.asarray(idx, dtype=np.int64) + 1)
 
 
 def concat(parts: list[dict], table=None) -> dict:

@@ -34,7 +34,7 @@ SSN_AREAS, SSN_GROUPS, SSN_SERIALS = 100, 49, 9_999
 
 
 def ids(idx: np.ndarray) -> pa.Array:
-    return arrow.ids("CUST", TABLE.id_width, np.asarray(idx) + 1)
+    return TABLE.ids(idx)
 
 
 @cache
@@ -240,9 +240,14 @@ TABLE = Table(
     description="Bank customers with a home address and a correlated financial profile.",
     base_rows=10_000,
     block=block,
+    primary_key=("customer_id",),
     columns=(
         Column(
-            "customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1.", unique=True
+            "customer_id",
+            pa.string(),
+            "Customer key, CUST + 10 digits, dense from 1.",
+            unique=True,
+            id_prefix="CUST",
         ),
         Column("first_name", pa.string(), "Given name, weighted by US name frequency."),
         Column("last_name", pa.string(), "Family name, weighted by US name frequency."),

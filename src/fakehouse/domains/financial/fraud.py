@@ -23,7 +23,7 @@ from fakehouse.core.distributions import Categorical
 from fakehouse.core.geo import haversine_km
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
-from fakehouse.domains.financial import common, customers, groups, ledger
+from fakehouse.domains.financial import accounts, common, customers, groups, ledger, transactions
 from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import TYPOLOGIES
 
@@ -259,10 +259,10 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     if not c:
         return common.concat([], TABLE)
     return {
-        "case_id": common.ids(NAME, first_row + np.arange(len(c["account"]))),
-        "account_id": common.ids("accounts", c["account"]),
+        "case_id": TABLE.ids(first_row + np.arange(len(c["account"]))),
+        "account_id": accounts.TABLE.ids(c["account"]),
         "customer_id": customers.ids(c["customer"]),
-        "transaction_id": common.ids("transactions", c["transaction"]),
+        "transaction_id": transactions.TABLE.ids(c["transaction"]),
         "fraud_type": arrow.labels(FRAUD_TYPES, c["fraud_type"]),
         "occurrence_date": arrow.timestamps(c["occurred"]),
         "detection_date": arrow.timestamps(c["detected"]),
@@ -278,22 +278,40 @@ TABLE = Table(
     name=NAME,
     description="Fraud investigations: every transaction of a detected fraud episode, plus "
     "false alarms.",
-    base_rows=0,
+    base_rows=1_000,  # exactly 1,000 x m, dealt to customers group by group
     block=block,
+    primary_key=("case_id",),
     parents=("transactions",),
     driver="customers",
     counts=counts,
     rows_per_driver=10.0,  # blocks are sized by the ledger rows they simulate
     group=common.GROUP,
     columns=(
-        Column("case_id", pa.string(), "Case key, CASE + 9 digits, dense from 1.", unique=True),
-        Column("account_id", pa.string(), "Account of the investigated transaction."),
-        Column("customer_id", pa.string(), "Holder of that account."),
+        Column(
+            "case_id",
+            pa.string(),
+            "Case key, CASE + 9 digits, dense from 1.",
+            unique=True,
+            id_prefix="CASE",
+        ),
+        Column(
+            "account_id",
+            pa.string(),
+            "Account of the investigated transaction.",
+            references="accounts.account_id",
+        ),
+        Column(
+            "customer_id",
+            pa.string(),
+            "Holder of that account.",
+            references="customers.customer_id",
+        ),
         Column(
             "transaction_id",
             pa.string(),
             "The investigated transaction: one attempt of a detected fraud episode, or a "
             "legitimate one flagged by alerting.",
+            references="transactions.transaction_id",
         ),
         Column(
             "fraud_type",

@@ -15,14 +15,6 @@ from fakehouse.core.segments import Allocation
 from fakehouse.core.table import Context, scaled
 
 CUSTOMERS = "customers"
-#: base rows at multiplier 1 of the tables whose totals are allocated over groups
-BASE = {
-    "accounts": 20_000,
-    "credit_cards": 5_000,
-    "loans": 3_000,
-    "transactions": 100_000,
-    "fraud_cases": 1_000,
-}
 
 
 def size(ctx: Context) -> int:
@@ -34,7 +26,9 @@ def count(ctx: Context) -> int:
 
 
 def allocation(ctx: Context, table: str) -> Allocation:
-    return Allocation(scaled(BASE[table], ctx.multiplier), ctx.sizes[CUSTOMERS], size(ctx))
+    """`table`'s rows (its declared base rows x multiplier) dealt out over the groups."""
+    total = scaled(ctx.domain.table(table).base_rows, ctx.multiplier)
+    return Allocation(total, ctx.sizes[CUSTOMERS], size(ctx))
 
 
 def customers(ctx: Context, g0: int, g1: int) -> np.ndarray:

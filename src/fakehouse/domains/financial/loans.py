@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from fakehouse.core import arrow
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import common, customers, layout
+from fakehouse.domains.financial import accounts, common, customers, layout
 from fakehouse.domains.financial.layout import LOAN, LOAN_STATUSES
 from fakehouse.domains.financial.params import LOAN_TYPES
 
@@ -43,9 +43,9 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         value = np.round(amount / ltv / 10_000) * 10_000
         parts.append(
             {
-                "loan_id": common.ids(NAME, loans.index[sel]),
+                "loan_id": TABLE.ids(loans.index[sel]),
                 "customer_id": customers.ids(lay.customer[pos]),
-                "account_id": common.ids("accounts", lay.index[pos]),
+                "account_id": accounts.TABLE.ids(lay.index[pos]),
                 "loan_type": arrow.labels(LOAN_TYPES, kind),
                 "loan_amount": arrow.money(amount),
                 "interest_rate": loans.rate[sel],
@@ -68,16 +68,27 @@ TABLE = Table(
     description="Amortising loans, each with its own Loan account.",
     base_rows=3_000,  # exactly 3,000 x m, dealt to customers group by group
     block=block,
+    primary_key=("loan_id",),
     parents=("customers", "accounts"),
     driver="customers",
     counts=counts,
     rows_per_driver=10.0,
     group=common.GROUP,
     columns=(
-        Column("loan_id", pa.string(), "Loan key, LOAN + 9 digits, dense from 1.", unique=True),
-        Column("customer_id", pa.string(), "Borrower."),
         Column(
-            "account_id", pa.string(), "The borrower's Loan account for this loan.", unique=True
+            "loan_id",
+            pa.string(),
+            "Loan key, LOAN + 9 digits, dense from 1.",
+            unique=True,
+            id_prefix="LOAN",
+        ),
+        Column("customer_id", pa.string(), "Borrower.", references="customers.customer_id"),
+        Column(
+            "account_id",
+            pa.string(),
+            "The borrower's Loan account for this loan.",
+            unique=True,
+            references="accounts.account_id",
         ),
         Column("loan_type", pa.string(), "Mortgage, Auto, Personal, Student or Home Equity."),
         Column("loan_amount", arrow.MONEY, "Principal; type-specific, rising with income."),

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from fakehouse.core import arrow, reference
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import common, ledger
+from fakehouse.domains.financial import accounts, common, ledger
 from fakehouse.domains.financial.ledger import CHANNELS, KINDS, PREFIXES, STATUSES, TYPES
 
 NAME = "transactions"
@@ -86,8 +86,8 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) 
     )
     device = r["device"]
     return {
-        "transaction_id": common.ids(NAME, number),
-        "account_id": common.ids("accounts", lay.index[acc]),
+        "transaction_id": TABLE.ids(number),
+        "account_id": accounts.TABLE.ids(lay.index[acc]),
         "transaction_date": arrow.timestamps(r["sec"]),
         "transaction_type": arrow.labels(TYPES, _TYPE_CODE[kind]),
         "amount": arrow.money(r["amount"]),
@@ -100,8 +100,8 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) 
         "channel": arrow.labels(CHANNELS, _CHANNEL_CODE[kind]),
         "status": arrow.labels(STATUSES, r["status"]),
         "is_fraud": r["fraud"] > 0,
-        "reference": arrow.ids("REF", common.WIDTH[NAME], ref + 1),
-        "counterparty_account_id": common.ids("accounts", other),
+        "reference": arrow.ids("REF", TABLE.id_width, ref + 1),
+        "counterparty_account_id": accounts.TABLE.ids(other),
         "city": city,
         "state": state,
         "latitude": arrow.array(places.latitude[at], mask=~has_place),
@@ -123,8 +123,9 @@ TABLE = Table(
     name=NAME,
     description="Account ledger rows in time order over the last month of the window, with "
     "running balances and injected fraud.",
-    base_rows=0,
+    base_rows=100_000,  # exactly 100,000 x m, dealt to customers group by group
     block=block,
+    primary_key=("transaction_id",),
     parents=("accounts",),
     driver="customers",
     counts=counts,
@@ -136,8 +137,14 @@ TABLE = Table(
             pa.string(),
             "Key, TXN + 11 digits, dense from 1; ordered by customer, account, then time.",
             unique=True,
+            id_prefix="TXN",
         ),
-        Column("account_id", pa.string(), "The account whose balance changes."),
+        Column(
+            "account_id",
+            pa.string(),
+            "The account whose balance changes.",
+            references="accounts.account_id",
+        ),
         Column(
             "transaction_date",
             arrow.TIMESTAMP,
@@ -183,6 +190,7 @@ TABLE = Table(
             pa.string(),
             "The other side of an own-account transfer or payment; else null.",
             nullable=True,
+            references="accounts.account_id",
         ),
         Column(
             "city",

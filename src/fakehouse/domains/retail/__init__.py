@@ -5,6 +5,8 @@ from fakehouse.core.table import Domain
 from fakehouse.domains.retail import (
     behavior,
     campaigns,
+    checks,
+    clock,
     customers,
     employees,
     inventory,
@@ -34,4 +36,6 @@ DOMAIN = Domain(
         campaigns.TABLE,
     ),
     params_type=RetailParams,
+    checks=checks.checks,
+    window=clock.history,
 )

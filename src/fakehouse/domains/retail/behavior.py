@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from fakehouse.core import arrow
 from fakehouse.core.distributions import Categorical, geometric
-from fakehouse.core.table import Column, Context, Table
+from fakehouse.core.table import MAX_MULTIPLIER, Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from fakehouse.domains.retail import customers, products
 from fakehouse.domains.retail.clock import intensity, window
@@ -34,6 +34,7 @@ PAGE_VIEW, PRODUCT_VIEW, SEARCH, ADD, REMOVE, CHECKOUT, PURCHASE = range(7)
 MAX_BROWSE = 16
 MAX_GAP_SECONDS = 600
 MAX_EVENTS = MAX_BROWSE + 5
+SESSION_PREFIX = "SES"  # session ids: no sessions table, so no table declares their prefix
 URLS = ("/", "/products/", "/search", "/cart", "/cart", "/checkout", "/checkout/confirmation")
 
 
@@ -130,8 +131,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     url = arrow.labels(URLS, kind)
     url = arrow.join(url, arrow.where(kind == PRODUCT_VIEW, product_id, ""))
     return {
-        "event_id": arrow.ids("EVT", TABLE.id_width, event + 1),
-        "session_id": arrow.ids("SES", SESSION_ID_WIDTH, session[row] + 1),
+        "event_id": TABLE.ids(event),
+        "session_id": arrow.ids(SESSION_PREFIX, SESSION_ID_WIDTH, session[row] + 1),
         "customer_id": customers.ids(customer[row]),
         "event_timestamp": arrow.timestamps(seconds),
         "event_type": arrow.labels(EVENT_TYPES, kind),
@@ -146,14 +147,26 @@ TABLE = Table(
     description="Web clickstream: sessions of time-ordered events that follow a funnel.",
     base_rows=30_000,  # sessions
     block=block,
+    primary_key=("event_id",),
     parents=("customers", "products"),
     counts=counts,
     rows_per_driver=4.5,
     max_per_driver=MAX_EVENTS,
     columns=(
-        Column("event_id", pa.string(), "Event key, EVT + 12 digits, dense from 1.", unique=True),
-        Column("session_id", pa.string(), "Visit the event belongs to."),
-        Column("customer_id", pa.string(), "Signed-in customer, registered before the visit."),
+        Column(
+            "event_id",
+            pa.string(),
+            "Event key, EVT + 11 digits, dense from 1.",
+            unique=True,
+            id_prefix="EVT",
+        ),
+        Column("session_id", pa.string(), "Visit the event belongs to.", id_prefix=SESSION_PREFIX),
+        Column(
+            "customer_id",
+            pa.string(),
+            "Signed-in customer, registered before the visit.",
+            references="customers.customer_id",
+        ),
         Column("event_timestamp", arrow.TIMESTAMP, "Time of the event; increasing in a session."),
         Column(
             "event_type",
@@ -162,10 +175,14 @@ TABLE = Table(
             "remove_from_cart, checkout_start or purchase.",
         ),
         Column(
-            "product_id", pa.string(), "Product viewed, added or removed; else null.", nullable=True
+            "product_id",
+            pa.string(),
+            "Product viewed, added or removed; else null.",
+            nullable=True,
+            references="products.product_id",
         ),
         Column("device_type", pa.string(), "Mobile, Desktop or Tablet."),
         Column("page_url", pa.string(), "Path of the page."),
     ),
 )
-SESSION_ID_WIDTH = len(str(TABLE.base_rows * 100_000))
+SESSION_ID_WIDTH = len(str(TABLE.base_rows * MAX_MULTIPLIER))

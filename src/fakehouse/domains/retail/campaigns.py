@@ -40,7 +40,7 @@ STATUSES = ("Completed", "Active", "Planned")
 
 
 def ids(idx: np.ndarray) -> pa.Array:
-    return arrow.ids("CMP", TABLE.id_width, np.asarray(idx) + 1)
+    return TABLE.ids(idx)
 
 
 @dataclass(frozen=True)
@@ -160,12 +160,14 @@ TABLE = Table(
     description="Marketing campaigns spread over the calendar; sales during one may use it.",
     base_rows=500,
     block=block,
+    primary_key=("campaign_id",),
     columns=(
         Column(
             "campaign_id",
             pa.string(),
             "Campaign key, CMP + 8 digits, in order of start.",
             unique=True,
+            id_prefix="CMP",
         ),
         Column("campaign_name", pa.string(), "Theme of the start month, type and year."),
         Column("campaign_type", pa.string(), "Email, Social Media, Search, Display, ..."),

@@ -6,11 +6,16 @@ import numpy as np
 
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import Intensity, Window
+from fakehouse.domains.retail.params import RetailParams
+
+
+def history(params: RetailParams) -> Window:
+    """The history window of a warehouse made with `params`."""
+    return Window.ending(params.history.end_date, params.history.years)
 
 
 def window(ctx: Context) -> Window:
-    h = ctx.params.history
-    return Window.ending(h.end_date, h.years)
+    return history(ctx.params)
 
 
 def intensity(ctx: Context, online: bool) -> Intensity:

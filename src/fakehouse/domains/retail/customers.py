@@ -45,7 +45,7 @@ def _bands(ctx: Context) -> np.ndarray:
 
 def ids(idx: np.ndarray) -> pa.Array:
     """customer_id of 0-based customer indices (negative: null)."""
-    return arrow.ids("CUST", TABLE.id_width, np.asarray(idx) + 1)
+    return TABLE.ids(idx)
 
 
 def segment(ctx: Context, idx: np.ndarray) -> np.ndarray:
@@ -180,9 +180,14 @@ TABLE = Table(
     description="Registered shoppers with a home address, a segment and a credit profile.",
     base_rows=10_000,
     block=block,
+    primary_key=("customer_id",),
     columns=(
         Column(
-            "customer_id", pa.string(), "Customer key, CUST + 10 digits, dense from 1.", unique=True
+            "customer_id",
+            pa.string(),
+            "Customer key, CUST + 10 digits, dense from 1.",
+            unique=True,
+            id_prefix="CUST",
         ),
         Column("first_name", pa.string(), "Given name, weighted by US name frequency."),
         Column("last_name", pa.string(), "Family name, weighted by US name frequency."),

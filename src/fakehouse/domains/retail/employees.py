@@ -25,7 +25,7 @@ NEVER = stores.NEVER
 
 
 def ids(idx: np.ndarray) -> pa.Array:
-    return arrow.ids("EMP", TABLE.id_width, np.asarray(idx) + 1)
+    return TABLE.ids(idx)
 
 
 def _store_count(ctx: Context) -> int:
@@ -135,10 +135,15 @@ TABLE = Table(
     description="Store staff: a manager, an assistant manager and associates per store.",
     base_rows=2_000,
     block=block,
+    primary_key=("employee_id",),
     parents=("stores",),
     columns=(
         Column(
-            "employee_id", pa.string(), "Employee key, EMP + 9 digits, dense from 1.", unique=True
+            "employee_id",
+            pa.string(),
+            "Employee key, EMP + 9 digits, dense from 1.",
+            unique=True,
+            id_prefix="EMP",
         ),
         Column("first_name", pa.string(), "Given name."),
         Column("last_name", pa.string(), "Family name."),
@@ -146,9 +151,15 @@ TABLE = Table(
         Column("position", pa.string(), "Job title; salary follows it."),
         Column("hire_date", pa.date32(), "Not before the manager's hire date."),
         Column("salary", arrow.MONEY, "Annual salary; part-time and seasonal earn less."),
-        Column("store_id", pa.string(), "Store the employee works at."),
         Column(
-            "manager_id", pa.string(), "Direct manager; null for store managers.", nullable=True
+            "store_id", pa.string(), "Store the employee works at.", references="stores.store_id"
+        ),
+        Column(
+            "manager_id",
+            pa.string(),
+            "Direct manager; null for store managers.",
+            nullable=True,
+            references="employees.employee_id",
         ),
         Column("employment_type", pa.string(), "Full-time, Part-time, Seasonal or Contract."),
         Column("is_active", pa.bool_(), "Still employed."),

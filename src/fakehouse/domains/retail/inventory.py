@@ -44,7 +44,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     end = window(ctx).end_day
     first_count = np.maximum(products.launch_day(ctx, product), end - COUNT_DAYS)
     return {
-        "inventory_id": arrow.ids("INV", TABLE.id_width, i + 1),
+        "inventory_id": TABLE.ids(i),
         "product_id": products.ids(product),
         "store_id": stores.ids(store),
         "quantity_on_hand": on_hand.astype(np.int32),
@@ -62,12 +62,26 @@ TABLE = Table(
     description="Stock per (product, store) at its last count.",
     base_rows=20_000,
     block=block,
+    primary_key=("inventory_id",),
     parents=("products", "stores"),
     limit=lambda sizes: sizes[stores.NAME] * sizes[products.NAME],
     columns=(
-        Column("inventory_id", pa.string(), "Inventory key, INV + 10 digits.", unique=True),
-        Column("product_id", pa.string(), "The product; unique together with store_id."),
-        Column("store_id", pa.string(), "The store or fulfilment centre."),
+        Column(
+            "inventory_id",
+            pa.string(),
+            "Inventory key, INV + 10 digits.",
+            unique=True,
+            id_prefix="INV",
+        ),
+        Column(
+            "product_id",
+            pa.string(),
+            "The product; unique together with store_id.",
+            references="products.product_id",
+        ),
+        Column(
+            "store_id", pa.string(), "The store or fulfilment centre.", references="stores.store_id"
+        ),
         Column("quantity_on_hand", pa.int32(), "Units counted; 0 is a stockout."),
         Column("quantity_reserved", pa.int32(), "Units held for orders, 0..on_hand."),
         Column("quantity_available", pa.int32(), "on_hand - reserved."),

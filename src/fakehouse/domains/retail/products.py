@@ -83,7 +83,7 @@ def catalog() -> Catalog:
 
 
 def ids(idx: np.ndarray) -> pa.Array:
-    return arrow.ids("PROD", TABLE.id_width, np.asarray(idx) + 1)
+    return TABLE.ids(idx)
 
 
 def _within(u: np.ndarray, start: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -201,10 +201,15 @@ TABLE = Table(
     description="The catalogue: six categories with their own price levels and margins.",
     base_rows=5_000,
     block=block,
+    primary_key=("product_id",),
     parents=("suppliers",),
     columns=(
         Column(
-            "product_id", pa.string(), "Product key, PROD + 9 digits, dense from 1.", unique=True
+            "product_id",
+            pa.string(),
+            "Product key, PROD + 9 digits, dense from 1.",
+            unique=True,
+            id_prefix="PROD",
         ),
         Column("product_name", pa.string(), "Brand, line and product noun."),
         Column(
@@ -219,7 +224,12 @@ TABLE = Table(
         Column("brand", pa.string(), "Brand (fictional), one of the category's."),
         Column("unit_cost", arrow.MONEY, "What the retailer pays; below unit_price."),
         Column("unit_price", arrow.MONEY, "List price, log-normal by category, ends in .99."),
-        Column("supplier_id", pa.string(), "The supplier (suppliers.supplier_id)."),
+        Column(
+            "supplier_id",
+            pa.string(),
+            "The supplier (suppliers.supplier_id).",
+            references="suppliers.supplier_id",
+        ),
         Column("launch_date", pa.date32(), "First day on sale; never after a sale of it."),
         Column("discontinued", pa.bool_(), "No longer reordered."),
     ),

@@ -94,7 +94,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         sep=" ",
     )
     return {
-        "review_id": arrow.ids("REV", TABLE.id_width, r + 1),
+        "review_id": TABLE.ids(r),
         "product_id": products.ids(product),
         "customer_id": customers.ids(customer),
         "transaction_id": arrow.null_where(sales.ids(sale), ~verified),
@@ -113,16 +113,24 @@ TABLE = Table(
     description="Product ratings; verified ones point at the sale they review.",
     base_rows=15_000,
     block=block,
+    primary_key=("review_id",),
     parents=("products", "customers", "transactions"),
     columns=(
-        Column("review_id", pa.string(), "Review key, REV + 10 digits, dense from 1.", unique=True),
-        Column("product_id", pa.string(), "Product reviewed."),
-        Column("customer_id", pa.string(), "Reviewer."),
+        Column(
+            "review_id",
+            pa.string(),
+            "Review key, REV + 10 digits, dense from 1.",
+            unique=True,
+            id_prefix="REV",
+        ),
+        Column("product_id", pa.string(), "Product reviewed.", references="products.product_id"),
+        Column("customer_id", pa.string(), "Reviewer.", references="customers.customer_id"),
         Column(
             "transaction_id",
             pa.string(),
             "The sale of this product to this customer, for verified reviews; else null.",
             nullable=True,
+            references="transactions.transaction_id",
         ),
         Column("rating", pa.int32(), "1-5 stars, bell-shaped around 3.9."),
         Column("review_title", pa.string(), "Short headline matching the rating."),

@@ -31,7 +31,7 @@ DRAWS = 4  # tries to find a store open / an employee at work on the day of a sa
 
 
 def ids(idx: np.ndarray) -> pa.Array:
-    return arrow.ids("TXN", TRANSACTIONS.id_width, np.asarray(idx) + 1)
+    return TRANSACTIONS.ids(idx)
 
 
 def _s(ctx: Context, column: str):
@@ -288,19 +288,35 @@ TRANSACTIONS = Table(
     description="One row per sale, in store or online, with totals that equal its items.",
     base_rows=50_000,
     block=transactions_block,
+    primary_key=("transaction_id",),
     parents=("customers", "stores", "employees", "marketing_campaigns", "products"),
     group=NAME,
     columns=(
         Column(
-            "transaction_id", pa.string(), "Sale key, TXN + 10 digits, dense from 1.", unique=True
+            "transaction_id",
+            pa.string(),
+            "Sale key, TXN + 10 digits, dense from 1.",
+            unique=True,
+            id_prefix="TXN",
         ),
-        Column("customer_id", pa.string(), "The buyer; VIPs buy most often."),
-        Column("store_id", pa.string(), "In the customer's state, or an Online store."),
+        Column(
+            "customer_id",
+            pa.string(),
+            "The buyer; VIPs buy most often.",
+            references="customers.customer_id",
+        ),
+        Column(
+            "store_id",
+            pa.string(),
+            "In the customer's state, or an Online store.",
+            references="stores.store_id",
+        ),
         Column(
             "employee_id",
             pa.string(),
             "Cashier working at that store then; null online.",
             nullable=True,
+            references="employees.employee_id",
         ),
         Column(
             "transaction_date",
@@ -316,6 +332,7 @@ TRANSACTIONS = Table(
             pa.string(),
             "Campaign active that day that drove the sale, else null.",
             nullable=True,
+            references="marketing_campaigns.campaign_id",
         ),
         Column("item_count", pa.int32(), "Number of lines, 1-10."),
         Column("subtotal", arrow.MONEY, "Sum of quantity x unit_price over the lines."),
@@ -330,15 +347,23 @@ TRANSACTION_ITEMS = Table(
     description="The lines of each sale.",
     base_rows=0,
     block=items_block,
+    primary_key=("transaction_id", "line_number"),
     parents=(NAME,),
     driver=NAME,
     group=NAME,
     counts=counts,
     rows_per_driver=4.0,
     columns=(
-        Column("transaction_id", pa.string(), "The sale."),
+        Column(
+            "transaction_id", pa.string(), "The sale.", references="transactions.transaction_id"
+        ),
         Column("line_number", pa.int32(), "1..item_count within the sale."),
-        Column("product_id", pa.string(), "A product launched before the sale."),
+        Column(
+            "product_id",
+            pa.string(),
+            "A product launched before the sale.",
+            references="products.product_id",
+        ),
         Column("quantity", pa.int32(), "Units, mostly 1."),
         Column("unit_price", arrow.MONEY, "The product's list price (before discount)."),
         Column("discount_amount", arrow.MONEY, "Campaign or promotion discount of the line."),

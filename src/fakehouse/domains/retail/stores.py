@@ -25,7 +25,7 @@ NEVER = np.iinfo(np.int64).max // 2  # closing day of a store that is still open
 
 
 def ids(idx: np.ndarray) -> pa.Array:
-    return arrow.ids("STR", TABLE.id_width, np.asarray(idx) + 1)
+    return TABLE.ids(idx)
 
 
 def online_count(ctx: Context) -> int:
@@ -109,8 +109,6 @@ def pick_online(ctx: Context, u: np.ndarray) -> np.ndarray:
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    from fakehouse.domains.retail import employees
-
     p = ctx.params.stores
     idx = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
@@ -142,7 +140,9 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "opening_date": arrow.dates(opening_day(ctx, idx)),
         "closing_date": arrow.dates(np.where(closing == NEVER, 0, closing), mask=closing == NEVER),
         "store_size_sqft": arrow.array(size, pa.int32(), mask=online),
-        "manager_id": employees.ids(idx),
+        # employee i manages store i; the employees' declaration makes their ids (employees
+        # import this module, so it cannot import theirs)
+        "manager_id": ctx.domain.table("employees").ids(idx),
         "is_active": closing == NEVER,
     }
 
@@ -152,12 +152,14 @@ TABLE = Table(
     description="Physical stores placed by population, plus online fulfilment centres.",
     base_rows=500,
     block=block,
+    primary_key=("store_id",),
     columns=(
         Column(
             "store_id",
             pa.string(),
             "Store key, STR + 8 digits; the first ones are Online.",
             unique=True,
+            id_prefix="STR",
         ),
         Column("store_name", pa.string(), "City, type and number."),
         Column("store_type", pa.string(), "Flagship, Mall, Standalone, Outlet, Express or Online."),
@@ -175,7 +177,12 @@ TABLE = Table(
             nullable=True,
         ),
         Column("store_size_sqft", pa.int32(), "Selling area; null for Online.", nullable=True),
-        Column("manager_id", pa.string(), "The store manager, an employee of this store."),
+        Column(
+            "manager_id",
+            pa.string(),
+            "The store manager, an employee of this store.",
+            references="employees.employee_id",
+        ),
         Column("is_active", pa.bool_(), "False once the store has closed."),
     ),
 )

@@ -18,7 +18,7 @@ NEARSHORE = ("Mexico", "Canada")
 
 
 def ids(idx: np.ndarray) -> pa.Array:
-    return arrow.ids("SUPP", TABLE.id_width, np.asarray(idx) + 1)
+    return TABLE.ids(idx)
 
 
 def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
@@ -76,9 +76,14 @@ TABLE = Table(
     description="Manufacturers and distributors, with contract terms and lead times.",
     base_rows=1_000,
     block=block,
+    primary_key=("supplier_id",),
     columns=(
         Column(
-            "supplier_id", pa.string(), "Supplier key, SUPP + 9 digits, dense from 1.", unique=True
+            "supplier_id",
+            pa.string(),
+            "Supplier key, SUPP + 9 digits, dense from 1.",
+            unique=True,
+            id_prefix="SUPP",
         ),
         Column("supplier_name", pa.string(), "Company name (fictional)."),
         Column(

@@ -1,17 +1,16 @@
-"""Every promise of the financial_analytics contract (docs: SCHEMA.md) as a named check.
+"""The behaviour checks of financial_analytics: every invariant and distribution the bank
+promises beyond its table declarations (whose columns, keys and references are checked by
+the generic checks of `core.contract`).
 
-Built from the helpers of `checks.py` (one DuckDB query per check returning
-`(value, low, high)`). Values of the contract are restated here, never imported from the
-generator, so the checks hold the generator to the contract.
+Values of the contract are restated here, never imported from the generator, so the checks
+hold the generator to the contract. A few checks read the bank's extra columns
+(accounts.opening_balance: the ledger starts from it; loans.account_id: the loan's ledger
+account; transactions.reference and counterparty_account_id: the two sides of a transfer).
 
-Besides SCHEMA.md's columns, a few checks read documented extra columns of the bank
-(domains/financial/README.md): accounts.opening_balance (the ledger starts from it),
-loans.account_id (the loan's ledger account), transactions.counterparty_account_id and
-fraud_cases.customer_id (foreign keys).
-
-Distributions allow for sampling noise the way `checks.rate_ratio` does: a bound is widened
+Distributions allow for sampling noise the way retail's `rate_ratio` does: a bound is widened
 by three standard errors of the metric at the warehouse's size, so a 500-customer warehouse
-is judged loosely and a 50,000-customer one closely.
+is judged loosely and a 50,000-customer one closely. Checks take the warehouse's parameters
+so that bounds can follow them; today's bounds are the defaults'.
 """
 
 from __future__ import annotations
@@ -19,136 +18,10 @@ from __future__ import annotations
 import math
 from itertools import pairwise
 
-from fakehouse.quality.checks import (
-    Check,
-    Window,
-    dense_ids,
-    foreign_key,
-    history_window,
-    metric,
-    not_null,
-    required_columns,
-    rows,
-    violations,
-)
+from fakehouse.core.checks import Check, metric, quoted, rows, violations
+from fakehouse.domains.financial.params import FinancialParams
 
-#: Columns SCHEMA.md requires per table (more are allowed).
-FINANCIAL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "customers": (
-        "customer_id",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "ssn",
-        "email",
-        "phone",
-        "address",
-        "city",
-        "state",
-        "zip_code",
-        "occupation",
-        "annual_income",
-        "credit_score",
-        "customer_segment",
-        "risk_category",
-        "kyc_verified",
-        "kyc_date",
-        "join_date",
-        "is_active",
-    ),
-    "accounts": (
-        "account_id",
-        "customer_id",
-        "account_type",
-        "account_status",
-        "open_date",
-        "close_date",
-        "current_balance",
-        "available_balance",
-        "credit_limit",
-        "interest_rate",
-    ),
-    "transactions": (
-        "transaction_id",
-        "account_id",
-        "transaction_date",
-        "transaction_type",
-        "amount",
-        "balance_after",
-        "description",
-        "merchant_name",
-        "merchant_category",
-        "channel",
-        "status",
-        "is_fraud",
-    ),
-    "credit_cards": (
-        "card_id",
-        "customer_id",
-        "account_id",
-        "card_number",
-        "card_type",
-        "card_tier",
-        "issue_date",
-        "expiry_date",
-        "credit_limit",
-        "current_balance",
-        "available_credit",
-        "interest_rate",
-        "annual_fee",
-    ),
-    "loans": (
-        "loan_id",
-        "customer_id",
-        "loan_type",
-        "loan_amount",
-        "interest_rate",
-        "term_months",
-        "monthly_payment",
-        "origination_date",
-        "maturity_date",
-        "remaining_balance",
-        "payments_made",
-        "loan_status",
-    ),
-    "fraud_cases": (
-        "case_id",
-        "account_id",
-        "transaction_id",
-        "fraud_type",
-        "occurrence_date",
-        "detection_date",
-        "amount_involved",
-        "detection_method",
-        "investigation_status",
-        "resolution",
-        "amount_recovered",
-    ),
-}
-
-FINANCIAL_IDS: dict[str, tuple[str, str]] = {
-    "customers": ("customer_id", "CUST"),
-    "accounts": ("account_id", "ACC"),
-    "transactions": ("transaction_id", "TXN"),
-    "credit_cards": ("card_id", "CARD"),
-    "loans": ("loan_id", "LOAN"),
-    "fraud_cases": ("case_id", "CASE"),
-}
-
-FINANCIAL_FOREIGN_KEYS: tuple[tuple[str, str, str, str], ...] = (
-    ("accounts", "customer_id", "customers", "customer_id"),
-    ("transactions", "account_id", "accounts", "account_id"),
-    ("transactions", "counterparty_account_id", "accounts", "account_id"),
-    ("credit_cards", "customer_id", "customers", "customer_id"),
-    ("credit_cards", "account_id", "accounts", "account_id"),
-    ("loans", "customer_id", "customers", "customer_id"),
-    ("loans", "account_id", "accounts", "account_id"),
-    ("fraud_cases", "account_id", "accounts", "account_id"),
-    ("fraud_cases", "transaction_id", "transactions", "transaction_id"),
-    ("fraud_cases", "customer_id", "customers", "customer_id"),
-)
-
-# restated from SCHEMA.md (and, for the card prefixes, the networks' published test cards)
+# restated from the contract (and, for the card prefixes, the networks' published test cards)
 RISKS = ("Low", "Medium", "High")  # least risky first
 ACCOUNT_TYPES = ("Checking", "Savings", "Money Market", "CD", "Credit Card", "Loan")
 DEPOSIT_TYPES = ("Checking", "Savings", "Money Market", "CD")
@@ -156,10 +29,6 @@ TEST_CARD_PREFIXES = ("400000", "222300", "378282", "601100")  # Visa, MC, Amex,
 FRAUD_SHARE = (0.0008, 0.0012)  # "about 0.1%"
 FRAUD_CASED = 0.75  # "every detected fraud gets a case": 90% detected, less the last days'
 DEFAULT_SHARE = (0.05, 0.10)
-
-
-def _names(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 def _day(column: str) -> str:
@@ -212,7 +81,7 @@ def _customers() -> list[Check]:
             "customers.risk_values",
             "customers",
             "risk_category is Low, Medium or High",
-            f"risk_category IN ({_names(RISKS)})",
+            f"risk_category IN ({quoted(RISKS)})",
         ),
         metric(
             "customers.risk_by_score",
@@ -251,7 +120,7 @@ def _accounts() -> list[Check]:
     per_type = (
         "SELECT account_type, count(*) AS n, skewness(ln(current_balance)) AS skew "
         "FROM {s}.accounts WHERE account_type IN ("
-        + _names(DEPOSIT_TYPES)
+        + quoted(DEPOSIT_TYPES)
         + ") AND account_status <> 'Closed' AND current_balance > 0 GROUP BY 1"
     )
     return [
@@ -259,7 +128,7 @@ def _accounts() -> list[Check]:
             "accounts.type_values",
             "accounts",
             "account_type is Checking, Savings, Money Market, CD, Credit Card or Loan",
-            f"account_type IN ({_names(ACCOUNT_TYPES)})",
+            f"account_type IN ({quoted(ACCOUNT_TYPES)})",
         ),
         violations(
             "accounts.open_after_join",
@@ -426,7 +295,7 @@ def _credit_cards() -> list[Check]:
             "card_number is 15-16 digits, Luhn-valid, with a network's test-card prefix "
             f"({', '.join(TEST_CARD_PREFIXES)})",
             "regexp_full_match(card_number, '[0-9]{15,16}') "
-            f"AND substr(card_number, 1, 6) IN ({_names(TEST_CARD_PREFIXES)}) AND {_LUHN}",
+            f"AND substr(card_number, 1, 6) IN ({quoted(TEST_CARD_PREFIXES)}) AND {_LUHN}",
         ),
         rows(
             "credit_cards.card_account",
@@ -639,21 +508,9 @@ def _fraud_cases() -> list[Check]:
     ]
 
 
-def financial_checks() -> list[Check]:
-    """Every check of financial_analytics: the contract's invariants and distributions."""
-    from fakehouse.domains.financial import DOMAIN
-
-    declared = {t.name: t for t in DOMAIN.tables}
-    generic: list[Check] = []
-    for table, columns in FINANCIAL_COLUMNS.items():
-        generic.append(required_columns(table, columns))
-        nullable = {c.name for c in declared[table].columns if c.nullable}
-        generic.append(not_null(table, [c for c in columns if c not in nullable]))
-    for table, (column, prefix) in FINANCIAL_IDS.items():
-        generic.append(dense_ids(table, column, prefix))
-    generic.extend(foreign_key(*fk) for fk in FINANCIAL_FOREIGN_KEYS)
+def checks(params: FinancialParams) -> list[Check]:
+    """Every behaviour check of financial_analytics, table by table."""
     return [
-        *generic,
         *_customers(),
         *_accounts(),
         *_transactions(),
@@ -661,12 +518,3 @@ def financial_checks() -> list[Check]:
         *_loans(),
         *_fraud_cases(),
     ]
-
-
-def financial_window(params: dict) -> Window:
-    """The history window of a financial warehouse's manifest params (the ledger is its last
-    `ledger_days`; checks use the whole window)."""
-    from fakehouse.domains.financial.params import History
-
-    history = History.model_validate(params.get("history", {}))
-    return history_window(history.end_date, history.years)

@@ -1,0 +1,694 @@
+"""The behaviour checks of retail_analytics: every invariant and distribution the tables
+promise beyond their declarations (whose columns, keys and references are checked by the
+generic checks of `core.contract`).
+
+Values of the contract (segments, categories, statuses, event types) are restated here, never
+imported from the generator, so the checks hold the generator to the contract. Checks take
+the warehouse's parameters so that bounds can follow them; today's bounds are the defaults'.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+
+from fakehouse.core.checks import (
+    PLACES,
+    STATES,
+    Check,
+    metric,
+    quoted,
+    rows,
+    unique_key,
+    violations,
+)
+from fakehouse.domains.retail.params import RetailParams
+
+SEGMENT_ORDER = ("VIP", "Premium", "Regular", "Basic")  # most active first
+PEAK_HOURS = "10, 11, 12, 13, 18, 19"  # 10:00-14:00 and 18:00-20:00
+DAY = "CAST(t.transaction_date AS DATE)"
+
+_REAL_PLACE = (
+    f"EXISTS (SELECT 1 FROM {PLACES} AS p WHERE p.zip_code = t.zip_code AND p.city = t.city "
+    "AND p.state = t.state AND abs(p.latitude - t.latitude) < 1e-6 "
+    "AND abs(p.longitude - t.longitude) < 1e-6)"
+)
+
+
+def _ordered(metric_by_segment: str) -> str:
+    """Smallest ratio of `what` between a segment and the next less active one.
+
+    `metric_by_segment` is a query with columns (seg, m); missing segments give NULL.
+    """
+    pivot = ", ".join(f"max(m) FILTER (WHERE seg = '{s}') AS {s.lower()}" for s in SEGMENT_ORDER)
+    ratios = ", ".join(f"{a.lower()} / {b.lower()}" for a, b in pairwise(SEGMENT_ORDER))
+    return f"SELECT least({ratios}) FROM (SELECT {pivot} FROM ({metric_by_segment}) AS x)"
+
+
+def rate_ratio(name: str, description: str, condition: str, at_least: float) -> Check:
+    """Distribution: sales per day on days where `condition` holds (a predicate on the DATE
+    `day`) over sales per day on the other days of the window is at least `at_least`, less
+    three standard errors of the ratio's sampling noise (never below 1).
+
+    With k sales on the chosen days and l on the others, log(ratio) has a standard error of
+    about sqrt(1/k + 1/l); the allowance keeps small warehouses from failing by chance
+    (m = 0.05: bound 1.0) while large ones are held close to `at_least`.
+    """
+    sql = (
+        "WITH d AS (SELECT CAST(g.day AS DATE) AS day "
+        "FROM generate_series(CAST({start} AS TIMESTAMP), CAST({end} AS TIMESTAMP), "
+        "INTERVAL 1 DAY) AS g(day)), "
+        f"n AS (SELECT ({condition}) AS hit, count(*) AS days FROM d GROUP BY 1), "
+        f"x AS (SELECT ({condition}) AS hit, count(*) AS sales FROM "
+        f"(SELECT {DAY} AS day FROM {{s}}.transactions AS t) AS t "
+        "WHERE day BETWEEN {start} AND {end} GROUP BY 1), "
+        "r AS (SELECT n.hit, n.days, coalesce(x.sales, 0) AS sales "
+        "FROM n LEFT JOIN x ON x.hit = n.hit), "
+        "p AS (SELECT max(sales) FILTER (WHERE hit) AS k, max(days) FILTER (WHERE hit) AS kd, "
+        "max(sales) FILTER (WHERE NOT hit) AS l, max(days) FILTER (WHERE NOT hit) AS ld FROM r) "
+        "SELECT (k / kd) / (l / ld) AS value, "
+        f"greatest(1.0, {at_least!r} * exp(-3 * sqrt(1.0 / greatest(k, 1) "
+        "+ 1.0 / greatest(l, 1)))) AS low, 'inf'::DOUBLE AS high FROM p"
+    )
+    return Check(name, "transactions", description, sql)
+
+
+def _customers() -> list[Check]:
+    return [
+        rows(
+            "customers.segment_values",
+            "customers",
+            "customer_segment is VIP, Premium, Regular or Basic",
+            f"customer_segment IN ({quoted(SEGMENT_ORDER)})",
+        ),
+        rows(
+            "customers.adult_at_registration",
+            "customers",
+            "customers are at least 18 years old on their registration_date",
+            "date_of_birth + INTERVAL 18 YEAR <= registration_date",
+        ),
+        rows(
+            "customers.real_place",
+            "customers",
+            "country US and city, state, zip_code, latitude, longitude of one real US place",
+            f"country = 'US' AND {_REAL_PLACE}",
+        ),
+        Check(
+            "customers.state_mix",
+            "customers",
+            "state mix follows population: total variation distance to census shares "
+            "<= 0.02 + 0.6 * sum(sqrt(share)) / sqrt(n) (sampling noise at ~1e-4)",
+            "WITH c AS (SELECT state, count(*) AS k FROM {s}.customers GROUP BY state), "
+            "n AS (SELECT count(*)::DOUBLE AS n FROM {s}.customers), "
+            f"d AS (SELECT abs(coalesce(c.k, 0) / (SELECT n FROM n) - coalesce(r.share, 0)) "
+            f"AS diff FROM c FULL OUTER JOIN {STATES} AS r ON r.code = c.state) "
+            "SELECT 0.5 * sum(diff) AS value, 0.0 AS low, "
+            f"0.02 + 0.6 * (SELECT sum(sqrt(share)) FROM {STATES}) / sqrt((SELECT n FROM n)) "
+            "AS high FROM d",
+        ),
+    ]
+
+
+CATEGORIES = ("Electronics", "Clothing", "Home & Garden", "Books", "Sports", "Beauty")
+
+
+def _products() -> list[Check]:
+    return [
+        rows(
+            "products.category_values",
+            "products",
+            "category is Electronics, Clothing, Home & Garden, Books, Sports or Beauty",
+            f"category IN ({quoted(CATEGORIES)})",
+        ),
+        rows(
+            "products.price_above_cost",
+            "products",
+            "unit_price > unit_cost",
+            "unit_price > unit_cost",
+        ),
+        violations(
+            "products.price_level_by_category",
+            "products",
+            "median unit_price: Electronics above every other category, Books below "
+            "(categories with at least 30 products)",
+            "WITH m AS (SELECT category, median(unit_price) AS med FROM {s}.products "
+            "GROUP BY category HAVING count(*) >= 30), "
+            "e AS (SELECT max(med) FILTER (WHERE category = 'Electronics') AS top, "
+            "max(med) FILTER (WHERE category = 'Books') AS bottom FROM m) "
+            "SELECT count(*) FILTER (WHERE category <> 'Electronics' "
+            "AND NOT coalesce(med < top, true)) "
+            "+ count(*) FILTER (WHERE category <> 'Books' AND NOT coalesce(med > bottom, true)) "
+            "FROM m, e",
+        ),
+    ]
+
+
+def _stores() -> list[Check]:
+    return [
+        metric(
+            "stores.online_exists",
+            "stores",
+            "at least one store has store_type 'Online'",
+            "SELECT count(*) FROM {s}.stores WHERE store_type = 'Online'",
+            1,
+            math.inf,
+        ),
+        rows(
+            "stores.manager_at_store",
+            "stores",
+            "manager_id is an employee of that store",
+            "EXISTS (SELECT 1 FROM {s}.employees AS e "
+            "WHERE e.employee_id = t.manager_id AND e.store_id = t.store_id)",
+        ),
+        rows(
+            "stores.real_place",
+            "stores",
+            "city, state, zip_code, latitude, longitude of one real US place",
+            _REAL_PLACE,
+        ),
+        rows(
+            "stores.active_iff_open",
+            "stores",
+            "is_active iff closing_date is null; a store closes after it opens",
+            "is_active = (closing_date IS NULL) AND coalesce(closing_date >= opening_date, true)",
+        ),
+    ]
+
+
+def _employees() -> list[Check]:
+    return [
+        violations(
+            "employees.hierarchy_forest",
+            "employees",
+            "following manager_id from any employee reaches a root (no cycles)",
+            "WITH RECURSIVE reach(id) AS ("
+            "SELECT employee_id FROM {s}.employees WHERE manager_id IS NULL "
+            "UNION SELECT e.employee_id FROM {s}.employees AS e "
+            "JOIN reach AS r ON e.manager_id = r.id) "
+            "SELECT (SELECT count(*) FROM {s}.employees) - (SELECT count(DISTINCT id) FROM reach)",
+        ),
+        violations(
+            "employees.manager_hired_first",
+            "employees",
+            "a manager's hire_date is on or before the report's",
+            "SELECT count(*) FROM {s}.employees AS e JOIN {s}.employees AS m "
+            "ON m.employee_id = e.manager_id WHERE NOT coalesce(m.hire_date <= e.hire_date, false)",
+        ),
+        metric(
+            "employees.salary_by_position",
+            "employees",
+            "average salary: Store Manager > Assistant Store Manager > Sales Associate "
+            "(smallest ratio of the two > 1.05)",
+            "SELECT least(sm / asm, asm / sa) FROM (SELECT "
+            "avg(salary) FILTER (WHERE position = 'Store Manager') AS sm, "
+            "avg(salary) FILTER (WHERE position = 'Assistant Store Manager') AS asm, "
+            "avg(salary) FILTER (WHERE position = 'Sales Associate') AS sa FROM {s}.employees)",
+            1.05,
+            math.inf,
+        ),
+        rows(
+            "employees.terminated_iff_inactive",
+            "employees",
+            "termination_date is null iff is_active",
+            "is_active = (termination_date IS NULL)",
+        ),
+        rows(
+            "employees.terminated_after_hire",
+            "employees",
+            "termination_date, when set, is on or after hire_date",
+            "termination_date IS NULL OR termination_date >= hire_date",
+        ),
+    ]
+
+
+def _suppliers() -> list[Check]:
+    return [
+        rows(
+            "suppliers.contract_order",
+            "suppliers",
+            "contract_start < contract_end",
+            "contract_start < contract_end",
+        ),
+    ]
+
+
+STATUSES = ("Completed", "Pending", "Cancelled", "Returned")
+
+
+def _transactions() -> list[Check]:
+    items_per_sale = (
+        "SELECT transaction_id, count(*) AS lines, sum(line_total) AS total, "
+        "sum(quantity * unit_price) AS subtotal, sum(discount_amount) AS discount, "
+        "sum(tax_amount) AS tax FROM {s}.transaction_items GROUP BY transaction_id"
+    )
+    by_segment = (
+        "SELECT c.customer_segment AS seg, count(*) AS sales, avg(t.item_count) AS basket "
+        "FROM {s}.transactions AS t JOIN {s}.customers AS c ON c.customer_id = t.customer_id "
+        "GROUP BY 1"
+    )
+    customers_by_segment = (
+        "SELECT customer_segment AS seg, count(*) AS customers FROM {s}.customers GROUP BY 1"
+    )
+    return [
+        rows(
+            "transactions.status_values",
+            "transactions",
+            "transaction_status is Completed, Pending, Cancelled or Returned",
+            f"transaction_status IN ({quoted(STATUSES)})",
+        ),
+        metric(
+            "transactions.mostly_completed",
+            "transactions",
+            "share of Completed sales is 0.8-0.97",
+            "SELECT avg(CASE WHEN transaction_status = 'Completed' THEN 1.0 ELSE 0.0 END) "
+            "FROM {s}.transactions",
+            0.8,
+            0.97,
+        ),
+        rows(
+            "transactions.in_window",
+            "transactions",
+            "transaction_date is inside the history window",
+            f"{DAY} BETWEEN {{start}} AND {{end}}",
+        ),
+        violations(
+            "transactions.after_registration",
+            "transactions",
+            "no sale before the customer's registration_date",
+            "SELECT count(*) FROM {s}.transactions AS t JOIN {s}.customers AS c "
+            f"ON c.customer_id = t.customer_id WHERE NOT coalesce({DAY} >= c.registration_date, "
+            "false)",
+        ),
+        violations(
+            "transactions.store_open",
+            "transactions",
+            "no sale before the store's opening_date nor after its closing_date",
+            "SELECT count(*) FROM {s}.transactions AS t JOIN {s}.stores AS st "
+            f"ON st.store_id = t.store_id WHERE NOT coalesce({DAY} >= st.opening_date "
+            f"AND (st.closing_date IS NULL OR {DAY} <= st.closing_date), false)",
+        ),
+        violations(
+            "transactions.employee_at_store",
+            "transactions",
+            "employee_id is null for Online stores, else someone employed at that store that day",
+            "SELECT count(*) FROM {s}.transactions AS t JOIN {s}.stores AS st "
+            "ON st.store_id = t.store_id LEFT JOIN {s}.employees AS e "
+            "ON e.employee_id = t.employee_id WHERE NOT coalesce(CASE "
+            "WHEN st.store_type = 'Online' THEN t.employee_id IS NULL "
+            f"ELSE e.store_id = t.store_id AND e.hire_date <= {DAY} "
+            f"AND (e.termination_date IS NULL OR {DAY} <= e.termination_date) END, false)",
+        ),
+        violations(
+            "transactions.channel_matches_store",
+            "transactions",
+            "channel is Online at Online stores and In-Store elsewhere",
+            "SELECT count(*) FROM {s}.transactions AS t JOIN {s}.stores AS st "
+            "ON st.store_id = t.store_id WHERE NOT coalesce(t.channel = CASE "
+            "WHEN st.store_type = 'Online' THEN 'Online' ELSE 'In-Store' END, false)",
+        ),
+        violations(
+            "transactions.campaign_active",
+            "transactions",
+            "campaign_id is null or a campaign running on the sale's date",
+            "SELECT count(*) FROM {s}.transactions AS t LEFT JOIN {s}.marketing_campaigns AS c "
+            "ON c.campaign_id = t.campaign_id WHERE t.campaign_id IS NOT NULL "
+            f"AND NOT coalesce({DAY} BETWEEN c.start_date AND c.end_date, false)",
+        ),
+        rows(
+            "transactions.total_formula",
+            "transactions",
+            "total_amount = subtotal - discount_amount + tax_amount",
+            "total_amount = subtotal - discount_amount + tax_amount",
+        ),
+        violations(
+            "transactions.total_equals_items",
+            "transactions",
+            "total_amount = sum of its items' line_total and item_count = its number of lines",
+            f"SELECT count(*) FROM {{s}}.transactions AS t LEFT JOIN ({items_per_sale}) AS i "
+            "ON i.transaction_id = t.transaction_id "
+            "WHERE NOT coalesce(t.total_amount = i.total AND t.item_count = i.lines, false)",
+        ),
+        violations(
+            "transactions.sums_of_items",
+            "transactions",
+            "subtotal, discount_amount and tax_amount are the sums over its items",
+            f"SELECT count(*) FROM {{s}}.transactions AS t LEFT JOIN ({items_per_sale}) AS i "
+            "ON i.transaction_id = t.transaction_id WHERE NOT coalesce(t.subtotal = i.subtotal "
+            "AND t.discount_amount = i.discount AND t.tax_amount = i.tax, false)",
+        ),
+        Check(
+            "transactions.peak_hours",
+            "transactions",
+            "In-Store sales per hour in 10-14h and, separately, in 18-20h >= 1.3 x per hour "
+            "in the other hours with In-Store sales (from 300 In-Store sales on)",
+            "WITH h AS (SELECT hour(transaction_date) AS hr, count(*) AS n "
+            "FROM {s}.transactions WHERE channel = 'In-Store' GROUP BY 1) "
+            "SELECT coalesce(least(coalesce(sum(n) FILTER (WHERE hr BETWEEN 10 AND 13), 0) / 4.0, "
+            "coalesce(sum(n) FILTER (WHERE hr IN (18, 19)), 0) / 2.0) "
+            f"/ (sum(n) FILTER (WHERE hr NOT IN ({PEAK_HOURS})) "
+            f"/ count(*) FILTER (WHERE hr NOT IN ({PEAK_HOURS}))), 0) AS value, "
+            "CASE WHEN coalesce(sum(n), 0) >= 300 THEN 1.3 ELSE 0 END AS low, "
+            "'inf'::DOUBLE AS high FROM h",
+        ),
+        rate_ratio(
+            "transactions.weekend_effect",
+            "sales per weekend day >= 1.1 x sales per weekday (less 3 standard errors, >= 1)",
+            "isodow(day) >= 6",
+            1.1,
+        ),
+        rate_ratio(
+            "transactions.high_season",
+            "sales per day in November-December >= 1.2 x per day in January-October "
+            "(less 3 standard errors, >= 1)",
+            "month(day) >= 11",
+            1.2,
+        ),
+        metric(
+            "transactions.segment_frequency",
+            "transactions",
+            "sales per customer: VIP > Premium > Regular > Basic (each >= 1.1 x the next)",
+            _ordered(
+                f"SELECT c.seg, coalesce(x.sales, 0) / c.customers AS m "
+                f"FROM ({customers_by_segment}) AS c LEFT JOIN ({by_segment}) AS x "
+                "ON x.seg = c.seg"
+            ),
+            1.1,
+            math.inf,
+        ),
+        metric(
+            "transactions.segment_basket",
+            "transactions",
+            "average item_count: VIP > Premium > Regular > Basic (each >= 1.1 x the next)",
+            _ordered(f"SELECT seg, basket AS m FROM ({by_segment}) AS b"),
+            1.1,
+            math.inf,
+        ),
+        metric(
+            "transactions.home_state",
+            "transactions",
+            "share of In-Store sales at a store in the customer's own state >= 0.9",
+            "SELECT avg(CASE WHEN st.state = c.state THEN 1.0 ELSE 0.0 END) "
+            "FROM {s}.transactions AS t JOIN {s}.stores AS st ON st.store_id = t.store_id "
+            "JOIN {s}.customers AS c ON c.customer_id = t.customer_id "
+            "WHERE t.channel = 'In-Store'",
+            0.9,
+            1.0,
+        ),
+    ]
+
+
+def _transaction_items() -> list[Check]:
+    lines = (
+        "SELECT t.transaction_id, coalesce(i.lines, 0) AS lines FROM {s}.transactions AS t "
+        "LEFT JOIN (SELECT transaction_id, count(*) AS lines FROM {s}.transaction_items "
+        "GROUP BY 1) AS i ON i.transaction_id = t.transaction_id"
+    )
+    return [
+        rows(
+            "transaction_items.line_numbers",
+            "transaction_items",
+            "line_number is 1..number of lines of the sale",
+            "line_number BETWEEN 1 AND (SELECT count(*) FROM {s}.transaction_items AS o "
+            "WHERE o.transaction_id = t.transaction_id)",
+        ),
+        violations(
+            "transaction_items.lines_per_transaction",
+            "transaction_items",
+            "every sale has 1 to 10 lines",
+            f"SELECT count(*) FROM ({lines}) WHERE NOT (lines BETWEEN 1 AND 10)",
+        ),
+        metric(
+            "transaction_items.lines_mean",
+            "transaction_items",
+            "mean lines per sale is 3-6",
+            f"SELECT avg(lines) FROM ({lines})",
+            3.0,
+            6.0,
+        ),
+        violations(
+            "transaction_items.product_price",
+            "transaction_items",
+            "unit_price is the product's unit_price",
+            "SELECT count(*) FROM {s}.transaction_items AS i JOIN {s}.products AS p "
+            "ON p.product_id = i.product_id WHERE NOT coalesce(i.unit_price = p.unit_price, false)",
+        ),
+        violations(
+            "transaction_items.product_launched",
+            "transaction_items",
+            "the product's launch_date is on or before the sale's date",
+            "SELECT count(*) FROM {s}.transaction_items AS i JOIN {s}.products AS p "
+            "ON p.product_id = i.product_id JOIN {s}.transactions AS t "
+            f"ON t.transaction_id = i.transaction_id WHERE NOT coalesce(p.launch_date <= {DAY}, "
+            "false)",
+        ),
+        rows(
+            "transaction_items.line_total_formula",
+            "transaction_items",
+            "line_total = quantity * unit_price - discount_amount + tax_amount",
+            "line_total = quantity * unit_price - discount_amount + tax_amount",
+        ),
+    ]
+
+
+def _inventory() -> list[Check]:
+    return [
+        unique_key("inventory", ("product_id", "store_id")),
+        rows(
+            "inventory.reserved_range",
+            "inventory",
+            "0 <= quantity_reserved <= quantity_on_hand",
+            "0 <= quantity_reserved AND quantity_reserved <= quantity_on_hand",
+        ),
+        rows(
+            "inventory.available_formula",
+            "inventory",
+            "quantity_available = quantity_on_hand - quantity_reserved",
+            "quantity_available = quantity_on_hand - quantity_reserved",
+        ),
+        rows(
+            "inventory.stockout_flag",
+            "inventory",
+            "stockout_flag iff quantity_on_hand = 0",
+            "stockout_flag = (quantity_on_hand = 0)",
+        ),
+        violations(
+            "inventory.counted_after_launch",
+            "inventory",
+            "last_count_date is on or after the product's launch_date and not after the window",
+            "SELECT count(*) FROM {s}.inventory AS i JOIN {s}.products AS p "
+            "ON p.product_id = i.product_id WHERE NOT coalesce(i.last_count_date "
+            "BETWEEN p.launch_date AND {end}, false)",
+        ),
+    ]
+
+
+EVENT_TYPES = (
+    "page_view",
+    "product_view",
+    "search",
+    "add_to_cart",
+    "remove_from_cart",
+    "checkout_start",
+    "purchase",
+)
+
+
+def _behavior() -> list[Check]:
+    before = "OVER (PARTITION BY session_id ORDER BY event_id ROWS BETWEEN UNBOUNDED PRECEDING "
+    before += "AND 1 PRECEDING)"
+    return [
+        rows(
+            "customer_behavior.event_type_values",
+            "customer_behavior",
+            "event_type is one of the seven funnel event types",
+            f"event_type IN ({quoted(EVENT_TYPES)})",
+        ),
+        violations(
+            "customer_behavior.time_ordered",
+            "customer_behavior",
+            "events of a session are time-ordered (in event_id order)",
+            "SELECT count(*) FROM (SELECT event_timestamp, lag(event_timestamp) OVER "
+            "(PARTITION BY session_id ORDER BY event_id) AS prev FROM {s}.customer_behavior) "
+            "WHERE prev > event_timestamp",
+        ),
+        violations(
+            "customer_behavior.funnel",
+            "customer_behavior",
+            "no purchase without an earlier checkout_start; no checkout_start or "
+            "remove_from_cart without an earlier add_to_cart",
+            "SELECT count(*) FROM (SELECT event_type, "
+            f"coalesce(sum(CASE WHEN event_type = 'add_to_cart' THEN 1 END) {before}, 0) AS adds, "
+            f"coalesce(sum(CASE WHEN event_type = 'checkout_start' THEN 1 END) {before}, 0) "
+            "AS checkouts FROM {s}.customer_behavior) "
+            "WHERE (event_type = 'purchase' AND checkouts = 0) "
+            "OR (event_type IN ('checkout_start', 'remove_from_cart') AND adds = 0)",
+        ),
+        violations(
+            "customer_behavior.after_registration",
+            "customer_behavior",
+            "no event before the customer's registration_date",
+            "SELECT count(*) FROM {s}.customer_behavior AS b JOIN {s}.customers AS c "
+            "ON c.customer_id = b.customer_id "
+            "WHERE NOT coalesce(CAST(b.event_timestamp AS DATE) >= c.registration_date, false)",
+        ),
+        rows(
+            "customer_behavior.in_window",
+            "customer_behavior",
+            "event_timestamp is inside the history window",
+            "CAST(event_timestamp AS DATE) BETWEEN {start} AND {end}",
+        ),
+        rows(
+            "customer_behavior.product_events",
+            "customer_behavior",
+            "product_id is set iff the event is a product_view, add_to_cart or remove_from_cart",
+            "(product_id IS NOT NULL) "
+            "= (event_type IN ('product_view', 'add_to_cart', 'remove_from_cart'))",
+        ),
+        violations(
+            "customer_behavior.session_customer",
+            "customer_behavior",
+            "a session belongs to one customer",
+            "SELECT count(*) FROM (SELECT session_id FROM {s}.customer_behavior "
+            "GROUP BY session_id HAVING count(DISTINCT customer_id) > 1)",
+        ),
+        violations(
+            "customer_behavior.product_launched",
+            "customer_behavior",
+            "no event about a product before its launch_date",
+            "SELECT count(*) FROM {s}.customer_behavior AS b JOIN {s}.products AS p "
+            "ON p.product_id = b.product_id "
+            "WHERE NOT coalesce(CAST(b.event_timestamp AS DATE) >= p.launch_date, false)",
+        ),
+    ]
+
+
+def _reviews() -> list[Check]:
+    sale = (
+        "EXISTS (SELECT 1 FROM {s}.transaction_items AS i JOIN {s}.transactions AS x "
+        "ON x.transaction_id = i.transaction_id WHERE i.transaction_id = t.transaction_id "
+        "AND i.product_id = t.product_id AND x.customer_id = t.customer_id)"
+    )
+    return [
+        rows(
+            "product_reviews.rating_range",
+            "product_reviews",
+            "rating is 1-5",
+            "rating BETWEEN 1 AND 5",
+        ),
+        metric(
+            "product_reviews.rating_mean",
+            "product_reviews",
+            "mean rating is 3.5-4.0",
+            "SELECT avg(rating) FROM {s}.product_reviews",
+            3.5,
+            4.0,
+        ),
+        violations(
+            "product_reviews.rating_shape",
+            "product_reviews",
+            "ratings are bell-shaped: counts of 1..5 stars rise to one peak, then fall",
+            "WITH c AS (SELECT r.rating, count(p.rating) AS n FROM range(1, 6) AS r(rating) "
+            "LEFT JOIN {s}.product_reviews AS p ON p.rating = r.rating GROUP BY r.rating), "
+            "w AS (SELECT n, lag(n) OVER (ORDER BY rating) AS before, "
+            "lead(n) OVER (ORDER BY rating) AS after FROM c) "
+            "SELECT count(*) FROM w WHERE n < before AND n < after",
+        ),
+        rows(
+            "product_reviews.verified_iff_sale",
+            "product_reviews",
+            "verified_purchase iff transaction_id is a sale of that product to that customer",
+            f"CASE WHEN verified_purchase THEN {sale} ELSE transaction_id IS NULL END",
+        ),
+        violations(
+            "product_reviews.after_sale",
+            "product_reviews",
+            "a verified review's review_date is on or after its sale's date",
+            "SELECT count(*) FROM {s}.product_reviews AS r JOIN {s}.transactions AS t "
+            "ON t.transaction_id = r.transaction_id WHERE r.verified_purchase "
+            f"AND NOT coalesce(r.review_date >= {DAY}, false)",
+        ),
+        rows(
+            "product_reviews.helpful_votes",
+            "product_reviews",
+            "0 <= helpful_count <= total_votes",
+            "0 <= helpful_count AND helpful_count <= total_votes",
+        ),
+        rows(
+            "product_reviews.in_window",
+            "product_reviews",
+            "review_date is inside the history window",
+            "review_date BETWEEN {start} AND {end}",
+        ),
+        violations(
+            "product_reviews.after_parents",
+            "product_reviews",
+            "no review before the customer's registration_date or the product's launch_date",
+            "SELECT count(*) FROM {s}.product_reviews AS r "
+            "JOIN {s}.customers AS c ON c.customer_id = r.customer_id "
+            "JOIN {s}.products AS p ON p.product_id = r.product_id "
+            "WHERE NOT coalesce(r.review_date >= c.registration_date "
+            "AND r.review_date >= p.launch_date, false)",
+        ),
+    ]
+
+
+def _campaigns() -> list[Check]:
+    def agrees(column: str, numerator: str, denominator: str) -> str:
+        return (
+            f"CASE WHEN {denominator} = 0 THEN {column} IS NULL "
+            f"ELSE abs({column} - CAST({numerator} AS DOUBLE) / CAST({denominator} AS DOUBLE)) "
+            "< 1e-6 END"
+        )
+
+    return [
+        rows(
+            "marketing_campaigns.date_order",
+            "marketing_campaigns",
+            "start_date <= end_date",
+            "start_date <= end_date",
+        ),
+        rows(
+            "marketing_campaigns.count_funnel",
+            "marketing_campaigns",
+            "impressions >= clicks >= conversions >= 0",
+            "impressions >= clicks AND clicks >= conversions AND conversions >= 0",
+        ),
+        rows(
+            "marketing_campaigns.rates_agree",
+            "marketing_campaigns",
+            "ctr, conversion_rate and roi equal their ratios (1e-6), null iff the denominator is 0",
+            " AND ".join(
+                [
+                    agrees("ctr", "clicks", "impressions"),
+                    agrees("conversion_rate", "conversions", "clicks"),
+                    agrees("roi", "revenue_generated - actual_spend", "actual_spend"),
+                ]
+            ),
+        ),
+        rows(
+            "marketing_campaigns.status_by_dates",
+            "marketing_campaigns",
+            "status as of the window's end: Completed if ended before it, Planned if starting "
+            "after it (no spend yet), else Active",
+            "status = CASE WHEN end_date < {end} THEN 'Completed' "
+            "WHEN start_date > {end} THEN 'Planned' ELSE 'Active' END "
+            "AND (status <> 'Planned' OR actual_spend = 0)",
+        ),
+    ]
+
+
+def checks(params: RetailParams) -> list[Check]:
+    """Every behaviour check of retail_analytics, table by table."""
+    return [
+        *_customers(),
+        *_products(),
+        *_stores(),
+        *_employees(),
+        *_suppliers(),
+        *_transactions(),
+        *_transaction_items(),
+        *_inventory(),
+        *_behavior(),
+        *_reviews(),
+        *_campaigns(),
+    ]
