@@ -124,11 +124,16 @@ def command(
 
 
 def _dry_run(domain: str, m: float, seed: int, out: Path, formats, overwrite: bool) -> None:
-    """The estimate of `generate --dry-run`, after the checks a real run would make of OUT."""
+    """`generate --dry-run`: the estimate, and whether a real run could write to OUT."""
     from fakehouse.api import estimate
     from fakehouse.cli.progress import Reporter
     from fakehouse.engines import target
+    from fakehouse.errors import UserError
 
-    folder = target.check_target(out, overwrite)
     sizes = estimate(domain, m, seed, formats)
+    folder = Path(out).expanduser().resolve()
     Reporter(quiet=False).estimate(sizes, folder, target.free_bytes(folder.parent))
+    try:
+        target.check_target(folder, overwrite)
+    except UserError as exc:
+        click.echo(f"note: a real run would stop here: {exc}", err=True)
