@@ -3,7 +3,6 @@ every way it can fail to open is one line naming the file and the cause, exit co
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import pytest
 
 from fakehouse.catalog.duckdb import FILE, HEADER
 from fakehouse.cli import main
+from tests.conftest import obeying_file_modes
 
 #: bytes 8..12 of a DuckDB file are b"DUCK", then its storage version number (little-endian)
 DUCKDB_1_1_STORAGE = 64
@@ -126,11 +126,9 @@ def test_a_damaged_table_block_fails_validate_in_one_line(broken, capsys):
 
 def test_an_unreadable_catalog_is_one_line(broken):
     (broken / FILE).chmod(0)
-    command = [sys.executable, "-m", "fakehouse", "sql", "-w", str(broken), "SELECT 1"]
-    if os.geteuid() == 0:  # root reads anything: drop the capabilities that allow it
-        if not shutil.which("setpriv"):
-            pytest.skip("running as root without setpriv")
-        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    command = obeying_file_modes(
+        [sys.executable, "-m", "fakehouse", "sql", "-w", str(broken), "SELECT 1"]
+    )
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr == (
