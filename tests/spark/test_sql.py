@@ -49,17 +49,18 @@ def test_files_are_not_tables(locked, tmp_path):
 
 @pytest.mark.parametrize(
     ("statement", "named"),
-    [("INSERT OVERWRITE DIRECTORY '{tmp}/out' SELECT 1", "INSERT OVERWRITE"),
-     ("CREATE TABLE retail_analytics.evil LOCATION '{tmp}/evil' AS SELECT 1 AS x",
-      "CREATE TABLE"),
-     ("CREATE TEMPORARY VIEW v USING csv OPTIONS (path '{tmp}')", "CREATE TEMPORARY"),
-     ("ADD JAR '{tmp}/x.jar'", "ADD JAR"),
+    [("INSERT OVERWRITE DIRECTORY '{tmp}/out' SELECT 1", "INSERT"),
+     ("CREATE TABLE retail_analytics.evil LOCATION '{tmp}/evil' AS SELECT 1 AS x", "CREATE"),
+     ("CREATE TEMPORARY VIEW v USING csv OPTIONS (path '{tmp}')", "CREATE"),
+     ("ADD JAR '{tmp}/x.jar'", "ADD"),
      ("SET spark.sql.runSQLOnFiles = true", "SET"),
      ("RESET", "RESET"),
-     ("EXECUTE IMMEDIATE 'SELECT 1'", "EXECUTE IMMEDIATE"),
-     ("CREATE TEMPORARY FUNCTION f AS 'java.lang.String'", "CREATE TEMPORARY"),
-     ("DROP TABLE retail_analytics.stores", "DROP TABLE"),
-     ("-- a comment first\nCACHE TABLE retail_analytics.stores", "CACHE TABLE")],
+     ("EXECUTE IMMEDIATE 'SELECT 1'", "EXECUTE"),
+     ("CREATE TEMPORARY FUNCTION f AS 'java.lang.String'", "CREATE"),
+     ("DROP TABLE retail_analytics.stores", "DROP"),
+     ("FROM retail_analytics.stores INSERT OVERWRITE DIRECTORY '{tmp}/m' SELECT *", "FROM"),
+     ("WITH s AS (SELECT 1 AS x) INSERT OVERWRITE DIRECTORY '{tmp}/w' SELECT * FROM s", "WITH"),
+     ("-- a comment first\nCACHE TABLE retail_analytics.stores", "CACHE")],
 )  # fmt: skip
 def test_anything_but_reading_is_refused(locked, tmp_path, statement, named):
     message = refused(locked, statement.format(tmp=tmp_path))

@@ -34,7 +34,7 @@ READ_PREFIXES = ("Show", "Describe")
 JAVA_FUNCTIONS = ("reflect", "java_method", "try_reflect")
 _SCRIPT = re.compile(r"^[\s:|+\-]*'?ScriptTransformation\b", re.MULTILINE)
 _COMMENTS = re.compile(r"\A(\s*(--[^\n]*|/\*.*?\*/))*\s*", re.DOTALL)
-_KEYWORDS = re.compile(r"[A-Za-z]+(\s+[A-Za-z]+(?=\s|$))?")  # what the statement starts with
+_KEYWORD = re.compile(r"[A-Za-z]+")  # the word a statement starts with
 
 
 def lock(spark: SparkSession) -> None:
@@ -77,8 +77,8 @@ def _is_query(spark: SparkSession, statement: str) -> bool:
     try:
         parser.parseQuery(statement)
     except Exception:
-        words = _KEYWORDS.match(_COMMENTS.sub("", statement))
-        what = f"{words[0].upper()} ..." if words else "this statement"
+        word = _KEYWORD.match(_COMMENTS.sub("", statement))
+        what = f"{word[0].upper()} ..." if word else "this statement"
         raise UserError(f"{READ_ONLY}: refused {what}") from None
     return True
 
