@@ -333,3 +333,15 @@ def test_an_unreadable_manifest_is_one_line(retail_warehouse, tmp_path):
     assert result.stderr == (
         f"error: unreadable manifest {out / 'fakehouse.json'}: Permission denied\n"
     )
+
+
+def test_when_several_things_are_broken_the_first_is_reported(tmp_path, capsys):
+    out = tmp_path / "wh"
+    out.mkdir()
+    (out / "warehouse.duckdb").write_bytes(b"")  # also broken, but read after the manifest
+    (out / "fakehouse.json").write_text("{not json")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "-w", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: unreadable manifest")
