@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import duckdb
 import pytest
 
 from fakehouse.cli import main
+from tests.conftest import obeying_file_modes
 
 SPARK_QUERIES = {
     "nulls": """
@@ -189,14 +191,127 @@ def test_help_does_not_import_heavy_engines():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_sql_without_a_query_opens_a_prompt(retail_warehouse):
-    result = subprocess.run(
-        [sys.executable, "-m", "fakehouse", "sql", "-w", str(retail_warehouse), "--output", "csv"],
-        input="SELECT COUNT(*) AS n\nFROM retail_analytics.stores;\nSELECT nope;\nSELECT 2 AS two;",
+def sql_piped(warehouse: Path, script: str, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "fakehouse", "sql", "-w", str(warehouse), *options],
+        input=script,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert result.returncode == 0
-    assert result.stdout.splitlines() == ["n", "25", "two", "2"]
-    assert "error:" in result.stderr  # the bad statement is reported, the prompt goes on
+
+
+def test_piped_statements_all_run_and_a_failure_means_exit_2(retail_warehouse):
+    result = sql_piped(
+        retail_warehouse,
+        "SELECT COUNT(*) AS n\nFROM retail_analytics.stores;\nSELECT nope;\n"
+        "SELECT ';' AS semi; -- a comment;\n\nSELECT 2 AS two",  # the last has no ';'
+        "--output",
+        "csv",
+    )
+    assert result.returncode == 2
+    assert result.stdout.splitlines() == ["n", "25", "semi", ";", "two", "2"]
+    (error,) = result.stderr.splitlines()  # one line, naming where the statement starts
+    assert error.startswith("error: line 3: ") and "nope" in error
+
+
+def test_piped_statements_that_all_work_exit_0(retail_warehouse):
+    result = sql_piped(
+        retail_warehouse, "USE retail_analytics;\nSELECT 1 AS one", "--output", "csv"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["one", "1"]
+
+
+def test_a_query_of_several_statements_runs_them_all(retail_warehouse, tmp_path):
+    leak = tmp_path / "leak.csv"
+    result = run(
+        "sql", "-w", str(retail_warehouse), "--output", "csv",
+        f"SELECT 1 AS a; COPY (SELECT 1) TO '{leak}'; SELECT nope; SELECT 4 AS d",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout.splitlines() == ["a", "1", "d", "4"]
+    errors = result.stderr.splitlines()
+    assert [e.split(":")[:2] for e in errors] == [
+        ["error", " statement 2"],
+        ["error", " statement 3"],
+    ]
+    assert "fakehouse sql only reads the warehouse's tables" in errors[0]
+    assert "generate --format" in errors[0]
+    assert not leak.exists()
+
+
+def test_an_unclosed_string_is_one_line(retail_warehouse):
+    result = run("sql", "-w", str(retail_warehouse), "SELECT 1; SELECT 'oops")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "is not closed" in result.stderr
+
+
+def test_json_keeps_repeated_column_names_apart(retail_warehouse):
+    rows = sql_json(retail_warehouse, "SELECT 1 AS a, 2 AS a, 3 AS a_1, 4 AS a", "duckdb")
+    assert rows == [{"a": 1, "a_2": 2, "a_1": 3, "a_3": 4}]
+
+
+def test_the_prompt_on_a_terminal_goes_on_after_an_error(retail_warehouse):
+    """A person at the prompt: each error is shown, the next statement still runs."""
+    import pty
+
+    main_fd, child_fd = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "fakehouse", "sql", "-w", str(retail_warehouse), "--output", "csv"],
+        stdin=child_fd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as child:
+        os.close(child_fd)
+        os.write(main_fd, b"SELECT nope;\nSELECT 5 AS five\n;\n\x04")
+        out, err = child.communicate(timeout=60)
+    os.close(main_fd)
+    assert child.returncode == 0
+    assert out.splitlines() == ["five", "5"]  # results only: the prompts went to stderr
+    assert "fakehouse sql (duckdb)" in err and "sql> " in err and "nope" in err
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [b"", b"{not json", b"[1, 2]", b'{"domains": {}}', b"\x00\xff\xfe binary"],
+    ids=["empty", "not-json", "not-an-object", "no-domains", "binary"],
+)
+def test_a_broken_manifest_is_one_line(retail_warehouse, tmp_path, capsys, manifest):
+    out = tmp_path / "wh"
+    out.mkdir()
+    shutil.copy(retail_warehouse / "warehouse.duckdb", out)
+    (out / "fakehouse.json").write_bytes(manifest)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "-w", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(f"error: unreadable manifest {out / 'fakehouse.json'}: ")
+
+
+def test_an_unreadable_manifest_is_one_line(retail_warehouse, tmp_path):
+    out = tmp_path / "wh"
+    out.mkdir()
+    for name in ("warehouse.duckdb", "fakehouse.json"):
+        shutil.copy(retail_warehouse / name, out)
+    (out / "fakehouse.json").chmod(0)
+    command = obeying_file_modes([sys.executable, "-m", "fakehouse", "validate", "-w", str(out)])
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: unreadable manifest {out / 'fakehouse.json'}: Permission denied\n"
+    )
+
+
+def test_when_several_things_are_broken_the_first_is_reported(tmp_path, capsys):
+    out = tmp_path / "wh"
+    out.mkdir()
+    (out / "warehouse.duckdb").write_bytes(b"")  # also broken, but read after the manifest
+    (out / "fakehouse.json").write_text("{not json")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "-w", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: unreadable manifest")

@@ -7,12 +7,18 @@ moves it. Loaded tables work from any directory, after a move or a copy, with pl
 `duckdb OUT/warehouse.duckdb`, and they answer queries faster. The price is disk space and
 load time; a `Loader` hides most of that by loading each Parquet part on a background
 thread as soon as it is written, while the workers generate the rest.
+
+The file is written in the storage format of DuckDB 1.1 (`STORAGE`), which every DuckDB since
+reads: the DuckDB command line, DBeaver or an older Python need not be as new as ours.
+`connect` turns every way the file can fail to open into one line naming the file and why.
 """
 
 from __future__ import annotations
 
 import errno
+import os
 import queue
+import re
 import threading
 from pathlib import Path
 
@@ -23,8 +29,12 @@ from fakehouse.core.table import Domain, Table
 from fakehouse.errors import UserError
 
 FILE = "warehouse.duckdb"
+#: the oldest DuckDB whose tools must open the catalog; its files carry storage version 64
+STORAGE = "v1.1.0"
 # bound the loader: DuckDB would otherwise cache up to 80% of RAM while loading big tables
-LOAD_SETTINGS = {"memory_limit": "128MB", "threads": 1}
+LOAD_SETTINGS = {"memory_limit": "128MB", "threads": 1, "storage_compatibility_version": STORAGE}
+#: three 4 KiB headers come before the file's first block
+HEADER = 3 * 4096
 
 
 def _quote(text: str) -> str:
@@ -133,5 +143,59 @@ def _describe(con, domain: Domain, table: Table) -> None:
         con.execute(f"COMMENT ON COLUMN {name}.{column.name} IS {_quote(column.description)}")
 
 
-def connect(warehouse: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(Path(warehouse) / FILE), read_only=read_only)
+def connect(
+    warehouse: Path, read_only: bool = True, config: dict | None = None
+) -> duckdb.DuckDBPyConnection:
+    """The warehouse's catalog; a file that cannot be opened is a UserError saying why."""
+    path = Path(warehouse) / FILE
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config=config or {})
+    except duckdb.Error as exc:
+        raise UserError(f"cannot open the catalog {path}: {_cause(exc)}") from None
+    try:
+        ((block, blocks),) = con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size()"
+        ).fetchall()
+    except duckdb.Error as exc:
+        con.close()
+        raise UserError(f"cannot open the catalog {path}: {_cause(exc)}") from None
+    # DuckDB opens a file cut short and fails only on the first query that reads past its end
+    if os.path.getsize(path) < HEADER + block * blocks:
+        con.close()
+        raise UserError(f"cannot open the catalog {path}: it is truncated (a copy cut short?)")
+    return con
+
+
+def damage(exc: duckdb.Error) -> str | None:
+    """Why the catalog file itself cannot be read, when that is what `exc` says (a block
+    found damaged by a query, not a mistake in the query); else None."""
+    if isinstance(exc, duckdb.IOException) or "Corrupt database file" in str(exc):
+        return _cause(exc)
+    return None
+
+
+def _cause(exc: duckdb.Error) -> str:
+    """DuckDB's reason for refusing a file, as a user can act on it."""
+    text = str(exc).strip()
+    if held := re.search(r"Conflicting lock is held in (.*?) \(PID (\d+)\)", text):
+        return (
+            f"it is open read-write in process {held[2]} ({held[1]}), which locks everyone else "
+            "out: close that session, and open the catalog with `duckdb -readonly`"
+        )
+    if newer := re.search(r"version number (\d+), but we can only read .*? and (\d+)", text):
+        return (
+            f"it was written by a newer DuckDB (storage version {newer[1]}; duckdb "
+            f"{duckdb.__version__} here reads up to {newer[2]}): pip install -U duckdb, or "
+            "generate the warehouse again"
+        )
+    if "not a valid DuckDB database file" in text:
+        return "it is not a DuckDB database file (empty or overwritten?)"
+    if "Could not read enough bytes" in text:
+        return "it is truncated (a copy cut short?)"
+    if "Corrupt database file" in text:
+        return "it is corrupt (a block's checksum does not match)"
+    if "Permission denied" in text:
+        return "permission denied (cannot read it)"
+    if "Is a directory" in text:
+        return "it is a directory, not a file"
+    return text.splitlines()[0].removeprefix("IO Error: ")

@@ -31,7 +31,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -439,57 +438,3 @@ def _relocate_database(spark: SparkSession, database: str, old: str, out: Path) 
                 update.executeUpdate()
             finally:
                 connection.close()
-
-
-# --- SQL -------------------------------------------------------------------------------------
-
-
-def split(query: str) -> list[str]:
-    """The statements of `query`, split at top-level semicolons (strings and comments kept)."""
-    from sqlglot.dialects.spark import Spark
-    from sqlglot.tokens import TokenType
-
-    try:
-        tokens = Spark().tokenize(query)
-    except Exception as exc:
-        raise UserError(f"cannot read the SQL: {str(exc).splitlines()[0]}") from None
-    parts, begin = [], 0
-    for token in tokens:
-        if token.token_type == TokenType.SEMICOLON:
-            parts.append(query[begin : token.start])
-            begin = token.end + 1
-    parts.append(query[begin:])
-    return [p.strip() for p in parts if p.strip()]
-
-
-def statements(query: str, dialect: str) -> list[str]:
-    """Spark SQL statements for `query` (DuckDB SQL is transpiled with sqlglot)."""
-    if dialect == "spark":
-        return split(query)
-    import sqlglot
-    from sqlglot.errors import ParseError
-
-    try:
-        parsed = sqlglot.parse(query, read=dialect)
-    except ParseError as exc:
-        raise UserError(f"cannot parse {dialect} SQL: {str(exc).splitlines()[0]}") from None
-    return [s.sql(dialect="spark") for s in parsed if s is not None]
-
-
-def run(spark: SparkSession, query: str, dialect: str = "spark") -> Iterator:
-    """(columns, rows) for each statement of `query` that returns rows, run by Spark."""
-    for statement in statements(query, dialect):
-        try:
-            frame = spark.sql(statement)
-            columns = frame.columns
-            rows = [tuple(r) for r in frame.collect()] if columns else []
-        except Exception as exc:
-            raise UserError(_one_line(exc)) from None
-        if columns:
-            yield columns, rows
-
-
-def _one_line(exc: BaseException) -> str:
-    text = getattr(exc, "getMessage", lambda: str(exc))()
-    text = str(text).strip().splitlines()[0] if str(text).strip() else type(exc).__name__
-    return text

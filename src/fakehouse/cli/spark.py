@@ -102,15 +102,14 @@ def session(warehouse: Path, master: str | None):
 
 
 def runner(warehouse: Path, master: str | None):
-    """A `run(query, dialect)` on a Spark session over the warehouse's catalog."""
-    from fakehouse.catalog import hive
+    """A `run(statement)` of Spark SQL that only reads the warehouse's catalog."""
+    from functools import partial
+
+    from fakehouse.catalog import spark_sql
 
     spark = session(warehouse, master)
-
-    def run(query: str, dialect: str):
-        return hive.run(spark, query, dialect)
-
-    return run
+    spark_sql.lock(spark)
+    return partial(spark_sql.run, spark)
 
 
 def validate(warehouse: Path, master: str | None) -> list:

@@ -118,12 +118,16 @@ def run(con, checks: Iterable[Check], schema: str, window: Window | None) -> lis
     """
     import duckdb
 
+    from fakehouse.catalog.duckdb import damage
+
     register_reference(con)
     results = []
     for check in checks:
         try:
             found = con.execute(sql_for(check, schema, window)).fetchall()
         except duckdb.Error as exc:
+            if cause := damage(exc):  # the file, not the check: one line, exit 2
+                raise UserError(f"cannot read the catalog: {cause}") from None
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             results.append(
                 Result(
@@ -162,8 +166,9 @@ def validate(warehouse: Path) -> list[Result]:
         domains = manifest["domains"]
         if not isinstance(domains, dict) or not domains:
             raise ValueError("no domains")
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"unreadable manifest {manifest_path}: {exc}") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else exc
+        raise UserError(f"unreadable manifest {manifest_path}: {reason}") from None
     plans = []
     for name, entry in domains.items():
         if name not in registry.NAMES:
