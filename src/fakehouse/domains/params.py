@@ -81,16 +81,25 @@ class Params(BaseModel):
 
 
 def problems(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[str, str]]:
-    """(dotted path, message) of every error pydantic found, in the order of the input."""
+    """(dotted path, message) of every error pydantic found, in the order of the input; what
+    lies under an unknown key of a vocabulary is not reported again."""
     out = []
-    for error in exc.errors(include_url=False):
-        loc = [str(part) for part in error["loc"] if part != "[key]"]
+    errors = exc.errors(include_url=False)
+    unknown = [
+        ".".join(str(p) for p in e["loc"] if p != "[key]") + "."
+        for e in errors
+        if e["type"] == "vocabulary"
+    ]
+    for error in errors:
+        path = ".".join(str(p) for p in error["loc"] if p != "[key]")
+        if any(path.startswith(u) for u in unknown):
+            continue
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown key" + _suggestion(model, error["loc"])
         elif error["type"] == "missing":
             message = "missing"
-        out.append((".".join(loc), message))
+        out.append((path, message))
     return out
 
 

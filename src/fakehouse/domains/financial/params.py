@@ -62,6 +62,9 @@ AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75-90")
 MAX_EPISODE_ROWS = 63
 #: most bills (their streams are keyed customer x 16 + bill)
 MAX_BILLS = 16
+#: transactions (base rows) a ledger day needs: recurring payments alone fill about that many,
+#: and a group whose schedule exceeds its share loses some, which breaks loan balances
+ROWS_PER_LEDGER_DAY = 3_000
 
 SEGMENT = Vocabulary("segment", SEGMENTS)
 RISK = Vocabulary("risk category", RISKS)
@@ -104,7 +107,8 @@ class History(_History):
         ge=7,
         le=366,
         description="The transaction ledger covers the last ledger_days of the window: "
-        "100,000 x m rows give every account about one statement month of activity.",
+        "100,000 x m rows give every account about one statement month of activity; a longer "
+        "ledger needs tables.transactions.base_rows of 3,000 a day.",
     )
 
 
@@ -757,4 +761,11 @@ class FinancialParams(DomainParams):
             )
         if len(self.ledger.bills) > MAX_BILLS:
             raise ValueError(f"ledger.bills: at most {MAX_BILLS}")
+        need = self.history.ledger_days * ROWS_PER_LEDGER_DAY
+        if rows.get("transactions", need) < need:
+            raise ValueError(
+                f"tables: a ledger of {self.history.ledger_days} days needs at least {need:,} "
+                f"transactions.base_rows ({ROWS_PER_LEDGER_DAY:,} a day), got "
+                f"{rows['transactions']:,}"
+            )
         return self
