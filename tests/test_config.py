@@ -434,3 +434,34 @@ def test_a_longer_ledger_needs_more_transactions(capsys, tmp_path):
         capsys, "generate", "financial", "-o", str(tmp_path / "o"), "--config", str(path)
     )
     assert code == 2 and "needs at least 186,000 transactions.base_rows" in err
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readme_example_is_five_lines_at_most_and_what_it_says(tmp_path):
+    text = README.read_text()
+    block = text.split("is four lines:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    assert len(block.strip().splitlines()) <= 5
+    path = tmp_path / "my.yaml"
+    path.write_text(block)
+    mix = config.load(path, [RETAIL])["retail"].customers.state_mix
+    assert sum(mix.top.values()) == pytest.approx(0.8) and len(mix.top) == 5
+    assert mix.rest == "population"
+
+
+def test_the_readme_error_example_is_what_the_cli_prints(capsys, tmp_path):
+    text = README.read_text()
+    shown = text.split("exit\ncode 2:\n\n", 1)[1].split("\n\n", 1)[0]
+    path = tmp_path / "my.yaml"
+    path.write_text(
+        "customers:\n  state_mix: {top: {XX: 0.1}}\n  activity_skeww: 2\n"
+        "sales:\n  status_mix: {Refunded: 0.1}\n"
+    )
+    code, _, err = run(capsys, "generate", "retail", "-o", str(tmp_path / "o"), "-c", str(path))
+    assert code == 2
+    expected = [line[4:] for line in shown.splitlines()]
+    assert err.splitlines() == [
+        f"error: {path}{expected[0][len('error: my.yaml') :]}",
+        *expected[1:],
+    ]
