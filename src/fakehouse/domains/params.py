@@ -161,6 +161,17 @@ def _positive_sum(mix: dict) -> dict:
     return mix
 
 
+def _some_share(models: dict) -> dict:
+    if not models or sum(m.share for m in models.values()) <= 0:
+        raise PydanticCustomError("shares", "shares must not all be 0", {})
+    return models
+
+
+def shares(models: Any) -> Any:
+    """A mapping label -> model whose models have a `share`, at least one of them positive."""
+    return Annotated[models, AfterValidator(_some_share)]
+
+
 Label = Annotated[str, Field(min_length=1)]
 #: a mix over labels of the user's choosing (their order is their own: labels travel with codes)
 Mix = Annotated[dict[Label, Weight], AfterValidator(_positive_sum)]

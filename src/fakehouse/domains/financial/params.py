@@ -39,6 +39,7 @@ from fakehouse.domains.params import (
     hours,
     increasing,
     months,
+    shares,
     weekdays,
 )
 from fakehouse.domains.params import History as _History
@@ -187,17 +188,6 @@ def _age_bands() -> dict[str, AgeBand]:
         k: AgeBand(share=s, student_rate=st, retired_rate=r, loan_weight=lw)
         for k, (s, st, r, lw) in rows.items()
     }
-
-
-def _some_share(models: dict) -> dict:
-    if not models or sum(m.share for m in models.values()) <= 0:
-        raise ValueError("shares must not all be 0")
-    return models
-
-
-def shares(models):
-    """A mapping label -> model whose models have a `share`, at least one of them positive."""
-    return Annotated[models, AfterValidator(_some_share)]
 
 
 class CustomerParams(Params):

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from fakehouse.core.timeline import ONLINE_HOUR_WEIGHTS
 from fakehouse.domains.params import (
@@ -36,6 +35,7 @@ from fakehouse.domains.params import (
     Weight,
     hours,
     months,
+    shares,
     weekdays,
 )
 
@@ -57,19 +57,6 @@ def _catalog_categories() -> list[str]:
 
 #: the catalogue's categories (data/catalog.json), in its order
 CATEGORIES = Vocabulary("product category", _catalog_categories)
-
-
-def _some_share(models: dict) -> dict:
-    if models and sum(m.share for m in models.values()) <= 0:
-        raise ValueError("shares must not all be 0")
-    if not models:
-        raise ValueError("needs at least one entry")
-    return models
-
-
-def shares(models):
-    """A mapping label -> model whose models have a `share`, at least one of them positive."""
-    return Annotated[models, AfterValidator(_some_share)]
 
 
 class Calendar(Params):
