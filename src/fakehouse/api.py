@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from fakehouse.core.plan import BLOCK_ROWS
 from fakehouse.core.table import check_multiplier
@@ -25,17 +26,22 @@ def generate(
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
     on_planning: Callable[[str, int, int], None] | None = None,
+    config: str | Path | Mapping[str, Any] | None = None,
 ) -> Summary:
     """Generate `domain` ("retail", "financial" or "all") into the warehouse folder `out`.
 
     `out` must be empty, missing, or (with `overwrite`) a fakehouse warehouse; a run that
-    would not fit on its disk is refused before anything is written.
+    would not fit on its disk is refused before anything is written. `config` is a YAML
+    file's path or a mapping laid out as one (`fakehouse config show`): any subset of the
+    parameters, checked before anything is written.
     """
+    from fakehouse import config as configuration
     from fakehouse.engines import local
 
     domains = registry.domains(domain)
     multiplier = check_multiplier(multiplier)
     formats = _formats(formats)
+    params = configuration.load(config, domains)
     summary = local.generate(
         domains,
         Path(out),
@@ -48,6 +54,7 @@ def generate(
         on_plan=on_plan,
         on_progress=on_progress,
         on_planning=on_planning,
+        params=params,
     )
     return summary
 
@@ -57,18 +64,22 @@ def estimate(
     multiplier: float = 1.0,
     seed: int = 42,
     formats: tuple[str, ...] = (),
+    config: str | Path | Mapping[str, Any] | None = None,
 ) -> list[TableSize]:
     """Rows and bytes per table of a warehouse, estimated from samples without writing it
     (`fakehouse generate --dry-run`); `total_bytes` adds the catalog."""
+    from fakehouse import config as configuration
     from fakehouse.core.table import Context
     from fakehouse.engines.estimate import estimate as sizes
 
     multiplier = check_multiplier(multiplier)
     formats = _formats(formats)
+    domains = registry.domains(domain)
+    params = configuration.load(config, domains)
     return [
         size
-        for d in registry.domains(domain)
-        for size in sizes(Context.create(d, seed, multiplier), formats)
+        for d in domains
+        for size in sizes(Context.create(d, seed, multiplier, params[d.name]), formats)
     ]
 
 

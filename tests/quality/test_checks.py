@@ -94,7 +94,7 @@ BREAKS: dict[str, str] = {
     # transactions
     "transactions.status_values": f"UPDATE {S}.transactions SET transaction_status = 'Lost' "
     f"WHERE {FIRST_SALE}",
-    "transactions.mostly_completed": f"UPDATE {S}.transactions SET transaction_status = "
+    "transactions.status_mix": f"UPDATE {S}.transactions SET transaction_status = "
     "CASE WHEN hash(transaction_id) % 4 = 0 THEN 'Completed' ELSE 'Returned' END",
     "transactions.in_window": f"UPDATE {S}.transactions "
     f"SET transaction_date = TIMESTAMP '2019-06-01 12:00:00' WHERE {FIRST_SALE}",

@@ -173,7 +173,10 @@ def test_the_window_is_the_history_not_the_ledger(bank: Path):
     # the ledger covers the last 31 days; open, join and origination dates span 3 years
     w = _window(bank)
     assert (w.first, w.last) == (date(2023, 1, 1), date(2025, 12, 31))
-    params = {"history": {"end_date": "2024-06-30", "years": 2, "ledger_days": 60}}
+    params = {
+        "history": {"end_date": "2024-06-30", "years": 2, "ledger_days": 60},
+        "tables": {"transactions": {"base_rows": 180_000}},  # a longer ledger needs more rows
+    }
     _, w = q.plan("financial", params)
     assert (w.first, w.last) == (date(2022, 7, 1), date(2024, 6, 30))
 

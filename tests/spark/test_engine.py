@@ -111,3 +111,31 @@ def test_bad_inputs_are_one_line_errors(spark):
         fs.generate(spark, "retail", multiplier=0.01, format="csv")
     with pytest.raises(UserError, match="unknown domain"):
         fs.generate(spark, "shop")
+
+
+def test_a_config_reaches_spark_and_validate_follows_it(spark):
+    import fakehouse.spark as fs
+    from fakehouse.domains.params import ParamsError
+
+    skew = {
+        "customers": {"state_mix": {"top": {"CA": 0.5, "TX": 0.3}}},
+        "sales": {"status_mix": {"Returned": 0.2}},
+        "tables": {"stores": {"base_rows": 700}},
+    }
+    with pytest.raises(ParamsError, match=r"sales\.status_mix\.Lost"):
+        fs.generate(
+            spark,
+            "retail",
+            0.01,
+            database_prefix="bad_",
+            config={"sales": {"status_mix": {"Lost": 1}}},
+        )
+    assert "bad_retail_analytics" not in {r[0] for r in spark.sql("SHOW DATABASES").collect()}
+    fs.generate(spark, "retail", multiplier=0.02, seed=5, database_prefix="cfg_", config=skew)
+    assert spark.table("cfg_retail_analytics.stores").count() == 14
+    (ca,) = spark.sql(
+        "SELECT avg(CASE WHEN state = 'CA' THEN 1.0 ELSE 0 END) FROM cfg_retail_analytics.customers"
+    ).first()
+    assert 0.4 < float(ca) < 0.6
+    results = fs.validate(spark, ["cfg_retail_analytics"])
+    assert [r.check.name for r in results if not r.passed] == []

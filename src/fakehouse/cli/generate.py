@@ -42,6 +42,13 @@ from fakehouse.cli.spark import master_option
     type=click.Choice(["csv", "json"]),
     help="Also write CSV or JSON lines (Parquet is always written). Repeatable.",
 )
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="YAML parameters: any subset of `fakehouse config show DOMAIN`.",
+)
 @click.option("--overwrite", is_flag=True, help="Replace a non-empty output folder.")
 @click.option(
     "--engine",
@@ -71,6 +78,7 @@ def command(
     out,
     workers,
     formats,
+    config,
     overwrite,
     engine,
     master,
@@ -88,7 +96,7 @@ def command(
 
     m = options.multiplier(multiplier)
     if dry_run:
-        _dry_run(domain, m, seed, out, formats, overwrite)
+        _dry_run(domain, m, seed, out, formats, overwrite, config)
         return
     reporter = Reporter(quiet)
     if engine == "spark":
@@ -96,8 +104,9 @@ def command(
 
         try:
             summary = spark.generate(
-                domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter
-            )
+                domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter,
+                config,
+            )  # fmt: skip
         finally:
             reporter.stop()
         reporter.summary(summary)
@@ -117,20 +126,21 @@ def command(
             on_plan=reporter.start,
             on_progress=reporter.advance,
             on_planning=reporter.planning,
+            config=config,
         )
     finally:
         reporter.stop()
     reporter.summary(summary)
 
 
-def _dry_run(domain: str, m: float, seed: int, out: Path, formats, overwrite: bool) -> None:
+def _dry_run(domain: str, m: float, seed: int, out: Path, formats, overwrite: bool, config) -> None:
     """`generate --dry-run`: the estimate, and whether a real run could write to OUT."""
     from fakehouse.api import estimate
     from fakehouse.cli.progress import Reporter
     from fakehouse.engines import target
     from fakehouse.errors import UserError
 
-    sizes = estimate(domain, m, seed, formats)
+    sizes = estimate(domain, m, seed, formats, config)
     folder = Path(out).expanduser().resolve()
     Reporter(quiet=False).estimate(sizes, folder, target.free_bytes(folder.parent))
     try:

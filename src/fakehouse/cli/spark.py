@@ -58,7 +58,9 @@ def engine_for(warehouse: Path, engine: str | None) -> str:
     return "local"
 
 
-def generate(domain, multiplier, seed, out, workers, formats, overwrite, master, block_rows, rep):
+def generate(
+    domain, multiplier, seed, out, workers, formats, overwrite, master, block_rows, rep, config=None
+):
     """`fakehouse generate --engine spark`: a local Spark whose catalog lives in OUT."""
     from fakehouse.spark import generate_warehouse
 
@@ -76,6 +78,7 @@ def generate(domain, multiplier, seed, out, workers, formats, overwrite, master,
         block_rows=block_rows,
         on_plan=rep.start,
         on_progress=rep.advance,
+        config=config,
     )
     return summary
 

@@ -105,6 +105,17 @@ class Places:
         """Population-weighted place indices for uniforms in [0, 1)."""
         return _inverse_cdf(self.cumulative, u)
 
+    def sample_with_states(self, state_cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Place indices whose states follow `state_cumulative` (normalised cumulative
+        weights over States, last == 1.0), by population inside a state. One uniform per
+        draw: it picks the state, and its position inside the state's slice the place."""
+        u = np.asarray(u, dtype=np.float64)
+        state = _inverse_cdf(state_cumulative, u)
+        lo = np.where(state > 0, state_cumulative[np.maximum(state - 1, 0)], 0.0)
+        width = state_cumulative[state] - lo
+        inner = np.divide(u - lo, width, out=np.zeros_like(u), where=width > 0)
+        return self.sample_in_state(state, np.clip(inner, 0.0, np.nextafter(1.0, 0.0)))
+
     def sample_in_state(self, state_idx: np.ndarray, u: np.ndarray) -> np.ndarray:
         """A population-weighted place inside each given state (an index into States)."""
         state_idx = np.asarray(state_idx, dtype=np.int64)

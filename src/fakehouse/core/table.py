@@ -270,11 +270,25 @@ class Context:
         ctx = cls(domain, seed, multiplier, params or domain.params_type())
         for t in domain.ordered():
             if t.driver is None:
-                n = scaled(t.base_rows, multiplier)
+                n = scaled(ctx.base_rows(t.name), multiplier)
                 if t.limit is not None:
                     n = min(n, t.limit(ctx.sizes))
                 ctx.sizes[t.name] = n
         return ctx
+
+    def base_rows(self, table: str) -> int:
+        """Rows of `table` at multiplier 1: the parameters' `tables` may set them (checked
+        against the ids' width), else the declaration's."""
+        declared = self.domain.table(table).base_rows
+        given = getattr(self.params, "base_rows", lambda name: None)(table)
+        if given is None:
+            return declared
+        if scaled(given, self.multiplier) > declared * MAX_MULTIPLIER:
+            raise UserError(
+                f"tables.{table}.base_rows x multiplier makes {scaled(given, self.multiplier):,} "
+                f"rows, more than the {declared * MAX_MULTIPLIER:,} its ids are made for"
+            )
+        return given
 
     def stream(self, table: str, column: str) -> Stream:
         return Stream.root(self.seed).child(table, column)

@@ -48,6 +48,18 @@ ONLINE_HOUR_WEIGHTS = (
 
 
 EPOCH = date(1970, 1, 1)
+#: the special days of the US retail calendar `holiday_factors` knows
+HOLIDAYS = (
+    "thanksgiving",
+    "black_friday",
+    "cyber_monday",
+    "christmas_rush",
+    "christmas_eve",
+    "christmas_day",
+    "boxing_week",
+    "new_year",
+    "independence_day",
+)
 
 
 def epoch_day(d: date) -> int:
@@ -70,6 +82,11 @@ class Window:
         except ValueError:  # 29 February
             before = end.replace(year=end.year - years, day=28)
         return cls(epoch_day(before) + 1, epoch_day(end))
+
+    @classmethod
+    def between(cls, first: date, last: date) -> Window:
+        """The days from `first` to `last`, both included."""
+        return cls(epoch_day(first), epoch_day(last))
 
     @property
     def first(self) -> date:

@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import (
     FIRST_COMPLETED,
     Executor,
@@ -29,6 +29,7 @@ from concurrent.futures import (
 )
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, part_name, plan
 from fakehouse.core.table import Context, Domain
@@ -193,15 +194,20 @@ def generate(
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Progress | None = None,
     on_planning: Callable[[str, int, int], None] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Summary:
     """Generate `domains` into the warehouse folder `out` (Parquet + DuckDB catalog).
+
+    `params` may give a domain's parameters by domain name (else its defaults).
 
     `on_planning(schema, done, total)` follows the first pass (long only at large multipliers),
     `on_plan` receives the exact rows per table, `on_progress` the rows of each part written.
     """
     started = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
-    contexts = {d.name: Context.create(d, seed, multiplier) for d in domains}
+    contexts = {
+        d.name: Context.create(d, seed, multiplier, (params or {}).get(d.name)) for d in domains
+    }
     with target.Output(Path(out), overwrite) as output:
         try:
             estimate.check_space(list(contexts.values()), output.out, formats)

@@ -40,10 +40,12 @@ class Result:
 
 def plan(domain: str, params: dict[str, Any]) -> tuple[list[Check], Window | None]:
     """The checks and history window of a warehouse of `domain` made with `params` (as
-    stored in its manifest). Raises ValueError (pydantic's) for parameters the domain rejects.
-    """
+    stored in its manifest: the checks' bounds follow them). Raises ParamsError (a
+    UserError) for parameters the domain rejects."""
+    from fakehouse.config import parameters
+
     d = registry.domain(domain)
-    typed = d.params_type.model_validate(params)
+    typed = parameters(d, params, merge=False)
     return domain_checks(d, typed), None if d.window is None else d.window(typed)
 
 
@@ -177,7 +179,7 @@ def validate(warehouse: Path) -> list[Result]:
         try:
             checks, window = plan(name, entry.get("params", {}))
             schema = entry["schema"]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (UserError, ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"{manifest_path}: bad entry for domain {name!r}: {reason}") from None
         plans.append((checks, schema, window))

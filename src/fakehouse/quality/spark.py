@@ -229,7 +229,7 @@ def validate(spark: SparkSession, databases: Iterable[str] | None = None) -> lis
             )
         try:
             checks, window = plan(name, entry["params"])
-        except ValueError as exc:
+        except (UserError, ValueError) as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"database {database}: bad parameters of {name!r}: {reason}") from None
         plans.append((checks, database, window))

@@ -12,7 +12,6 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow, luhn
-from fakehouse.core.distributions import Categorical
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.domains.financial import accounts, common, customers, layout
@@ -26,8 +25,8 @@ ACCOUNT_DIGITS = 8  # account digits between the 6-digit prefix and the check di
 def numbers(ctx: Context, index: np.ndarray, network: np.ndarray) -> np.ndarray:
     """Luhn-valid card numbers: test prefix + permuted account number + check digit."""
     p = ctx.params.cards
-    networks = Categorical.of(p.network_mix).values
-    prefix = np.array([p.test_bins[n] for n in networks], dtype=np.int64)[network]
+    networks = tuple(p.networks)
+    prefix = np.array([p.networks[n].test_bin for n in networks], dtype=np.int64)[network]
     amex = np.array([n == "American Express" for n in networks])[network]
     space = 10**ACCOUNT_DIGITS
     account = Permutation(space, ctx.stream(NAME, "number").key).forward(index % space)
@@ -40,8 +39,7 @@ def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    p = ctx.params.cards
-    networks = Categorical.of(p.network_mix).values
+    networks = tuple(ctx.params.cards.networks)
     parts = []
     for g0, g1 in common.customer_groups(ctx, start, stop):
         led = common.shared_ledger(ctx, g0, g1)

@@ -9,14 +9,17 @@ account; transactions.reference and counterparty_account_id: the two sides of a 
 
 Distributions allow for sampling noise the way retail's `rate_ratio` does: a bound is widened
 by three standard errors of the metric at the warehouse's size, so a 500-customer warehouse
-is judged loosely and a 50,000-customer one closely. Checks take the warehouse's parameters
-so that bounds can follow them; today's bounds are the defaults'.
+is judged loosely and a 50,000-customer one closely. Where a behaviour is a parameter (the
+credit score distribution, the fraud rate and its detection, default rates by risk), the
+bounds are derived from the parameters the warehouse was made with.
 """
 
 from __future__ import annotations
 
 import math
 from itertools import pairwise
+
+import numpy as np
 
 from fakehouse.core.checks import Check, metric, quoted, rows, violations
 from fakehouse.domains.financial.params import FinancialParams
@@ -26,9 +29,15 @@ RISKS = ("Low", "Medium", "High")  # least risky first
 ACCOUNT_TYPES = ("Checking", "Savings", "Money Market", "CD", "Credit Card", "Loan")
 DEPOSIT_TYPES = ("Checking", "Savings", "Money Market", "CD")
 TEST_CARD_PREFIXES = ("400000", "222300", "378282", "601100")  # Visa, MC, Amex, Discover
-FRAUD_SHARE = (0.0008, 0.0012)  # "about 0.1%"
-FRAUD_CASED = 0.75  # "every detected fraud gets a case": 90% detected, less the last days'
-DEFAULT_SHARE = (0.05, 0.10)
+FRAUD_SHARE = (0.8, 1.2)  # times the configured fraud rate ("about 0.1%" by default)
+#: "every detected fraud gets a case": the share detected, less those detected after the end
+#: date (90% detected by default: 75% asked for)
+FRAUD_CASED = 5 / 6
+#: loans in Default as a share of the configured default rate of their holders' risk (a loan
+#: defaults only 4 months in and when not paid off: about 0.62 by default)
+DEFAULT_SHARE = (0.4, 0.9)
+SCORE_MEAN_WITHIN = 25  # points either side of the configured distribution's mean
+SCORE_SKEW_SHARE = 0.3  # of the configured distribution's (negative) skewness
 
 
 def _day(column: str) -> str:
@@ -49,7 +58,26 @@ _SSN = (
 )
 
 
-def _customers() -> list[Check]:
+def score_moments(params: FinancialParams) -> tuple[float, float]:
+    """Mean and skewness of credit scores for the configured distribution: 850 less a gap,
+    log-normal around score_gap_median with score_gap_sigma over a standard normal credit
+    quality, squeezed into 300-850 (quadrature)."""
+    p = params.customers
+    z = np.linspace(-8, 8, 4001)
+    w = np.exp(-0.5 * z * z)
+    w /= w.sum()
+    score = 850 - 550 * np.tanh(p.score_gap_median * np.exp(-p.score_gap_sigma * z) / 550)
+    mean = float(w @ score)
+    var = float(w @ (score - mean) ** 2)
+    skew = float(w @ (score - mean) ** 3) / var**1.5 if var > 0 else 0.0
+    return mean, skew
+
+
+def _customers(params: FinancialParams) -> list[Check]:
+    mean, skew = score_moments(params)
+    low, high = round(mean - SCORE_MEAN_WITHIN), round(mean + SCORE_MEAN_WITHIN)
+    skew_high = round(SCORE_SKEW_SHARE * skew, 2) if skew < -0.2 else math.inf
+    skew_sql = repr(skew_high) if math.isfinite(skew_high) else "'inf'::DOUBLE"
     mean_score = (
         "SELECT max(m) FILTER (WHERE r = '{0}') - max(m) FILTER (WHERE r = '{1}') "
         "FROM (SELECT risk_category AS r, avg(credit_score) AS m FROM {{s}}.customers GROUP BY 1)"
@@ -64,18 +92,20 @@ def _customers() -> list[Check]:
         Check(
             "customers.credit_score_mean",
             "customers",
-            "mean credit_score is 680-730, like US score averages (less/plus 3 standard errors)",
+            f"mean credit_score is {low}-{high}, around the {mean:.0f} of the configured "
+            "score distribution (like US averages by default; less/plus 3 standard errors)",
             "SELECT avg(credit_score) AS value, "
-            "680 - 3 * stddev_samp(credit_score) / sqrt(count(*)) AS low, "
-            "730 + 3 * stddev_samp(credit_score) / sqrt(count(*)) AS high FROM {s}.customers",
+            f"{low} - 3 * stddev_samp(credit_score) / sqrt(count(*)) AS low, "
+            f"{high} + 3 * stddev_samp(credit_score) / sqrt(count(*)) AS high FROM {{s}}.customers",
         ),
         Check(
             "customers.credit_score_skew",
             "customers",
-            "credit scores are left-skewed like real ones: skewness <= -0.4 "
-            "(plus 3 standard errors, sqrt(6 / n))",
+            f"credit scores are left-skewed like real ones: skewness <= {skew_high:g} "
+            f"({SCORE_SKEW_SHARE:g} x the configured distribution's {skew:.2f}; plus 3 standard "
+            "errors, sqrt(6 / n))",
             "SELECT skewness(credit_score) AS value, '-inf'::DOUBLE AS low, "
-            "-0.4 + 3 * sqrt(6.0 / count(*)) AS high FROM {s}.customers",
+            f"{skew_sql} + 3 * sqrt(6.0 / count(*)) AS high FROM {{s}}.customers",
         ),
         rows(
             "customers.risk_values",
@@ -179,22 +209,26 @@ _BIMODAL = (
     "/ least((SELECT v FROM w, p WHERE b = lo), (SELECT v FROM w, p WHERE b = hi)), 1.0) "
 )
 
+
 # Fraud comes in episodes of a few rows (up to about a dozen), so the count of fraud rows
 # varies about 6 times as much as independent rows would: one standard error of the share is
 # sqrt(6 x 0.001 / n). A count of few episodes is also right-skewed, so the upper bound
 # allows one more episode of the largest size (11 rows). Simulated, a generator at exactly
 # 0.1% fails this less than once in 2,500 warehouses at any size.
-_FRAUD_SE = "sqrt(6 * 0.001 / count(*))"
+def _fraud_se(rate: float) -> str:
+    return f"sqrt(6 * {rate!r} / count(*))"
 
 
-def _transactions() -> list[Check]:
+def _transactions(params: FinancialParams) -> list[Check]:
+    rate = params.fraud.rate
+    largest = max(t.size[1] for t in params.fraud.typologies.values())
     running = (
         "SELECT t.balance_after, a.opening_balance + sum(CASE WHEN t.status = 'Completed' "
         "THEN t.amount ELSE 0 END) OVER (PARTITION BY t.account_id "
         "ORDER BY t.transaction_date, t.transaction_id ROWS UNBOUNDED PRECEDING) AS expected "
         "FROM {s}.transactions AS t LEFT JOIN {s}.accounts AS a ON a.account_id = t.account_id"
     )
-    low, high = FRAUD_SHARE
+    low, high = (round(rate * f, 8) for f in FRAUD_SHARE)
     return [
         violations(
             "transactions.in_account_life",
@@ -241,11 +275,11 @@ def _transactions() -> list[Check]:
         Check(
             "transactions.fraud_share",
             "transactions",
-            f"is_fraud on about 0.1% of rows: {low:g}-{high:g}, less/plus 3 standard errors "
-            "of clustered fraud (plus one episode of 11 rows)",
+            f"is_fraud on about the configured fraud rate ({rate:g}) of rows: {low:g}-{high:g}, "
+            f"less/plus 3 standard errors of clustered fraud (plus one episode of {largest} rows)",
             "SELECT avg(CASE WHEN is_fraud THEN 1.0 ELSE 0.0 END) AS value, "
-            f"greatest(0.0, {low!r} - 3 * {_FRAUD_SE}) AS low, "
-            f"{high!r} + 3 * {_FRAUD_SE} + 11.0 / count(*) AS high "
+            f"greatest(0.0, {low!r} - 3 * {_fraud_se(rate)}) AS low, "
+            f"{high!r} + 3 * {_fraud_se(rate)} + {float(largest)!r} / count(*) AS high "
             "FROM {s}.transactions",
         ),
         violations(
@@ -368,18 +402,30 @@ def _by_risk() -> str:
 
 
 # "rising with risk": default rates multiply from one risk grade to the next, so each category's
-# rate is held to at least twice the one below it, less 3 standard errors of the ratio (with
-# few defaults the bound drops below 1; from multiplier 5 on it demands a real rise)
-DEFAULT_STEP = 2.0
+# rate is held to at least twice the one below it (or the configured ratio to the power 0.75,
+# if smaller; no promise where the configured rates rise less than 1.5 x), less 3 standard
+# errors of the ratio (with few defaults the bound drops below 1; from multiplier 5 on it
+# demands a real rise)
+DEFAULT_STEP, DEFAULT_RISE_FROM = 2.0, 1.5
 
 
-def _loans() -> list[Check]:
+def _loans(params: FinancialParams) -> list[Check]:
     low, high = DEFAULT_SHARE
-    steps = [
-        f"(p_{b.lower()} / p_{a.lower()}) / ({DEFAULT_STEP!r} "
-        f"* exp(-3 * sqrt(1 / k_{a.lower()} + 1 / k_{b.lower()})))"
+    rates = {r: params.loans.risks[r].default_rate for r in RISKS}
+    required = {
+        (a, b): min(DEFAULT_STEP, (rates[b] / rates[a]) ** 0.75)
         for a, b in pairwise(RISKS)
-    ]
+        if rates[a] > 0 and rates[b] >= DEFAULT_RISE_FROM * rates[a]
+    }
+    steps = [
+        f"(p_{b.lower()} / p_{a.lower()}) / ({step!r} "
+        f"* exp(-3 * sqrt(1 / k_{a.lower()} + 1 / k_{b.lower()})))"
+        for (a, b), step in required.items()
+    ] or ["1e9"]
+    expected = " + ".join(
+        f"count(*) FILTER (WHERE c.risk_category = '{r}') * {rate!r}" for r, rate in rates.items()
+    )
+    shown = ", ".join(f"{a} < {b}: {s:.2g} x" for (a, b), s in required.items()) or "none"
     return [
         rows(
             "loans.amortisation",
@@ -408,15 +454,21 @@ def _loans() -> list[Check]:
         Check(
             "loans.default_share",
             "loans",
-            f"loans in Default are {low:g}-{high:g} of all (less/plus 3 standard errors)",
-            "SELECT avg(CASE WHEN loan_status = 'Default' THEN 1.0 ELSE 0.0 END) AS value, "
-            f"greatest(0.0, {low!r} - 3 * sqrt({low * (1 - low)!r} / count(*))) AS low, "
-            f"{high!r} + 3 * sqrt({high * (1 - high)!r} / count(*)) AS high FROM {{s}}.loans",
+            f"loans in Default are {low:g}-{high:g} x the configured default rates of their "
+            "holders' risk categories (5-10% of all by default; a loan defaults only once 4 "
+            "months in and when not paid off), less/plus 3 standard errors",
+            "WITH x AS (SELECT avg(CASE WHEN l.loan_status = 'Default' THEN 1.0 ELSE 0.0 END) "
+            f"AS share, ({expected}) / count(*) AS rate, count(*) AS n "
+            "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id) "
+            f"SELECT share AS value, greatest(0.0, {low!r} * rate "
+            f"- 3 * sqrt({low!r} * rate * (1 - {low!r} * rate) / n)) AS low, "
+            f"{high!r} * rate + 3 * sqrt({high!r} * rate * (1 - {high!r} * rate) / n) AS high "
+            "FROM x",
         ),
         metric(
             "loans.default_by_risk",
             "loans",
-            "default rate rises Low < Medium < High: each >= 2 x the previous, less 3 "
+            f"default rate rises with risk as configured ({shown} the previous), less 3 "
             "standard errors (shown: smallest ratio over its bound)",
             f"{_by_risk()} SELECT least({', '.join(steps)}) FROM p",
             1.0,
@@ -432,7 +484,7 @@ def _loans() -> list[Check]:
 # after their last attempt, so in a month's ledger those detected after the end date cost a
 # few % more: about 85% of fraud rows have a Confirmed Fraud case; the check asks for 75%.
 # Rows come in episodes, so the share's standard error is that of clustered fraud (design
-# effect 6, as for `_FRAUD_SE`). Resampling the episodes of a multiplier-20 bank, a correct
+# effect 6, as for `_fraud_se`). Resampling the episodes of a multiplier-20 bank, a correct
 # bank fails it less than once in 5,000 warehouses at multipliers 0.05-0.3 and practically
 # never from 1 on. With a handful of fraud rows the bound drops towards 0 and the
 # per-account check below judges instead: an account is the victim of at most one episode
@@ -444,14 +496,15 @@ _CONFIRMED = (
 )
 
 
-def _fraud_cases() -> list[Check]:
+def _fraud_cases(params: FinancialParams) -> list[Check]:
     def linked(condition: str) -> str:
         return (
             "SELECT count(*) FROM {s}.fraud_cases AS f LEFT JOIN {s}.transactions AS t "
             f"ON t.transaction_id = f.transaction_id WHERE NOT coalesce({condition}, false)"
         )
 
-    cased = FRAUD_CASED
+    detected = params.fraud.detected_rate
+    cased = round(FRAUD_CASED * detected, 4)
     se = f"sqrt(6 * {cased * (1 - cased):g} / greatest(count(*), 1))"
     return [
         violations(
@@ -488,8 +541,8 @@ def _fraud_cases() -> list[Check]:
             "fraud_cases.detected_fraud_cased",
             "fraud_cases",
             f"every detected fraud gets a case: at least {cased:.0%} of is_fraud transactions "
-            "have a Confirmed Fraud case (about 85%: 90% detected, less those detected after "
-            "the end date), less 3 standard errors of clustered fraud",
+            f"have a Confirmed Fraud case (5/6 of the {detected:.0%} detected: less those "
+            "detected after the end date), less 3 standard errors of clustered fraud",
             "SELECT coalesce(avg(CASE WHEN c.transaction_id IS NULL THEN 0.0 ELSE 1.0 END), "
             f"1.0) AS value, greatest(0.0, {cased!r} - 3 * {se}) AS low, 1.0 AS high "
             f"FROM {{s}}.transactions AS t LEFT JOIN ({_CONFIRMED}) AS c "
@@ -511,10 +564,10 @@ def _fraud_cases() -> list[Check]:
 def checks(params: FinancialParams) -> list[Check]:
     """Every behaviour check of financial_analytics, table by table."""
     return [
-        *_customers(),
+        *_customers(params),
         *_accounts(),
-        *_transactions(),
+        *_transactions(params),
         *_credit_cards(),
-        *_loans(),
-        *_fraud_cases(),
+        *_loans(params),
+        *_fraud_cases(params),
     ]

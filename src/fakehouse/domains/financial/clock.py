@@ -11,7 +11,7 @@ from fakehouse.domains.financial.params import FinancialParams
 
 def history(params: FinancialParams) -> Window:
     """The history window of a warehouse made with `params`."""
-    return Window.ending(params.history.end_date, params.history.years)
+    return params.history.window()
 
 
 def window(ctx: Context) -> Window:
@@ -33,12 +33,12 @@ def intensity(ctx: Context, online: bool) -> Intensity:
     """Card and banking activity over the ledger, in person or online; built once per worker."""
 
     def build() -> Intensity:
-        p = ctx.params.ledger
+        c = ctx.params.calendar
         return Intensity.build(
             ledger(ctx),
-            hour_weights=np.asarray(p.online_hour_weights if online else p.pos_hour_weights),
-            weekday_weights=np.asarray(p.weekday_weights),
-            month_weights=np.asarray(p.month_weights),
+            hour_weights=np.array(list((c.online_hours if online else c.pos_hours).values())),
+            weekday_weights=np.array(list(c.weekdays.values())),
+            month_weights=np.array(list(c.months.values())),
         )
 
     return ctx.cached(f"financial.intensity.{online}", build)

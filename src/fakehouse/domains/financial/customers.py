@@ -76,9 +76,10 @@ def facts(ctx: Context, idx: np.ndarray) -> Facts:
     idx = np.asarray(idx, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
     w = window(ctx)
-    labels = tuple(p.age_weights)
+    bands = p.age_bands  # in AGE_BANDS order (the parameters keep it)
+    labels = tuple(bands)
     low, high = _bands(labels)
-    band = choice(s("age_band").uniform(idx), cumulative(list(p.age_weights.values())))
+    band = choice(s("age_band").uniform(idx), cumulative([b.share for b in bands.values()]))
     age = low[band] + s("age").uniform(idx) * (high[band] - low[band])
     birth = w.end_day - np.floor(age * 365.25).astype(np.int64)
     # an age just over 18 in years can still be 17 in days on the last day: everyone must
@@ -88,8 +89,8 @@ def facts(ctx: Context, idx: np.ndarray) -> Facts:
     # occupation given age
     jobs = Categorical.of({k: v.share for k, v in p.occupations.items()})
     n_jobs = len(jobs.values)
-    student_p = np.array([p.student_rate.get(b, 0.0) for b in labels])[band]
-    retired_p = np.array([p.retired_rate.get(b, 0.0) for b in labels])[band]
+    student_p = np.array([b.student_rate for b in bands.values()])[band]
+    retired_p = np.array([b.retired_rate for b in bands.values()])[band]
     u = s("occupation").uniform(idx)
     job = jobs.sample(s("job").uniform(idx))
     occupation = np.select(
@@ -147,7 +148,7 @@ def facts(ctx: Context, idx: np.ndarray) -> Facts:
         leaves, uniform_days(s("leave_date").uniform(idx), join + 90, w.end_day - 1), w.end_day + 1
     )
 
-    place = reference.places().sample(s("place").uniform(idx))
+    place = _home_place(ctx, s("place").uniform(idx))
     places = reference.places()
     return Facts(
         idx,
@@ -169,6 +170,15 @@ def facts(ctx: Context, idx: np.ndarray) -> Facts:
         places.latitude[place],
         places.longitude[place],
     )
+
+
+def _home_place(ctx: Context, u: np.ndarray) -> np.ndarray:
+    """Index into `reference.places()` of home addresses, by the state mix."""
+    mix = ctx.params.customers.state_mix
+    if mix.is_population:
+        return reference.places().sample(u)
+    shares = ctx.cached("customers.state_shares", lambda: cumulative(mix.shares()))
+    return reference.places().sample_with_states(shares, u)
 
 
 def ssn(ctx: Context, idx: np.ndarray) -> pa.Array:
@@ -262,7 +272,11 @@ TABLE = Table(
         Column("phone", pa.string(), "Area code of the home place; fictional 555-01xx line."),
         Column("address", pa.string(), "House number and street."),
         Column("city", pa.string(), "Home city (a real US place matching state and ZIP)."),
-        Column("state", pa.string(), "Two-letter state code; the mix follows population."),
+        Column(
+            "state",
+            pa.string(),
+            "Two-letter state code; the mix follows population (or the state mix).",
+        ),
         Column("zip_code", pa.string(), "Five-digit ZIP code of the city."),
         Column("latitude", pa.float64(), "Latitude of the home ZIP code."),
         Column("longitude", pa.float64(), "Longitude of the home ZIP code."),

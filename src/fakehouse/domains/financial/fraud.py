@@ -39,6 +39,7 @@ FRAUD_TYPES = (
 INVESTIGATION = ("Open", "Under Investigation", "Escalated", "Closed")
 OPEN, REVIEW, ESCALATED, CLOSED = range(4)
 RESOLUTIONS = ("Confirmed Fraud", "False Positive", "Pending Review")
+FALSE_ALARM = "false_alarm"
 FLAGGABLE = (
     ledger.POS,
     ledger.ONLINE,
@@ -70,12 +71,20 @@ class Cases:
     recovered: np.ndarray
 
 
+def _methods_of(ctx: Context, which: str) -> dict[str, float]:
+    """Detection methods of typology `which`, or of false alarms (`FALSE_ALARM`)."""
+    pf = ctx.params.fraud
+    return pf.false_alarm_methods if which == FALSE_ALARM else pf.typologies[which].methods
+
+
 def methods(ctx: Context) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(m for mix in ctx.params.fraud.methods.values() for m in mix))
+    return tuple(
+        dict.fromkeys(m for which in (*TYPOLOGIES, FALSE_ALARM) for m in _methods_of(ctx, which))
+    )
 
 
 def _method(ctx: Context, which: str, u: np.ndarray) -> np.ndarray:
-    mix = ctx.params.fraud.methods[which]
+    mix = _methods_of(ctx, which)
     labels = methods(ctx)
     return np.array([labels.index(m) for m in mix])[Categorical.of(mix).sample(u)]
 
@@ -95,7 +104,7 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     # detectable; detection lags the episode's last row, and one after the end date has
     # not happened yet. All cases of an episode share its detection (one alert).
     eps = led.episodes
-    mean_lag = np.array([pf.detection_hours[t] for t in TYPOLOGIES])[eps["kind"]]
+    mean_lag = np.array([pf.typologies[t].detection_hours for t in TYPOLOGIES])[eps["kind"]]
     lag = np.floor(-mean_lag * SECONDS_PER_HOUR * np.log(s("lag").uniform(eps["key"])))
     found_at = eps["last"] + lag.astype(np.int64) + 60
     found = eps["detectable"] & (found_at < end)
@@ -177,15 +186,15 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     involved = amount[row]
     # a declined attempt lost nothing, so nothing is recovered; false alarms lost nothing
     lost = np.where(is_fraud & (rows["status"][row] == ledger.COMPLETED), involved, 0)
-    low = np.array([pf.recovery[t][0] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
-    high = np.array([pf.recovery[t][1] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
+    recovery = np.array([pf.typologies[t].recovery for t in TYPOLOGIES])
+    low, high = recovery[typ.clip(0, len(TYPOLOGIES) - 1)].T
     frac = low + (high - low) * s("recovered").uniform(row_key)
     frac = np.where(status == CLOSED, frac, frac * 0.3)
     recovered = np.minimum(np.round(lost * frac), involved).astype(np.int64)
     method = np.where(
         is_fraud,
         _fraud_method(ctx, typ, s("method").uniform(key)),
-        _method(ctx, "false_positive", s("method").uniform(key)),
+        _method(ctx, FALSE_ALARM, s("method").uniform(key)),
     )
     order = np.lexsort((occurred, acc[row]))
     return Cases(

@@ -26,8 +26,8 @@ def count(ctx: Context) -> int:
 
 
 def allocation(ctx: Context, table: str) -> Allocation:
-    """`table`'s rows (its declared base rows x multiplier) dealt out over the groups."""
-    total = scaled(ctx.domain.table(table).base_rows, ctx.multiplier)
+    """`table`'s rows (its base rows x multiplier) dealt out over the groups."""
+    total = scaled(ctx.base_rows(table), ctx.multiplier)
     return Allocation(total, ctx.sizes[CUSTOMERS], size(ctx))
 
 

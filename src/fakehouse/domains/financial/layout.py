@@ -26,6 +26,7 @@ from fakehouse.domains.financial.params import (
     CARD_TIERS,
     DEPOSIT_TYPES,
     LOAN_TYPES,
+    RISKS,
     SEGMENTS,
 )
 
@@ -143,8 +144,8 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
     )
     n_cards = _shuffled_counts(ctx, w_card * live + 1e-9, group, c_counts, idx, "card", g0)
     # loans: by age band and debt load
-    bands = tuple(p.customers.age_weights)
-    w_loan = np.array([pa_.loan_age_weight.get(b, 0.5) for b in bands])[f.band] * np.clip(
+    bands = p.customers.age_bands.values()
+    w_loan = np.array([b.loan_weight for b in bands])[f.band] * np.clip(
         f.dti / p.customers.dti_median, 0.3, 3.0
     )
     n_loans = _shuffled_counts(ctx, w_loan * live + 1e-9, group, l_counts, idx, "loan", g0)
@@ -154,9 +155,9 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
         np.stack(
             [
                 np.full(n, pa_.checking_rate),
-                np.array([pa_.savings_weight[x] for x in SEGMENTS])[seg],
-                np.array([pa_.money_market_weight[x] for x in SEGMENTS])[seg],
-                np.array([pa_.cd_weight[x] for x in SEGMENTS])[seg]
+                np.array([pa_.segments[x].savings for x in SEGMENTS])[seg],
+                np.array([pa_.segments[x].money_market for x in SEGMENTS])[seg],
+                np.array([pa_.segments[x].cd for x in SEGMENTS])[seg]
                 * np.clip((f.age - 20) / 40, 0.2, 1.5),
             ],
             axis=1,
@@ -204,8 +205,8 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
     close_day = np.where(close_day < NEVER, np.maximum(close_day, open_day), NEVER)
 
     dep = kind < CARD
-    low = np.array([pa_.interest_rate[t][0] for t in DEPOSIT_TYPES] + [0, 0])[kind]
-    high = np.array([pa_.interest_rate[t][1] for t in DEPOSIT_TYPES] + [0, 0])[kind]
+    low = np.array([pa_.deposits[t].interest_rate[0] for t in DEPOSIT_TYPES] + [0, 0])[kind]
+    high = np.array([pa_.deposits[t].interest_rate[1] for t in DEPOSIT_TYPES] + [0, 0])[kind]
     rate = np.round(low + (high - low) * s("interest_rate").uniform(index), 4)
     od = Categorical.of(pa_.overdraft_limits)
     overdraft = np.where(
@@ -251,10 +252,11 @@ def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
     income = f.income[owner]
     risk = f.risk[owner]
     quality = np.clip((score - 300) / 550, 0, 1)
-    networks = Categorical.of(p.network_mix)
+    networks = Categorical.of({k: n.share for k, n in p.networks.items()})
     network = networks.sample(s("network").uniform(index))
-    by_score = np.searchsorted(np.asarray(p.tier_scores), score, side="right")
-    by_income = np.searchsorted(np.asarray(p.tier_income), income, side="right")
+    upper = [p.tiers[t] for t in CARD_TIERS[1:]]
+    by_score = np.searchsorted(np.array([t.min_score for t in upper]), score, side="right")
+    by_income = np.searchsorted(np.array([t.min_income for t in upper]), income, side="right")
     bump = (s("tier").uniform(index) < 0.15).astype(np.int64)
     tier = np.clip(np.minimum(by_score, by_income) + bump * (by_score > by_income), 0, 3)
     lo, hi = p.limit_income_share
@@ -263,26 +265,20 @@ def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
     apr_lo, apr_hi = p.apr_range
     apr = apr_hi - (apr_hi - apr_lo) * quality**1.5 + 0.01 * s("apr").normal(index)
     apr = np.round(np.clip(apr, apr_lo - 0.02, apr_hi + 0.02), 4)
-    fee = (np.array([p.annual_fee[t] for t in CARD_TIERS]) * 100).astype(np.int64)[tier]
+    fee = (np.array([p.tiers[t].annual_fee for t in CARD_TIERS]) * 100).astype(np.int64)[tier]
     fee = np.where(s("fee_waived").uniform(index) < 0.3, 0, fee)
     years = s("validity").integers(index, p.validity_years[0], p.validity_years[1] + 1)
     period = np.floor(years * 365.25).astype(np.int64)
     issue = open_day + ((w.end_day - open_day) // period) * period
     expiry_month = issue.astype("datetime64[D]").astype("datetime64[M]") + years * 12 + 1
     expiry = expiry_month.astype("datetime64[D]").astype(np.int64) - 1  # month end
-    rl = np.asarray  # short alias for per-risk lookups
-    revolver = (
-        s("revolver").uniform(index)
-        < rl([p.revolver_rate[r] for r in ("Low", "Medium", "High")])[risk]
-    )
-    util = rl([p.utilization[r] for r in ("Low", "Medium", "High")])[risk] * np.exp(
+    by_risk = [p.risks[r] for r in RISKS]
+    revolver = s("revolver").uniform(index) < np.array([r.revolver_rate for r in by_risk])[risk]
+    util = np.array([r.utilization for r in by_risk])[risk] * np.exp(
         0.5 * s("utilization").normal(index)
     )
     util = np.where(revolver, np.clip(util, 0.02, 0.9), 0.0)
-    late = (
-        s("delinquent").uniform(index)
-        < rl([p.delinquency_rate[r] for r in ("Low", "Medium", "High")])[risk]
-    )
+    late = s("delinquent").uniform(index) < np.array([r.delinquency_rate for r in by_risk])[risk]
     buckets = Categorical.of(p.delinquency_mix)
     delinquency = np.where(late, 1 + buckets.sample(s("delinquency").uniform(index)), 0)
     statement = s("statement_day").integers(index, 1, 29)
@@ -364,7 +360,8 @@ def _loans(ctx: Context, f, owner, join, index) -> Loans:
         mine = kind == k
         terms = np.array(list(t.terms), dtype=np.int64)
         term[mine] = terms[choice(u_term[mine], cumulative(list(t.terms.values())))]
-    spread = np.array([p.risk_spread[r] for r in ("Low", "Medium", "High")])[risk]
+    by_risk = [p.risks[r] for r in RISKS]
+    spread = np.array([r.spread for r in by_risk])[risk]
     rate = (
         np.array([t.base_rate for t in specs])[kind]
         + spread
@@ -384,12 +381,8 @@ def _loans(ctx: Context, f, owner, join, index) -> Loans:
     k_max = (ey[0] * 12 + em[0] - 1) - month
     elapsed = np.where(due_day(month, dom, k_max) <= w.end_day, k_max, k_max - 1)
     elapsed = np.clip(elapsed, 0, None)
-    rl = np.array
-    default = (
-        s("default").uniform(index)
-        < rl([p.default_rate[r] for r in ("Low", "Medium", "High")])[risk]
-    )
-    late = s("late").uniform(index) < rl([p.late_rate[r] for r in ("Low", "Medium", "High")])[risk]
+    default = s("default").uniform(index) < np.array([r.default_rate for r in by_risk])[risk]
+    late = s("late").uniform(index) < np.array([r.late_rate for r in by_risk])[risk]
     paid_off = elapsed >= term
     missed_default = np.minimum(3 + s("missed").integers(index, 0, 10), elapsed)
     missed_late = 1 + (s("missed_late").uniform(index) < 0.3)

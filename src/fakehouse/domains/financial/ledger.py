@@ -197,7 +197,7 @@ def vocab(categories: tuple[str, ...], bills: tuple[tuple[str, str], ...]) -> Vo
 
 def _vocab(ctx: Context) -> Vocab:
     p = ctx.params.ledger
-    return vocab(tuple(p.categories), tuple((b, v[3]) for b, v in p.bills.items()))
+    return vocab(tuple(p.categories), tuple((b, v.category) for b, v in p.bills.items()))
 
 
 class Rows:
@@ -380,9 +380,10 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
 
     # opening balances of deposit accounts (log-normal around a share of income)
     dep = lay.kind < CARD
-    med = np.array([p.accounts.balance_median[t] for t in DEPOSIT_TYPES] + [0, 0])[lay.kind]
-    sig = np.array([p.accounts.balance_sigma[t] for t in DEPOSIT_TYPES] + [0, 0])[lay.kind]
-    floor_ = np.array([p.accounts.balance_floor[t] for t in DEPOSIT_TYPES] + [0, 0])[lay.kind]
+    deposits = [p.accounts.deposits[t] for t in DEPOSIT_TYPES]
+    med = np.array([d.balance_median for d in deposits] + [0, 0])[lay.kind]
+    sig = np.array([d.balance_sigma for d in deposits] + [0, 0])[lay.kind]
+    floor_ = np.array([d.balance_floor for d in deposits] + [0, 0])[lay.kind]
     drawn = np.maximum(income * med * np.exp(sig * s("opening").normal(acc_key)), floor_)
     drawn = np.where(dep, np.round(drawn * 100), 0).astype(np.int64)
 
@@ -441,7 +442,8 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     mortgage = np.zeros(len(cust), dtype=bool)
     is_loan = lay.kind == LOAN
     mortgage[owner[is_loan][lay.loans.kind == 0]] = True
-    for b_i, (bill, (share, amount_share, variation, _)) in enumerate(pl.bills.items()):
+    for b_i, (bill, spec) in enumerate(pl.bills.items()):
+        share, amount_share, variation = spec.share, spec.income_share, spec.variation
         bk = ck * 16 + b_i
         has = (s("bill").uniform(bk) < share) & (checking >= 0)
         if bill == "Rent":
@@ -464,7 +466,7 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
             -np.round(amt * 100).astype(np.int64),
             key,
             merchant=merchant[c_b],
-            category=v.categories.index(pl.bills[bill][3]),
+            category=v.categories.index(spec.category),
         )
 
     # 3. interest on deposits and fees on checking without direct deposit, at month end
@@ -716,8 +718,9 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     gk = np.arange(lay.g0, lay.g1, dtype=np.int64)
     budget = groups.allocation(ctx, NAME).counts(lay.g0, lay.g1)
     cases = groups.allocation(ctx, "fraud_cases").counts(lay.g0, lay.g1)
-    typo = Categorical.of(pf.typology_mix)
-    sizes = np.array([pf.size[t] for t in TYPOLOGIES])
+    typologies = [pf.typologies[t] for t in TYPOLOGIES]  # codes index TYPOLOGIES
+    typo = Categorical.of({t: x.share for t, x in zip(TYPOLOGIES, typologies, strict=True)})
+    sizes = np.array([x.size for x in typologies])
     mean_size = float(np.dot(typo.cum - np.r_[0, typo.cum[:-1]], sizes.mean(axis=1)))
     lam = pf.rate * budget / mean_size
     n_ep = poisson(s("episodes").uniform(gk), lam, cap=256)
@@ -780,7 +783,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     start_day = lo[victim] + np.floor(s("day").uniform(ek) * (hi[victim] - lo[victim])).astype(
         np.int64
     )
-    day_hours = cumulative(np.asarray(p.ledger.pos_hour_weights))
+    day_hours = cumulative(np.array(list(p.calendar.pos_hours.values())))
     hour = np.where(
         kind == 4,
         choice(s("hour").uniform(ek), day_hours),
@@ -926,15 +929,14 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
     is_card = lay.kind[acc] == CARD
 
     # purchases
-    cats = Categorical.of({c: x[0] for c, x in pl.categories.items()})
+    cats = Categorical.of({c: x.share for c, x in pl.categories.items()})
     cat = cats.sample(s("category").uniform(rk))
-    medians = np.array([x[1] for x in pl.categories.values()])[cat]
-    sigmas = np.array([x[2] for x in pl.categories.values()])[cat]
+    medians = np.array([x.median for x in pl.categories.values()])[cat]
+    sigmas = np.array([x.sigma for x in pl.categories.values()])[cat]
     scale = (f.income[o] / 60_000) ** pl.spend_income_elasticity
     price = np.maximum(medians * scale * np.exp(sigmas * s("amount").normal(rk)), 1.0)
-    online = (
-        s("online").uniform(rk) < np.array([pl.online_share.get(c, 0.0) for c in cats.values])[cat]
-    )
+    online_share = np.array([pl.categories[c].online_share for c in cats.values])
+    online = s("online").uniform(rk) < online_share[cat]
     purchase = what <= 1
     travel = s("travel").uniform(rk) < pl.travel_rate
     home = f.place[o]

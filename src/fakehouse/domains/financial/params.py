@@ -1,18 +1,48 @@
 """Every business parameter of the banking warehouse, in one typed, documented object.
 
-Mixes are label -> weight (normalised when used); ranges are (low, high); money is in
-dollars, rates are fractions (0.05 = 5%). A configuration file can override any field:
-`FinancialParams.model_validate(data)`. Tables read these values and hold no literals of
-their own beyond the vocabulary of labels.
+One model per entity, and one model per key of a vocabulary (`loans.risks.High.default_rate`,
+`fraud.typologies.card_testing.size`) instead of parallel dicts. Mixes are label -> weight
+(normalised when used); ranges are [low, high]; money is in dollars, rates are fractions
+(0.05 = 5%). Tables read these values and hold no literals of their own beyond the
+vocabulary of labels. A configuration file can override any of them
+(`fakehouse config show financial`); `FinancialParams.parse(data)` lists every fault with its
+path.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
+import json
+from importlib import resources
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from fakehouse.core.timeline import ONLINE_HOUR_WEIGHTS
+from fakehouse.domains.params import (
+    ByHour,
+    ByMonth,
+    ByWeekday,
+    DomainParams,
+    IntRange,
+    Label,
+    Mix,
+    NumberMix,
+    Params,
+    Positive,
+    Probability,
+    Range,
+    Share,
+    StateMix,
+    Vocabulary,
+    Weight,
+    hours,
+    increasing,
+    months,
+    shares,
+    weekdays,
+)
+from fakehouse.domains.params import History as _History
 
 SEGMENTS = ("Student", "Mass Market", "Mass Affluent", "Affluent", "Private Banking")
 RISKS = ("Low", "Medium", "High")
@@ -20,6 +50,7 @@ DEPOSIT_TYPES = ("Checking", "Savings", "Money Market", "CD")
 ACCOUNT_TYPES = (*DEPOSIT_TYPES, "Credit Card", "Loan")
 LOAN_TYPES = ("Mortgage", "Auto", "Personal", "Student", "Home Equity")
 CARD_TIERS = ("Classic", "Gold", "Platinum", "Signature")
+NETWORKS = ("Visa", "Mastercard", "American Express", "Discover")
 TYPOLOGIES = (
     "card_not_present",
     "account_takeover",
@@ -27,66 +58,156 @@ TYPOLOGIES = (
     "card_testing",
     "stolen_card",
 )
+AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75-90")
+#: most rows a fraud episode can have (its rows are keyed episode x 64 + position)
+MAX_EPISODE_ROWS = 63
+#: most bills (their streams are keyed customer x 16 + bill)
+MAX_BILLS = 16
+#: transactions (base rows) a ledger day needs: recurring payments alone fill about that many,
+#: and a group whose schedule exceeds its share loses some, which breaks loan balances
+ROWS_PER_LEDGER_DAY = 3_000
+
+SEGMENT = Vocabulary("segment", SEGMENTS)
+RISK = Vocabulary("risk category", RISKS)
+DEPOSIT = Vocabulary("deposit type", DEPOSIT_TYPES)
+LOAN = Vocabulary("loan type", LOAN_TYPES)
+TIER = Vocabulary("card tier", CARD_TIERS)
+NETWORK = Vocabulary("card network", NETWORKS)
+TYPOLOGY = Vocabulary("fraud typology", TYPOLOGIES)
+AGE_BAND = Vocabulary("age band", AGE_BANDS)
+EMAIL_DOMAINS = Vocabulary("reserved email domain", ("example.com", "example.net", "example.org"))
+PAY = Vocabulary("pay frequency", ("Bi-weekly", "Semi-monthly", "Monthly"))
+ACTIVITY = Vocabulary(
+    "activity kind", ("debit_purchase", "credit_purchase", "atm", "deposit", "p2p")
+)
+DELINQUENCY = Vocabulary("delinquency bucket", ("30 Days", "60 Days", "90+ Days"))
 
 
-class _Params(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def _merchants(section: str):
+    def read() -> list[str]:
+        text = resources.files("fakehouse.domains.financial").joinpath("data/merchants.json")
+        return list(json.loads(text.read_text())[section])
+
+    return read
 
 
-class History(_Params):
-    end_date: date = Field(
-        date(2025, 12, 31), description="Last day of history (fixed, not today)."
-    )
-    years: int = Field(3, ge=1, le=20, description="History window of accounts and loans.")
+#: merchant categories and billers of data/merchants.json, in its order
+CATEGORY = Vocabulary("merchant category", _merchants("categories"))
+BILLER = Vocabulary("bill", _merchants("billers"))
+
+
+class History(_History):
     customer_lead_years: float = Field(
-        22.0, description="Customers may have joined this many years before the window."
+        22.0,
+        ge=0,
+        le=80,
+        description="Customers may have joined this many years before the window.",
     )
     ledger_days: int = Field(
         31,
         ge=7,
         le=366,
         description="The transaction ledger covers the last ledger_days of the window: "
-        "100,000 x m rows give every account about one statement month of activity.",
+        "100,000 x m rows give every account about one statement month of activity; a longer "
+        "ledger needs tables.transactions.base_rows of 3,000 a day.",
     )
 
 
-class Occupation(_Params):
-    share: float = Field(description="Share among working-age customers.")
-    income: float = Field(description="Median annual income at the career peak, in dollars.")
+class Calendar(Params):
+    months: ByMonth = Field(
+        months((0.85, 0.82, 0.92, 0.95, 1.0, 1.0, 1.0, 1.02, 0.95, 1.0, 1.08, 1.3)),
+        description="Relative activity per calendar month.",
+    )
+    weekdays: ByWeekday = Field(
+        weekdays((0.92, 0.9, 0.94, 0.98, 1.12, 1.2, 0.94)),
+        description="Relative activity per weekday.",
+    )
+    pos_hours: ByHour = Field(
+        hours(
+            (
+                0.1,
+                0.05,
+                0.03,
+                0.02,
+                0.02,
+                0.05,
+                0.2,
+                0.5,
+                0.8,
+                1.0,
+                1.2,
+                1.4,
+                1.6,
+                1.4,
+                1.2,
+                1.2,
+                1.3,
+                1.5,
+                1.6,
+                1.4,
+                1.0,
+                0.7,
+                0.4,
+                0.2,
+            )
+        ),
+        description="In-person card activity per hour 0..23.",
+    )
+    online_hours: ByHour = Field(
+        hours(ONLINE_HOUR_WEIGHTS), description="Online and mobile activity per hour 0..23."
+    )
+
+
+class Occupation(Params):
+    share: Weight = Field(description="Share among working-age customers.")
+    income: Positive = Field(description="Median annual income at the career peak, in dollars.")
 
 
 def _jobs(rows: dict[str, tuple[float, float]]) -> dict[str, Occupation]:
     return {k: Occupation(share=s, income=i) for k, (s, i) in rows.items()}
 
 
-class CustomerParams(_Params):
+class AgeBand(Params):
+    share: Weight = Field(description="Share of customers in the band (uniform inside it).")
+    student_rate: Probability = Field(0.0, description="Share of students.")
+    retired_rate: Probability = Field(0.0, description="Share retired.")
+    loan_weight: Weight = Field(description="Relative chance of holding a loan.")
+
+
+def _age_bands() -> dict[str, AgeBand]:
+    rows = {
+        "18-24": (0.11, 0.5, 0.0, 0.4),
+        "25-34": (0.18, 0.06, 0.0, 1.2),
+        "35-44": (0.17, 0.0, 0.0, 1.4),
+        "45-54": (0.16, 0.0, 0.0, 1.2),
+        "55-64": (0.16, 0.0, 0.18, 0.8),
+        "65-74": (0.13, 0.0, 0.82, 0.4),
+        "75-90": (0.09, 0.0, 0.98, 0.15),
+    }
+    return {
+        k: AgeBand(share=s, student_rate=st, retired_rate=r, loan_weight=lw)
+        for k, (s, st, r, lw) in rows.items()
+    }
+
+
+class CustomerParams(Params):
     group_size: int = Field(
         256,
         ge=16,
+        le=1 << 16,
         description="Customers per allocation group: exact table totals are split over "
         "groups of this many customers, and a group's accounts and transactions are "
         "generated together.",
     )
-    age_weights: dict[str, float] = Field(
-        {
-            "18-24": 0.11,
-            "25-34": 0.18,
-            "35-44": 0.17,
-            "45-54": 0.16,
-            "55-64": 0.16,
-            "65-74": 0.13,
-            "75-90": 0.09,
-        },
-        description="Age mix of customers at the end date, by band (uniform inside a band).",
+    state_mix: StateMix = Field(
+        StateMix(), description="Home states: by population, or your own top states."
     )
-    student_rate: dict[str, float] = Field(
-        {"18-24": 0.5, "25-34": 0.06}, description="Share of students by age band."
+    age_bands: shares(AGE_BAND.each(AgeBand)) = Field(
+        default_factory=_age_bands,
+        description="Age at the end date, by band: share, students, retirees and borrowing.",
     )
-    retired_rate: dict[str, float] = Field(
-        {"55-64": 0.18, "65-74": 0.82, "75-90": 0.98}, description="Share retired by age band."
-    )
-    unemployed_rate: float = 0.045
-    occupations: dict[str, Occupation] = Field(
+    unemployed_rate: Probability = Field(0.045, description="Share unemployed.")
+    occupations: shares(dict[Label, Occupation]) = Field(
         _jobs(
             {
                 "Retail Associate": (0.09, 34_000),
@@ -110,26 +231,31 @@ class CustomerParams(_Params):
         ),
         description="Working occupations: share and median income at the career peak.",
     )
-    student_income: float = 14_000
-    retired_income: float = 42_000
-    unemployed_income: float = 11_000
-    income_sigma: float = Field(0.45, description="Log-normal spread of income inside a job.")
-    income_peak_age: float = Field(50.0, description="Income rises to this age, then eases.")
-    income_age_width: float = Field(
+    student_income: Positive = Field(14_000, description="Median income of students.")
+    retired_income: Positive = Field(42_000, description="Median income of retirees.")
+    unemployed_income: Positive = Field(11_000, description="Median income of the unemployed.")
+    income_sigma: float = Field(0.45, ge=0, description="Log-normal spread of income inside a job.")
+    income_peak_age: float = Field(50.0, ge=18, le=90, description="Income rises to this age.")
+    income_age_width: Positive = Field(
         24.0, description="Ages from the peak at which income is about 60% of the peak."
     )
-    score_gap_median: float = Field(
+    score_gap_median: Positive = Field(
         118.0,
-        description="Median of (850 - credit score) for an average customer: the gap to the "
-        "top is log-normal, so scores are left-skewed with a mean near 700.",
+        description="Credit score distribution: median of (850 - credit score) for an average "
+        "customer. The gap to the top is log-normal, so scores are left-skewed with a mean "
+        "near 700; a smaller gap raises scores.",
     )
-    score_gap_sigma: float = 0.8
-    score_income_weight: float = Field(0.45, description="Weight of income in credit quality.")
-    score_age_weight: float = Field(0.3, description="Weight of age in credit quality.")
-    dti_median: float = Field(0.28, description="Median debt-to-income ratio.")
-    dti_sigma: float = 0.45
+    score_gap_sigma: float = Field(
+        0.8, ge=0, le=3, description="Credit score distribution: spread of the gap (log scale)."
+    )
+    score_income_weight: float = Field(
+        0.45, ge=0, le=1, description="Weight of income in credit quality."
+    )
+    score_age_weight: float = Field(0.3, ge=0, le=1, description="Weight of age in credit quality.")
+    dti_median: Positive = Field(0.28, description="Median debt-to-income ratio.")
+    dti_sigma: float = Field(0.45, ge=0, description="Log-normal spread of debt-to-income.")
     dti_quality_weight: float = Field(
-        0.35, description="How much better credit quality lowers debt-to-income."
+        0.35, ge=0, description="How much better credit quality lowers debt-to-income."
     )
     high_risk: tuple[float, float] = Field(
         (600, 0.55), description="High risk below this score or above this debt-to-income."
@@ -137,249 +263,343 @@ class CustomerParams(_Params):
     low_risk: tuple[float, float] = Field(
         (720, 0.36), description="Low risk at or above this score and below this DTI."
     )
-    segment_income: tuple[float, float, float] = Field(
+    segment_income: increasing(tuple[Positive, Positive, Positive]) = Field(
         (80_000, 185_000, 420_000),
         description="Relationship value (income with a wealth factor) bounds of Mass Affluent, "
         "Affluent and Private Banking; students are their own segment.",
     )
-    wealth_sigma: float = Field(0.45, description="Spread of wealth around income.")
-    kyc_lag_days: float = Field(3.0, description="Mean days from joining to KYC completion.")
-    kyc_pending_rate: float = Field(0.015, description="Share whose KYC never completed.")
-    inactive_rate: float = Field(0.04, description="Share of customers who left the bank.")
-    email_domains: dict[str, float] = Field(
+    wealth_sigma: float = Field(0.45, ge=0, description="Spread of wealth around income.")
+    kyc_lag_days: float = Field(3.0, ge=0, description="Mean days from joining to KYC completion.")
+    kyc_pending_rate: Probability = Field(0.015, description="Share whose KYC never completed.")
+    inactive_rate: Probability = Field(0.04, description="Share of customers who left the bank.")
+    email_domains: EMAIL_DOMAINS.mix() = Field(
         {"example.com": 0.5, "example.net": 0.3, "example.org": 0.2},
         description="Reserved documentation domains only, so no email can reach a person.",
     )
 
+    @model_validator(mode="after")
+    def _risk_bounds(self) -> CustomerParams:
+        if self.high_risk[0] > self.low_risk[0] or self.low_risk[1] > self.high_risk[1]:
+            raise ValueError(
+                "high_risk must lie below low_risk: a lower score and a higher debt-to-income"
+            )
+        return self
 
-class AccountParams(_Params):
-    checking_rate: float = Field(
+
+class SegmentAccounts(Params):
+    savings: Weight = Field(description="Relative chance of a Savings account.")
+    money_market: Weight = Field(description="Relative chance of a Money Market account.")
+    cd: Weight = Field(description="Relative chance of a CD.")
+
+
+class Deposit(Params):
+    interest_rate: Share = Field(description="Annual interest rate range.")
+    balance_median: Positive = Field(
+        description="Median balance as a share of annual income (log-normal around it)."
+    )
+    balance_sigma: float = Field(ge=0, description="Log-normal spread of balances.")
+    balance_floor: float = Field(ge=0, description="Smallest opening balance in dollars.")
+
+
+class AccountParams(Params):
+    checking_rate: Probability = Field(
         0.93, description="Chance an active customer holds a Checking account."
     )
-    savings_weight: dict[str, float] = Field(
+    segments: SEGMENT.each(SegmentAccounts) = Field(
         {
-            "Student": 0.15,
-            "Mass Market": 0.2,
-            "Mass Affluent": 0.34,
-            "Affluent": 0.45,
-            "Private Banking": 0.5,
+            "Student": SegmentAccounts(savings=0.15, money_market=0.0, cd=0.0),
+            "Mass Market": SegmentAccounts(savings=0.2, money_market=0.02, cd=0.025),
+            "Mass Affluent": SegmentAccounts(savings=0.34, money_market=0.07, cd=0.05),
+            "Affluent": SegmentAccounts(savings=0.45, money_market=0.2, cd=0.1),
+            "Private Banking": SegmentAccounts(savings=0.5, money_market=0.4, cd=0.15),
         },
-        description="Relative chance of a Savings account by segment.",
+        description="Deposit products by customer segment.",
     )
-    money_market_weight: dict[str, float] = Field(
-        {
-            "Student": 0.0,
-            "Mass Market": 0.02,
-            "Mass Affluent": 0.07,
-            "Affluent": 0.2,
-            "Private Banking": 0.4,
-        },
-    )
-    cd_weight: dict[str, float] = Field(
-        {
-            "Student": 0.0,
-            "Mass Market": 0.025,
-            "Mass Affluent": 0.05,
-            "Affluent": 0.1,
-            "Private Banking": 0.15,
-        },
-    )
-    card_score_range: tuple[float, float] = Field(
+    card_score_range: Range = Field(
         (560, 780), description="Card propensity rises linearly over this score range."
     )
-    loan_age_weight: dict[str, float] = Field(
+    closed_rate: Probability = Field(0.06, description="Share of deposit accounts closed.")
+    overdraft_rate: Probability = Field(
+        0.35, description="Checking accounts with overdraft protection."
+    )
+    overdraft_limits: NumberMix = Field(
+        {250: 0.3, 500: 0.45, 1000: 0.25}, description="Overdraft limits in dollars."
+    )
+    deposits: DEPOSIT.each(Deposit) = Field(
         {
-            "18-24": 0.4,
-            "25-34": 1.2,
-            "35-44": 1.4,
-            "45-54": 1.2,
-            "55-64": 0.8,
-            "65-74": 0.4,
-            "75-90": 0.15,
+            "Checking": Deposit(
+                interest_rate=(0.0, 0.001),
+                balance_median=0.05,
+                balance_sigma=0.9,
+                balance_floor=25.0,
+            ),
+            "Savings": Deposit(
+                interest_rate=(0.004, 0.043),
+                balance_median=0.12,
+                balance_sigma=1.1,
+                balance_floor=25.0,
+            ),
+            "Money Market": Deposit(
+                interest_rate=(0.025, 0.04),
+                balance_median=0.45,
+                balance_sigma=0.8,
+                balance_floor=2_500.0,
+            ),
+            "CD": Deposit(
+                interest_rate=(0.035, 0.051),
+                balance_median=0.3,
+                balance_sigma=0.7,
+                balance_floor=1_000.0,
+            ),
         },
-        description="Relative chance of holding a loan by age band.",
-    )
-    closed_rate: float = Field(0.06, description="Share of deposit accounts closed.")
-    overdraft_rate: float = Field(0.35, description="Checking accounts with overdraft protection.")
-    overdraft_limits: dict[int, float] = {250: 0.3, 500: 0.45, 1000: 0.25}
-    interest_rate: dict[str, tuple[float, float]] = Field(
-        {
-            "Checking": (0.0, 0.001),
-            "Savings": (0.004, 0.043),
-            "Money Market": (0.025, 0.04),
-            "CD": (0.035, 0.051),
-        },
-        description="Annual interest rate range by deposit type.",
-    )
-    balance_median: dict[str, float] = Field(
-        {"Checking": 0.05, "Savings": 0.12, "Money Market": 0.45, "CD": 0.3},
-        description="Median balance as a share of annual income (log-normal around it).",
-    )
-    balance_sigma: dict[str, float] = {
-        "Checking": 0.9,
-        "Savings": 1.1,
-        "Money Market": 0.8,
-        "CD": 0.7,
-    }
-    balance_floor: dict[str, float] = Field(
-        {"Checking": 25.0, "Savings": 25.0, "Money Market": 2_500.0, "CD": 1_000.0},
-        description="Smallest opening balance by type.",
+        description="Per deposit type: interest and balances.",
     )
     cushion: float = Field(
-        25.0, description="A balance never falls below this without overdraft protection."
+        25.0, ge=0, description="A balance never falls below this without overdraft protection."
+    )
+
+    @model_validator(mode="after")
+    def _card_range(self) -> AccountParams:
+        if self.card_score_range[0] >= self.card_score_range[1]:
+            raise ValueError("card_score_range needs low < high")
+        return self
+
+
+class Network(Params):
+    share: Weight = Field(description="Share of cards on the network.")
+    test_bin: int = Field(
+        ge=100_000,
+        le=999_999,
+        description="Issuer prefix of the network's published processor test cards; every "
+        "card number lies inside it and is Luhn-valid.",
     )
 
 
-class CardParams(_Params):
-    network_mix: dict[str, float] = {
-        "Visa": 0.52,
-        "Mastercard": 0.3,
-        "American Express": 0.1,
-        "Discover": 0.08,
-    }
-    test_bins: dict[str, int] = Field(
-        {"Visa": 400000, "Mastercard": 222300, "American Express": 378282, "Discover": 601100},
-        description="Issuer prefixes of the networks' published processor test cards; every "
-        "card number lies inside one of them and is Luhn-valid.",
+class Tier(Params):
+    annual_fee: float = Field(ge=0, description="Annual fee in dollars.")
+    min_score: float = Field(ge=0, le=850, description="Lowest credit score for the tier.")
+    min_income: float = Field(ge=0, description="Lowest income for the tier.")
+
+
+class CardRisk(Params):
+    revolver_rate: Probability = Field(description="Share of cardholders carrying a balance.")
+    utilization: Probability = Field(description="Median revolving balance / limit.")
+    delinquency_rate: Probability = Field(description="Share of cards past due.")
+
+
+class CardParams(Params):
+    networks: shares(NETWORK.each(Network)) = Field(
+        {
+            "Visa": Network(share=0.52, test_bin=400000),
+            "Mastercard": Network(share=0.3, test_bin=222300),
+            "American Express": Network(share=0.1, test_bin=378282),
+            "Discover": Network(share=0.08, test_bin=601100),
+        },
+        description="Card networks.",
     )
-    limit_income_share: tuple[float, float] = Field(
+    limit_income_share: Range = Field(
         (0.04, 0.4), description="Credit limit as a share of income, from worst to best score."
     )
-    limit_range: tuple[float, float] = (500, 50_000)
-    apr_range: tuple[float, float] = Field(
-        (0.1799, 0.2999), description="APR from the best to the worst score."
+    limit_range: Range = Field((500, 50_000), description="Credit limits are clipped to this.")
+    apr_range: Share = Field((0.1799, 0.2999), description="APR from the best to the worst score.")
+    tiers: TIER.each(Tier) = Field(
+        {
+            "Classic": Tier(annual_fee=0, min_score=0, min_income=0),
+            "Gold": Tier(annual_fee=95, min_score=680, min_income=40_000),
+            "Platinum": Tier(annual_fee=250, min_score=740, min_income=85_000),
+            "Signature": Tier(annual_fee=550, min_score=790, min_income=150_000),
+        },
+        description="Card tiers: a holder gets the highest tier both score and income reach.",
     )
-    tier_scores: tuple[float, float, float] = Field(
-        (680, 740, 790), description="Lowest score for Gold, Platinum and Signature."
+    risks: RISK.each(CardRisk) = Field(
+        {
+            "Low": CardRisk(revolver_rate=0.3, utilization=0.15, delinquency_rate=0.01),
+            "Medium": CardRisk(revolver_rate=0.55, utilization=0.35, delinquency_rate=0.05),
+            "High": CardRisk(revolver_rate=0.75, utilization=0.6, delinquency_rate=0.16),
+        },
+        description="Card behaviour by the holder's risk category.",
     )
-    tier_income: tuple[float, float, float] = Field(
-        (40_000, 85_000, 150_000), description="Lowest income for Gold, Platinum, Signature."
+    delinquency_mix: DELINQUENCY.mix() = Field(
+        {"30 Days": 0.55, "60 Days": 0.25, "90+ Days": 0.2},
+        description="How far past due a delinquent card is.",
     )
-    annual_fee: dict[str, float] = {"Classic": 0, "Gold": 95, "Platinum": 250, "Signature": 550}
-    revolver_rate: dict[str, float] = Field(
-        {"Low": 0.3, "Medium": 0.55, "High": 0.75},
-        description="Share of cardholders who carry a balance, by risk.",
-    )
-    utilization: dict[str, float] = Field(
-        {"Low": 0.15, "Medium": 0.35, "High": 0.6},
-        description="Median revolving balance as a share of the limit, by risk.",
-    )
-    delinquency_rate: dict[str, float] = Field(
-        {"Low": 0.01, "Medium": 0.05, "High": 0.16},
-        description="Share of cards past due, by risk.",
-    )
-    delinquency_mix: dict[str, float] = {"30 Days": 0.55, "60 Days": 0.25, "90+ Days": 0.2}
-    validity_years: tuple[int, int] = (3, 5)
-    late_fee: float = 35.0
+    validity_years: IntRange = Field((3, 5), description="Years a card is valid.")
+    late_fee: float = Field(35.0, ge=0, description="Late payment fee in dollars.")
+
+    @model_validator(mode="after")
+    def _tiers(self) -> CardParams:
+        for field in ("min_score", "min_income"):
+            values = [getattr(self.tiers[t], field) for t in CARD_TIERS[1:]]
+            if any(b < a for a, b in itertools.pairwise(values)):
+                raise ValueError(f"tiers: {field} must not decrease from Gold to Signature")
+        if self.validity_years[0] < 1:
+            raise ValueError("validity_years must start at 1 or more")
+        return self
 
 
-class LoanType(_Params):
-    share: float
-    amount_median: float
-    amount_sigma: float
-    amount_range: tuple[float, float]
-    terms: dict[int, float] = Field(description="Term in months -> weight.")
-    base_rate: float
-    collateral: str | None = None
-    min_age: float = 18
-    max_age: float = 90
+class LoanType(Params):
+    share: Weight = Field(description="Share of loans of this type.")
+    amount_median: Positive = Field(description="Median principal in dollars.")
+    amount_sigma: float = Field(ge=0, description="Log-normal spread of principals.")
+    amount_range: Range = Field(description="Principals are clipped to this range.")
+    terms: NumberMix = Field(description="Term in months -> weight.")
+    base_rate: Probability = Field(description="Annual rate before the risk spread.")
+    collateral: str | None = Field(None, description="What secures the loan, if anything.")
+    min_age: float = Field(18, ge=18, description="Youngest borrower.")
+    max_age: float = Field(90, le=120, description="Oldest borrower.")
 
 
-class LoanParams(_Params):
-    types: dict[str, LoanType] = {
-        "Mortgage": LoanType(
-            share=0.2,
-            amount_median=290_000,
-            amount_sigma=0.5,
-            amount_range=(60_000, 2_000_000),
-            terms={180: 0.25, 360: 0.75},
-            base_rate=0.0625,
-            collateral="Residential Property",
-            min_age=24,
-        ),
-        "Auto": LoanType(
-            share=0.32,
-            amount_median=30_000,
-            amount_sigma=0.45,
-            amount_range=(5_000, 120_000),
-            terms={36: 0.15, 48: 0.2, 60: 0.4, 72: 0.25},
-            base_rate=0.069,
-            collateral="Vehicle",
-        ),
-        "Personal": LoanType(
-            share=0.27,
-            amount_median=11_000,
-            amount_sigma=0.7,
-            amount_range=(1_000, 60_000),
-            terms={12: 0.1, 24: 0.2, 36: 0.35, 48: 0.15, 60: 0.2},
-            base_rate=0.105,
-        ),
-        "Student": LoanType(
-            share=0.13,
-            amount_median=28_000,
-            amount_sigma=0.7,
-            amount_range=(3_000, 200_000),
-            terms={120: 0.8, 180: 0.2},
-            base_rate=0.058,
-            max_age=45,
-        ),
-        "Home Equity": LoanType(
-            share=0.08,
-            amount_median=65_000,
-            amount_sigma=0.6,
-            amount_range=(10_000, 500_000),
-            terms={60: 0.2, 120: 0.4, 180: 0.4},
-            base_rate=0.08,
-            collateral="Residential Property",
-            min_age=30,
-        ),
-    }
-    risk_spread: dict[str, float] = Field(
-        {"Low": 0.0, "Medium": 0.022, "High": 0.055}, description="Rate added by risk category."
+class LoanRisk(Params):
+    spread: float = Field(ge=0, le=0.3, description="Rate added to the type's base rate.")
+    default_rate: Probability = Field(description="Share of loans in Default.")
+    late_rate: Probability = Field(description="Share of loans Late.")
+
+
+class LoanParams(Params):
+    types: shares(LOAN.each(LoanType)) = Field(
+        {
+            "Mortgage": LoanType(
+                share=0.2,
+                amount_median=290_000,
+                amount_sigma=0.5,
+                amount_range=(60_000, 2_000_000),
+                terms={180: 0.25, 360: 0.75},
+                base_rate=0.0625,
+                collateral="Residential Property",
+                min_age=24,
+            ),
+            "Auto": LoanType(
+                share=0.32,
+                amount_median=30_000,
+                amount_sigma=0.45,
+                amount_range=(5_000, 120_000),
+                terms={36: 0.15, 48: 0.2, 60: 0.4, 72: 0.25},
+                base_rate=0.069,
+                collateral="Vehicle",
+            ),
+            "Personal": LoanType(
+                share=0.27,
+                amount_median=11_000,
+                amount_sigma=0.7,
+                amount_range=(1_000, 60_000),
+                terms={12: 0.1, 24: 0.2, 36: 0.35, 48: 0.15, 60: 0.2},
+                base_rate=0.105,
+            ),
+            "Student": LoanType(
+                share=0.13,
+                amount_median=28_000,
+                amount_sigma=0.7,
+                amount_range=(3_000, 200_000),
+                terms={120: 0.8, 180: 0.2},
+                base_rate=0.058,
+                max_age=45,
+            ),
+            "Home Equity": LoanType(
+                share=0.08,
+                amount_median=65_000,
+                amount_sigma=0.6,
+                amount_range=(10_000, 500_000),
+                terms={60: 0.2, 120: 0.4, 180: 0.4},
+                base_rate=0.08,
+                collateral="Residential Property",
+                min_age=30,
+            ),
+        },
+        description="Loan types.",
     )
-    rate_noise: float = 0.006
+    risks: RISK.each(LoanRisk) = Field(
+        {
+            "Low": LoanRisk(spread=0.0, default_rate=0.02, late_rate=0.015),
+            "Medium": LoanRisk(spread=0.022, default_rate=0.075, late_rate=0.05),
+            "High": LoanRisk(spread=0.055, default_rate=0.19, late_rate=0.1),
+        },
+        description="By the borrower's risk category: rate spread, defaults (5-10% overall at "
+        "these defaults) and late payments.",
+    )
+    rate_noise: float = Field(0.006, ge=0, description="Spread of rates around the formula.")
     amount_income_weight: float = Field(
-        0.6, description="Elasticity of loan amounts to income (1 = proportional)."
+        0.6, ge=0, description="Elasticity of loan amounts to income (1 = proportional)."
     )
     origination_years: float = Field(
-        12.0, description="Loans originated up to this many years before the end date."
+        12.0, gt=0, le=40, description="Loans originated up to this many years before the end date."
     )
-    default_rate: dict[str, float] = Field(
-        {"Low": 0.02, "Medium": 0.075, "High": 0.19},
-        description="Share of loans in Default by risk (overall 5-10%).",
-    )
-    late_rate: dict[str, float] = {"Low": 0.015, "Medium": 0.05, "High": 0.1}
 
 
-class LedgerParams(_Params):
-    pay_frequency: dict[str, float] = Field(
+class Bill(Params):
+    share: Probability = Field(description="Share of customers who pay it.")
+    income_share: Weight = Field(description="Amount as a share of monthly gross income.")
+    variation: float = Field(ge=0, description="Monthly relative variation of the amount.")
+    category: Label = Field(description="Merchant category of the biller.")
+
+
+class Category(Params):
+    share: Weight = Field(description="Share of card purchases.")
+    median: Positive = Field(description="Median amount in dollars.")
+    sigma: float = Field(ge=0, description="Log-normal spread of amounts.")
+    online_share: Probability = Field(description="Share made online (card not present).")
+
+
+def _categories() -> dict[str, Category]:
+    rows = {
+        "Groceries": (0.24, 48.0, 0.7, 0.06),
+        "Restaurants": (0.18, 26.0, 0.7, 0.08),
+        "Gas Stations": (0.12, 42.0, 0.45, 0.0),
+        "Retail": (0.13, 45.0, 1.0, 0.2),
+        "Online Shopping": (0.1, 38.0, 1.0, 1.0),
+        "Electronics": (0.03, 140.0, 1.1, 0.55),
+        "Travel": (0.04, 260.0, 1.1, 0.7),
+        "Entertainment": (0.06, 32.0, 0.8, 0.4),
+        "Healthcare": (0.05, 70.0, 1.1, 0.1),
+        "Home Improvement": (0.05, 85.0, 1.1, 0.15),
+    }
+    return {
+        k: Category(share=s, median=m, sigma=g, online_share=o) for k, (s, m, g, o) in rows.items()
+    }
+
+
+def _atm_amounts(mix: dict) -> dict:
+    odd = [a for a in mix if a % 20]
+    if odd:
+        raise ValueError(f"ATM amounts must be multiples of $20: {odd}")
+    return mix
+
+
+class LedgerParams(Params):
+    pay_frequency: PAY.mix() = Field(
         {"Bi-weekly": 0.55, "Semi-monthly": 0.2, "Monthly": 0.25},
         description="How employers pay; retirees get one monthly benefit deposit.",
     )
-    net_pay_ratio: float = Field(0.74, description="Take-home pay as a share of gross income.")
-    pay_jitter: float = Field(0.01, description="Relative variation of one paycheck.")
-    bills: dict[str, tuple[float, float, float, str]] = Field(
-        {
-            "Rent": (0.45, 0.26, 0.0, "Housing"),
-            "Electric": (0.6, 0.025, 0.12, "Utilities"),
-            "Internet": (0.5, 0.012, 0.0, "Utilities"),
-            "Mobile Phone": (0.55, 0.014, 0.02, "Utilities"),
-            "Insurance": (0.35, 0.02, 0.0, "Insurance"),
-            "Streaming": (0.35, 0.003, 0.0, "Entertainment"),
-        },
-        description="Bills paid from Checking on a fixed day: (share of customers with it, "
-        "amount as a share of monthly gross income, monthly relative variation, category). "
-        "Rent only for customers without a mortgage.",
+    net_pay_ratio: float = Field(
+        0.74, gt=0, le=1, description="Take-home pay as a share of gross income."
     )
-    bill_min: float = Field(9.99, description="Smallest bill amount.")
-    auto_save_rate: float = Field(
+    pay_jitter: float = Field(0.01, ge=0, description="Relative variation of one paycheck.")
+    bills: BILLER.some(Bill) = Field(
+        {
+            "Rent": Bill(share=0.45, income_share=0.26, variation=0.0, category="Housing"),
+            "Electric": Bill(share=0.6, income_share=0.025, variation=0.12, category="Utilities"),
+            "Internet": Bill(share=0.5, income_share=0.012, variation=0.0, category="Utilities"),
+            "Mobile Phone": Bill(
+                share=0.55, income_share=0.014, variation=0.02, category="Utilities"
+            ),
+            "Insurance": Bill(share=0.35, income_share=0.02, variation=0.0, category="Insurance"),
+            "Streaming": Bill(
+                share=0.35, income_share=0.003, variation=0.0, category="Entertainment"
+            ),
+        },
+        description="Bills paid from Checking on a fixed day; Rent only for customers without "
+        "a mortgage.",
+    )
+    bill_min: float = Field(9.99, ge=0, description="Smallest bill amount.")
+    auto_save_rate: Probability = Field(
         0.6, description="Savings holders with a monthly transfer from Checking."
     )
-    auto_save_share: tuple[float, float] = Field(
+    auto_save_share: Share = Field(
         (0.03, 0.12), description="Monthly auto-save as a share of monthly net pay."
     )
-    maintenance_fee: float = Field(12.0, description="Monthly fee on Checking without payroll.")
-    discretionary_mix: dict[str, float] = Field(
+    maintenance_fee: float = Field(
+        12.0, ge=0, description="Monthly fee on Checking without payroll."
+    )
+    discretionary_mix: ACTIVITY.each(Weight) = Field(
         {
             "debit_purchase": 0.46,
             "credit_purchase": 0.34,
@@ -389,40 +609,14 @@ class LedgerParams(_Params):
         },
         description="Relative weight of discretionary activity kinds, per eligible account.",
     )
-    categories: dict[str, tuple[float, float, float]] = Field(
-        {
-            "Groceries": (0.24, 48.0, 0.7),
-            "Restaurants": (0.18, 26.0, 0.7),
-            "Gas Stations": (0.12, 42.0, 0.45),
-            "Retail": (0.13, 45.0, 1.0),
-            "Online Shopping": (0.1, 38.0, 1.0),
-            "Electronics": (0.03, 140.0, 1.1),
-            "Travel": (0.04, 260.0, 1.1),
-            "Entertainment": (0.06, 32.0, 0.8),
-            "Healthcare": (0.05, 70.0, 1.1),
-            "Home Improvement": (0.05, 85.0, 1.1),
-        },
-        description="Card purchases: category -> (share, median amount, log-normal sigma).",
-    )
-    online_share: dict[str, float] = Field(
-        {
-            "Online Shopping": 1.0,
-            "Electronics": 0.55,
-            "Travel": 0.7,
-            "Entertainment": 0.4,
-            "Retail": 0.2,
-            "Groceries": 0.06,
-            "Restaurants": 0.08,
-            "Healthcare": 0.1,
-            "Home Improvement": 0.15,
-            "Gas Stations": 0.0,
-        },
-        description="Share of a category's purchases made online (card not present).",
+    categories: shares(CATEGORY.each(Category)) = Field(
+        default_factory=_categories,
+        description="Card purchases by merchant category.",
     )
     spend_income_elasticity: float = Field(
-        0.5, description="Purchase amounts scale with income to this power."
+        0.5, ge=0, le=2, description="Purchase amounts scale with income to this power."
     )
-    atm_amounts: dict[int, float] = Field(
+    atm_amounts: Annotated[NumberMix, AfterValidator(_atm_amounts)] = Field(
         {
             20: 0.1,
             40: 0.15,
@@ -439,152 +633,129 @@ class LedgerParams(_Params):
         },
         description="ATM withdrawal amounts (multiples of $20).",
     )
-    deposit_median: float = Field(60.0, description="Median of a non-payroll deposit.")
-    deposit_sigma: float = 0.6
-    p2p_median: float = Field(60.0, description="Median of a person-to-person transfer.")
-    p2p_sigma: float = 0.8
-    travel_rate: float = Field(
+    deposit_median: Positive = Field(60.0, description="Median of a non-payroll deposit.")
+    deposit_sigma: float = Field(0.6, ge=0, description="Log-normal spread of deposits.")
+    p2p_median: Positive = Field(60.0, description="Median of a person-to-person transfer.")
+    p2p_sigma: float = Field(0.8, ge=0, description="Log-normal spread of transfers.")
+    travel_rate: Probability = Field(
         0.03, description="Share of in-person purchases made away from home (travel)."
     )
-    trip_rate: float = Field(
+    trip_rate: Probability = Field(
         0.2,
         description="Share of activity that follows the account's previous activity "
         "within half an hour (shopping trips, errands).",
     )
-    failed_rate: float = Field(0.012, description="Share of debits declined or failed.")
+    failed_rate: Probability = Field(0.012, description="Share of debits declined or failed.")
     pending_days: float = Field(
-        2.0, description="Card activity this close to the end date may still be pending."
+        2.0, ge=0, description="Card activity this close to the end date may still be pending."
     )
-    pending_rate: float = Field(0.5, description="Share of such recent card activity pending.")
-    pos_hour_weights: tuple[float, ...] = Field(
-        (
-            0.1,
-            0.05,
-            0.03,
-            0.02,
-            0.02,
-            0.05,
-            0.2,
-            0.5,
-            0.8,
-            1.0,
-            1.2,
-            1.4,
-            1.6,
-            1.4,
-            1.2,
-            1.2,
-            1.3,
-            1.5,
-            1.6,
-            1.4,
-            1.0,
-            0.7,
-            0.4,
-            0.2,
+    pending_rate: Probability = Field(
+        0.5, description="Share of such recent card activity pending."
+    )
+
+
+class Typology(Params):
+    share: Weight = Field(description="Share of fraud episodes.")
+    size: IntRange = Field(description="Transactions per episode (inclusive range).")
+    detection_hours: Positive = Field(
+        description="Mean hours from an episode's last transaction to its detection."
+    )
+    recovery: Share = Field(
+        description="Share of the amount involved recovered on a closed case (range)."
+    )
+    methods: Mix = Field(description="How its episodes are detected.")
+
+    @model_validator(mode="after")
+    def _size(self) -> Typology:
+        if not 1 <= self.size[0] <= self.size[1] <= MAX_EPISODE_ROWS:
+            raise ValueError(f"size must lie in 1..{MAX_EPISODE_ROWS}")
+        return self
+
+
+def _typologies() -> dict[str, Typology]:
+    rows = {
+        "card_not_present": (
+            0.25, (2, 7), 30.0, (0.6, 1.0),
+            {"ML Model": 0.5, "Rule Engine": 0.2, "Customer Report": 0.3},
         ),
-        description="In-person card activity per hour 0..23.",
-    )
-    online_hour_weights: tuple[float, ...] = Field(
-        ONLINE_HOUR_WEIGHTS,
-        description="Online and mobile activity per hour 0..23.",
-    )
-    weekday_weights: tuple[float, ...] = (0.92, 0.9, 0.94, 0.98, 1.12, 1.2, 0.94)
-    month_weights: tuple[float, ...] = (
-        0.85,
-        0.82,
-        0.92,
-        0.95,
-        1.0,
-        1.0,
-        1.0,
-        1.02,
-        0.95,
-        1.0,
-        1.08,
-        1.3,
-    )
+        "account_takeover": (
+            0.15, (1, 3), 20.0, (0.2, 0.9),
+            {"ML Model": 0.3, "Customer Report": 0.5, "Manual Review": 0.2},
+        ),
+        "atm_skimming": (
+            0.2, (2, 5), 70.0, (0.0, 0.6),
+            {"Customer Report": 0.55, "Rule Engine": 0.25, "ML Model": 0.2},
+        ),
+        "card_testing": (
+            0.2, (4, 11), 8.0, (0.7, 1.0),
+            {"Rule Engine": 0.55, "ML Model": 0.4, "Merchant Report": 0.05},
+        ),
+        "stolen_card": (
+            0.2, (2, 5), 16.0, (0.5, 1.0),
+            {"Customer Report": 0.6, "ML Model": 0.3, "Rule Engine": 0.1},
+        ),
+    }  # fmt: skip
+    return {
+        k: Typology(share=s, size=z, detection_hours=h, recovery=r, methods=m)
+        for k, (s, z, h, r, m) in rows.items()
+    }
 
 
-class FraudParams(_Params):
+class FraudParams(Params):
     rate: float = Field(
         0.001, ge=0.0, le=0.05, description="Share of transactions that are fraudulent."
     )
-    typology_mix: dict[str, float] = Field(
-        {
-            "card_not_present": 0.25,
-            "account_takeover": 0.15,
-            "atm_skimming": 0.2,
-            "card_testing": 0.2,
-            "stolen_card": 0.2,
-        },
-        description="Fraud episodes by typology.",
+    typologies: shares(TYPOLOGY.each(Typology)) = Field(
+        default_factory=_typologies,
+        description="Fraud episodes by typology (their share is the typology mix).",
     )
-    size: dict[str, tuple[int, int]] = Field(
-        {
-            "card_not_present": (2, 7),
-            "account_takeover": (1, 3),
-            "atm_skimming": (2, 5),
-            "card_testing": (4, 11),
-            "stolen_card": (2, 5),
-        },
-        description="Transactions per episode (inclusive range).",
+    false_alarm_methods: Mix = Field(
+        {"Rule Engine": 0.55, "ML Model": 0.35, "Manual Review": 0.06, "Customer Report": 0.04},
+        description="How false alarms are raised.",
     )
-    detected_rate: float = Field(
+    detected_rate: Probability = Field(
         0.9,
         description="Share of fraud episodes that get detected (each of their transactions "
         "gets a case, unless detection falls after the end date).",
     )
-    declined_rate: float = Field(0.15, description="Share of fraud attempts the bank declined.")
-    detection_hours: dict[str, float] = Field(
-        {
-            "card_not_present": 30.0,
-            "account_takeover": 20.0,
-            "atm_skimming": 70.0,
-            "card_testing": 8.0,
-            "stolen_card": 16.0,
-        },
-        description="Mean hours from an episode's last transaction to its detection.",
+    declined_rate: Probability = Field(
+        0.15, description="Share of fraud attempts the bank declined."
     )
-    recovery: dict[str, tuple[float, float]] = Field(
-        {
-            "card_not_present": (0.6, 1.0),
-            "account_takeover": (0.2, 0.9),
-            "atm_skimming": (0.0, 0.6),
-            "card_testing": (0.7, 1.0),
-            "stolen_card": (0.5, 1.0),
-        },
-        description="Share of the amount involved recovered on a closed case (range).",
-    )
-    methods: dict[str, dict[str, float]] = Field(
-        {
-            "card_not_present": {"ML Model": 0.5, "Rule Engine": 0.2, "Customer Report": 0.3},
-            "account_takeover": {"ML Model": 0.3, "Customer Report": 0.5, "Manual Review": 0.2},
-            "atm_skimming": {"Customer Report": 0.55, "Rule Engine": 0.25, "ML Model": 0.2},
-            "card_testing": {"Rule Engine": 0.55, "ML Model": 0.4, "Merchant Report": 0.05},
-            "stolen_card": {"Customer Report": 0.6, "ML Model": 0.3, "Rule Engine": 0.1},
-            "false_positive": {
-                "Rule Engine": 0.55,
-                "ML Model": 0.35,
-                "Manual Review": 0.06,
-                "Customer Report": 0.04,
-            },
-        },
-        description="Detection method by typology and for false alarms.",
-    )
-    alert_lag_hours: float = Field(
+    alert_lag_hours: Positive = Field(
         6.0, description="Mean hours from a false alarm's transaction to its alert."
     )
-    review_days: float = Field(6.0, description="Mean days a case stays open.")
+    review_days: Positive = Field(6.0, description="Mean days a case stays open.")
 
 
-class FinancialParams(_Params):
+class FinancialParams(DomainParams):
     """All business parameters of `financial_analytics`."""
 
-    history: History = History()
+    history: History = Field(History(), description="The history window and the ledger's length.")
+    calendar: Calendar = Field(Calendar(), description="When ledger activity happens.")
     customers: CustomerParams = CustomerParams()
     accounts: AccountParams = AccountParams()
     cards: CardParams = CardParams()
     loans: LoanParams = LoanParams()
     ledger: LedgerParams = LedgerParams()
     fraud: FraudParams = FraudParams()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FinancialParams:
+        rows = {name: t.base_rows for name, t in self.tables.items()}
+        if {"accounts", "credit_cards", "loans"} <= set(rows) and rows["accounts"] < rows[
+            "credit_cards"
+        ] + rows["loans"]:
+            raise ValueError(
+                "tables: accounts.base_rows must be at least credit_cards + loans (every card "
+                "and loan has its own account)"
+            )
+        if len(self.ledger.bills) > MAX_BILLS:
+            raise ValueError(f"ledger.bills: at most {MAX_BILLS}")
+        need = self.history.ledger_days * ROWS_PER_LEDGER_DAY
+        if rows.get("transactions", need) < need:
+            raise ValueError(
+                f"tables: a ledger of {self.history.ledger_days} days needs at least {need:,} "
+                f"transactions.base_rows ({ROWS_PER_LEDGER_DAY:,} a day), got "
+                f"{rows['transactions']:,}"
+            )
+        return self

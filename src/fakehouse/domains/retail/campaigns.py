@@ -55,12 +55,12 @@ def schedule(ctx: Context) -> Schedule:
     w = window(ctx)
     n = ctx.sizes[NAME]
     first = w.start_day - LEAD_DAYS
-    longest = max(high for _, high in ctx.params.campaigns.duration_days.values())
+    longest = max(t.duration_days[1] for t in ctx.params.campaigns.types.values())
     return Schedule(first, (w.end_day + TAIL_DAYS - first) / n, n, longest)
 
 
 def _types(ctx: Context) -> Categorical:
-    return Categorical.of(ctx.params.campaigns.type_mix)
+    return Categorical.of({k: t.share for k, t in ctx.params.campaigns.types.items()})
 
 
 def campaign_type(ctx: Context, idx: np.ndarray) -> np.ndarray:
@@ -72,10 +72,10 @@ def dates(ctx: Context, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sched = schedule(ctx)
     u = ctx.stream(NAME, "start_date").uniform(idx)
     start = sched.first + np.floor((idx + u) * sched.step).astype(np.int64)
-    durations = ctx.params.campaigns.duration_days
+    types = ctx.params.campaigns.types
     kind = campaign_type(ctx, idx)
-    low = np.array([durations[t][0] for t in _types(ctx).values])[kind]
-    high = np.array([durations[t][1] for t in _types(ctx).values])[kind]
+    low = np.array([types[t].duration_days[0] for t in _types(ctx).values])[kind]
+    high = np.array([types[t].duration_days[1] for t in _types(ctx).values])[kind]
     length = ctx.stream(NAME, "duration").integers(idx, 0, high - low + 1) + low
     return start, start + length - 1
 
@@ -109,16 +109,15 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     end = window(ctx).end_day
     status = np.select([last < end, first <= end], [0, 1], 2)
     year, month, _, _ = calendar(first)
-    budget_median = np.array([p.budget_median[t] for t in types.values])[kind]
+    spec = [p.types[t] for t in types.values]
+    budget_median = np.array([t.budget_median for t in spec])[kind]
     budget = np.round(budget_median * np.exp(p.budget_sigma * s("budget").normal(idx)), -2)
     elapsed = np.clip((end - first + 1) / (last - first + 1), 0.0, 1.0)
     pace = 0.75 + 0.3 * s("spend").uniform(idx)
     spend = np.round(budget * pace * np.select([status == 0, status == 1], [1.0, elapsed], 0.0), 2)
-    cpm = np.array([p.cpm[t] for t in types.values])[kind]
+    cpm = np.array([t.cpm for t in spec])[kind]
     impressions = np.round(spend / cpm * 1_000).astype(np.int64)
-    true_ctr = np.array([p.ctr[t] for t in types.values])[kind] * np.exp(
-        0.25 * s("ctr").normal(idx)
-    )
+    true_ctr = np.array([t.ctr for t in spec])[kind] * np.exp(0.25 * s("ctr").normal(idx))
     clicks = np.round(impressions * np.minimum(true_ctr, 1.0)).astype(np.int64)
     low, high = p.conversion_rate
     conversions = np.round(clicks * (low + (high - low) * s("conversion").uniform(idx)))

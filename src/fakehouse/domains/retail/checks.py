@@ -3,18 +3,23 @@ promise beyond their declarations (whose columns, keys and references are checke
 generic checks of `core.contract`).
 
 Values of the contract (segments, categories, statuses, event types) are restated here, never
-imported from the generator, so the checks hold the generator to the contract. Checks take
-the warehouse's parameters so that bounds can follow them; today's bounds are the defaults'.
+imported from the generator, so the checks hold the generator to the contract. Where a
+behaviour is a parameter (the state mix, the status mix, the calendar, categories and prices,
+segment behaviour, baskets, ratings), the check's bounds are derived from the parameters the
+warehouse was made with, so a warehouse made with a custom configuration is judged by it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from itertools import pairwise
 
+import numpy as np
+
+from fakehouse.core import reference
 from fakehouse.core.checks import (
     PLACES,
-    STATES,
     Check,
     metric,
     quoted,
@@ -22,11 +27,14 @@ from fakehouse.core.checks import (
     unique_key,
     violations,
 )
+from fakehouse.core.timeline import calendar, holiday_factors
 from fakehouse.domains.retail.params import RetailParams
 
 SEGMENT_ORDER = ("VIP", "Premium", "Regular", "Basic")  # most active first
-PEAK_HOURS = "10, 11, 12, 13, 18, 19"  # 10:00-14:00 and 18:00-20:00
 DAY = "CAST(t.transaction_date AS DATE)"
+#: a segment is held to sell more (or fill bigger baskets) than another from this configured
+#: ratio on, and then by at least ORDERED_STEP
+ORDERED_FROM, ORDERED_STEP = 1.2, 1.1
 
 _REAL_PLACE = (
     f"EXISTS (SELECT 1 FROM {PLACES} AS p WHERE p.zip_code = t.zip_code AND p.city = t.city "
@@ -35,20 +43,60 @@ _REAL_PLACE = (
 )
 
 
-def _ordered(metric_by_segment: str) -> str:
-    """Smallest ratio of `what` between a segment and the next less active one.
+def follows(
+    name: str, table: str, description: str, counts: str, expected: Mapping, slack: float = 0.02
+) -> Check:
+    """Distribution: the labels counted by `counts` (a query with columns label, k) have
+    shares within a total variation distance of `expected` (label -> share, summing to 1) of
+    `slack` + 0.6 x sum(sqrt(share)) / sqrt(n): the sampling noise of n draws, so that small
+    warehouses are judged loosely and large ones closely."""
+    values = ", ".join(f"('{label}', {float(share)!r})" for label, share in expected.items())
+    noise = 0.6 * sum(math.sqrt(max(float(s), 0.0)) for s in expected.values())
+    sql = (
+        f"WITH c AS (SELECT CAST(label AS VARCHAR) AS label, k FROM ({counts}) AS x), "
+        "n AS (SELECT greatest(coalesce(sum(k), 0), 1)::DOUBLE AS n FROM c), "
+        f"e AS (SELECT * FROM (VALUES {values}) AS e(label, share)), "
+        "d AS (SELECT abs(coalesce(c.k, 0) / (SELECT n FROM n) - coalesce(e.share, 0)) AS diff "
+        "FROM c FULL OUTER JOIN e ON e.label = c.label) "
+        f"SELECT 0.5 * sum(diff) AS value, 0.0 AS low, "
+        f"{slack!r} + {noise!r} / sqrt((SELECT n FROM n)) AS high FROM d"
+    )
+    return Check(name, table, description, sql)
+
+
+def _normalised(weights: Mapping) -> dict:
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items()}
+
+
+def _ordered(metric_by_segment: str, configured: Mapping[str, float]) -> tuple[str, str]:
+    """Smallest ratio of a metric between a segment and the next in the configured order
+    (largest configured value first; segments without customers left out), over the pairs
+    whose configured ratio is at least ORDERED_FROM; and that order as text. Without such a
+    pair, the query gives 1e9.
 
     `metric_by_segment` is a query with columns (seg, m); missing segments give NULL.
     """
+    order = sorted(configured, key=lambda s: -configured[s])
+    pairs = [
+        (a, b) for a, b in pairwise(order) if configured[a] >= ORDERED_FROM * configured[b] > 0
+    ]
+    text = " > ".join(order) if pairs else "no order configured"
+    if not pairs:
+        return "SELECT 1e9", text
     pivot = ", ".join(f"max(m) FILTER (WHERE seg = '{s}') AS {s.lower()}" for s in SEGMENT_ORDER)
-    ratios = ", ".join(f"{a.lower()} / {b.lower()}" for a, b in pairwise(SEGMENT_ORDER))
-    return f"SELECT least({ratios}) FROM (SELECT {pivot} FROM ({metric_by_segment}) AS x)"
+    ratios = ", ".join(f"{a.lower()} / {b.lower()}" for a, b in pairs)
+    return (
+        f"SELECT least({ratios}, 1e9) FROM (SELECT {pivot} FROM ({metric_by_segment}) AS x)",
+        text,
+    )
 
 
 def rate_ratio(name: str, description: str, condition: str, at_least: float) -> Check:
     """Distribution: sales per day on days where `condition` holds (a predicate on the DATE
     `day`) over sales per day on the other days of the window is at least `at_least`, less
-    three standard errors of the ratio's sampling noise (never below 1).
+    three standard errors of the ratio's sampling noise (never below 1; no bound at all for
+    an `at_least` of 1 or less).
 
     With k sales on the chosen days and l on the others, log(ratio) has a standard error of
     about sqrt(1/k + 1/l); the allowance keeps small warehouses from failing by chance
@@ -67,13 +115,48 @@ def rate_ratio(name: str, description: str, condition: str, at_least: float) -> 
         "p AS (SELECT max(sales) FILTER (WHERE hit) AS k, max(days) FILTER (WHERE hit) AS kd, "
         "max(sales) FILTER (WHERE NOT hit) AS l, max(days) FILTER (WHERE NOT hit) AS ld FROM r) "
         "SELECT (k / kd) / (l / ld) AS value, "
-        f"greatest(1.0, {at_least!r} * exp(-3 * sqrt(1.0 / greatest(k, 1) "
-        "+ 1.0 / greatest(l, 1)))) AS low, 'inf'::DOUBLE AS high FROM p"
+        f"greatest({1.0 if at_least > 1 else 0.0!r}, {at_least!r} * exp(-3 * sqrt(1.0 / "
+        "greatest(k, 1) + 1.0 / greatest(l, 1)))) AS low, 'inf'::DOUBLE AS high FROM p"
     )
     return Check(name, "transactions", description, sql)
 
 
-def _customers() -> list[Check]:
+def calendar_effect(name: str, what: str, condition: str, params: RetailParams) -> Check:
+    """`rate_ratio` for days where `condition` holds against the other days, bounded by half
+    the effect the calendar (months, weekdays, holidays, trend) gives them; a calendar that
+    makes those days quieter is checked the other way round."""
+    c = params.calendar
+    w = params.history.window()
+    days = w.day_numbers()
+    _, month, _, weekday = calendar(days)
+    daily = (
+        np.array(list(c.months.values()))[month - 1]
+        * np.array(list(c.weekdays.values()))[weekday]
+        * (1.0 + c.yearly_growth) ** ((days - days[0]) / 365.25)
+        * holiday_factors(days, c.holidays)
+    )
+    hit = {"weekend": weekday >= 5, "season": month >= 11}[what]
+    ratio = float(daily[hit].mean() / daily[~hit].mean()) if hit.any() and (~hit).any() else 1.0
+    if ratio < 1:
+        condition, ratio, way = f"NOT ({condition})", 1 / ratio, "quieter"
+    else:
+        way = "busier"
+    at_least = round(1 + (ratio - 1) / 2, 3)
+    days_text = {"weekend": "weekend days", "season": "November-December days"}[what]
+    return rate_ratio(
+        name,
+        f"{days_text} are {way} as the calendar says: sales per day >= {at_least:g} x the "
+        f"others' (half the configured {ratio:.2f}, less 3 standard errors, >= 1)",
+        condition,
+        at_least,
+    )
+
+
+def _customers(params: RetailParams) -> list[Check]:
+    mix = params.customers.state_mix
+    codes = reference.states().code.to_pylist()
+    shares = dict(zip(codes, mix.shares(), strict=True))
+    how = "census shares" if mix.is_population else "the configured state mix"
     return [
         rows(
             "customers.segment_values",
@@ -93,32 +176,45 @@ def _customers() -> list[Check]:
             "country US and city, state, zip_code, latitude, longitude of one real US place",
             f"country = 'US' AND {_REAL_PLACE}",
         ),
-        Check(
+        follows(
             "customers.state_mix",
             "customers",
-            "state mix follows population: total variation distance to census shares "
-            "<= 0.02 + 0.6 * sum(sqrt(share)) / sqrt(n) (sampling noise at ~1e-4)",
-            "WITH c AS (SELECT state, count(*) AS k FROM {s}.customers GROUP BY state), "
-            "n AS (SELECT count(*)::DOUBLE AS n FROM {s}.customers), "
-            f"d AS (SELECT abs(coalesce(c.k, 0) / (SELECT n FROM n) - coalesce(r.share, 0)) "
-            f"AS diff FROM c FULL OUTER JOIN {STATES} AS r ON r.code = c.state) "
-            "SELECT 0.5 * sum(diff) AS value, 0.0 AS low, "
-            f"0.02 + 0.6 * (SELECT sum(sqrt(share)) FROM {STATES}) / sqrt((SELECT n FROM n)) "
-            "AS high FROM d",
+            f"state mix follows {how} (population by default): total variation distance "
+            "<= 0.02 + 0.6 * sum(sqrt(share)) / sqrt(n)",
+            "SELECT state AS label, count(*) AS k FROM {s}.customers GROUP BY 1",
+            shares,
         ),
     ]
 
 
-CATEGORIES = ("Electronics", "Clothing", "Home & Garden", "Books", "Sports", "Beauty")
+def _distinct(values: Mapping[str, float], top: bool) -> str | None:
+    """The category whose configured value is at least 1.25 x (or at most 1 / 1.25 x) every
+    other's, if one is."""
+    if len(values) < 2:
+        return None
+    best = (max if top else min)(values, key=values.get)
+    others = [v for k, v in values.items() if k != best]
+    clear = (
+        all(values[best] >= 1.25 * v for v in others)
+        if top
+        else all(1.25 * values[best] <= v for v in others)
+    )
+    return best if clear else None
 
 
-def _products() -> list[Check]:
+def _products(params: RetailParams) -> list[Check]:
+    categories = params.products.categories
+    offered = [k for k, c in categories.items() if c.share > 0]
+    medians = {k: categories[k].price_median for k in offered}
+    top, bottom = _distinct(medians, top=True), _distinct(medians, top=False)
+    top_sql = f"'{top}'" if top else "NULL"
+    bottom_sql = f"'{bottom}'" if bottom else "NULL"
     return [
         rows(
             "products.category_values",
             "products",
-            "category is Electronics, Clothing, Home & Garden, Books, Sports or Beauty",
-            f"category IN ({quoted(CATEGORIES)})",
+            f"category is one of the configured categories ({', '.join(offered)})",
+            f"category IN ({quoted(offered)})",
         ),
         rows(
             "products.price_above_cost",
@@ -129,16 +225,17 @@ def _products() -> list[Check]:
         violations(
             "products.price_level_by_category",
             "products",
-            "median unit_price: Electronics above every other category, Books below "
+            f"median unit_price: {top or 'no category'} above every other category, "
+            f"{bottom or 'none'} below, as their configured price medians are "
             "(categories with at least 30 products)",
             "WITH m AS (SELECT category, median(unit_price) AS med FROM {s}.products "
             "GROUP BY category HAVING count(*) >= 30), "
-            "e AS (SELECT max(med) FILTER (WHERE category = 'Electronics') AS top, "
-            "max(med) FILTER (WHERE category = 'Books') AS bottom FROM m) "
-            "SELECT count(*) FILTER (WHERE category <> 'Electronics' "
+            f"e AS (SELECT max(med) FILTER (WHERE category = {top_sql}) AS top, "
+            f"max(med) FILTER (WHERE category = {bottom_sql}) AS bottom FROM m) "
+            f"SELECT count(*) FILTER (WHERE category <> coalesce({top_sql}, '') "
             "AND NOT coalesce(med < top, true)) "
-            "+ count(*) FILTER (WHERE category <> 'Books' AND NOT coalesce(med > bottom, true)) "
-            "FROM m, e",
+            f"+ count(*) FILTER (WHERE category <> coalesce({bottom_sql}, '') "
+            "AND NOT coalesce(med > bottom, true)) FROM m, e",
         ),
     ]
 
@@ -235,7 +332,19 @@ def _suppliers() -> list[Check]:
 STATUSES = ("Completed", "Pending", "Cancelled", "Returned")
 
 
-def _transactions() -> list[Check]:
+def _transactions(params: RetailParams) -> list[Check]:
+    statuses = _normalised(params.sales.status_mix)
+    hours = _normalised(params.calendar.store_hours)
+    segments = params.segments
+    frequency, frequency_order = _ordered(
+        "SELECT c.seg, coalesce(x.sales, 0) / c.customers AS m "
+        "FROM ({customers_by_segment}) AS c LEFT JOIN ({by_segment}) AS x ON x.seg = c.seg",
+        {k: s.purchase_frequency for k, s in segments.items() if s.share > 0},
+    )
+    basket, basket_order = _ordered(
+        "SELECT seg, basket AS m FROM ({by_segment}) AS b",
+        {k: s.basket_mean for k, s in segments.items() if s.share > 0},
+    )
     items_per_sale = (
         "SELECT transaction_id, count(*) AS lines, sum(line_total) AS total, "
         "sum(quantity * unit_price) AS subtotal, sum(discount_amount) AS discount, "
@@ -249,6 +358,9 @@ def _transactions() -> list[Check]:
     customers_by_segment = (
         "SELECT customer_segment AS seg, count(*) AS customers FROM {s}.customers GROUP BY 1"
     )
+    frequency = frequency.replace("{customers_by_segment}", customers_by_segment)
+    frequency = frequency.replace("{by_segment}", by_segment)
+    basket = basket.replace("{by_segment}", by_segment)
     return [
         rows(
             "transactions.status_values",
@@ -256,14 +368,14 @@ def _transactions() -> list[Check]:
             "transaction_status is Completed, Pending, Cancelled or Returned",
             f"transaction_status IN ({quoted(STATUSES)})",
         ),
-        metric(
-            "transactions.mostly_completed",
+        follows(
+            "transactions.status_mix",
             "transactions",
-            "share of Completed sales is 0.8-0.97",
-            "SELECT avg(CASE WHEN transaction_status = 'Completed' THEN 1.0 ELSE 0.0 END) "
-            "FROM {s}.transactions",
-            0.8,
-            0.97,
+            "transaction_status follows the configured status mix (mostly Completed, about "
+            "4.5% Returned by default): total variation distance <= 0.02 + 0.6 * "
+            "sum(sqrt(share)) / sqrt(n)",
+            "SELECT transaction_status AS label, count(*) AS k FROM {s}.transactions GROUP BY 1",
+            statuses,
         ),
         rows(
             "transactions.in_window",
@@ -336,51 +448,34 @@ def _transactions() -> list[Check]:
             "ON i.transaction_id = t.transaction_id WHERE NOT coalesce(t.subtotal = i.subtotal "
             "AND t.discount_amount = i.discount AND t.tax_amount = i.tax, false)",
         ),
-        Check(
+        follows(
             "transactions.peak_hours",
             "transactions",
-            "In-Store sales per hour in 10-14h and, separately, in 18-20h >= 1.3 x per hour "
-            "in the other hours with In-Store sales (from 300 In-Store sales on)",
-            "WITH h AS (SELECT hour(transaction_date) AS hr, count(*) AS n "
-            "FROM {s}.transactions WHERE channel = 'In-Store' GROUP BY 1) "
-            "SELECT coalesce(least(coalesce(sum(n) FILTER (WHERE hr BETWEEN 10 AND 13), 0) / 4.0, "
-            "coalesce(sum(n) FILTER (WHERE hr IN (18, 19)), 0) / 2.0) "
-            f"/ (sum(n) FILTER (WHERE hr NOT IN ({PEAK_HOURS})) "
-            f"/ count(*) FILTER (WHERE hr NOT IN ({PEAK_HOURS}))), 0) AS value, "
-            "CASE WHEN coalesce(sum(n), 0) >= 300 THEN 1.3 ELSE 0 END AS low, "
-            "'inf'::DOUBLE AS high FROM h",
+            "In-Store sales by hour follow the store hours of the calendar (peaks 10-14h and "
+            "18-20h by default): total variation distance <= 0.02 + 0.6 * sum(sqrt(share)) "
+            "/ sqrt(n)",
+            "SELECT hour(transaction_date) AS label, count(*) AS k FROM {s}.transactions "
+            "WHERE channel = 'In-Store' GROUP BY 1",
+            hours,
         ),
-        rate_ratio(
-            "transactions.weekend_effect",
-            "sales per weekend day >= 1.1 x sales per weekday (less 3 standard errors, >= 1)",
-            "isodow(day) >= 6",
-            1.1,
-        ),
-        rate_ratio(
-            "transactions.high_season",
-            "sales per day in November-December >= 1.2 x per day in January-October "
-            "(less 3 standard errors, >= 1)",
-            "month(day) >= 11",
-            1.2,
-        ),
+        calendar_effect("transactions.weekend_effect", "weekend", "isodow(day) >= 6", params),
+        calendar_effect("transactions.high_season", "season", "month(day) >= 11", params),
         metric(
             "transactions.segment_frequency",
             "transactions",
-            "sales per customer: VIP > Premium > Regular > Basic (each >= 1.1 x the next)",
-            _ordered(
-                f"SELECT c.seg, coalesce(x.sales, 0) / c.customers AS m "
-                f"FROM ({customers_by_segment}) AS c LEFT JOIN ({by_segment}) AS x "
-                "ON x.seg = c.seg"
-            ),
-            1.1,
+            f"sales per customer in the order of purchase_frequency ({frequency_order}): each "
+            f"segment >= {ORDERED_STEP} x the next where configured >= {ORDERED_FROM} x",
+            frequency,
+            ORDERED_STEP,
             math.inf,
         ),
         metric(
             "transactions.segment_basket",
             "transactions",
-            "average item_count: VIP > Premium > Regular > Basic (each >= 1.1 x the next)",
-            _ordered(f"SELECT seg, basket AS m FROM ({by_segment}) AS b"),
-            1.1,
+            f"average item_count in the order of basket_mean ({basket_order}): each segment "
+            f">= {ORDERED_STEP} x the next where configured >= {ORDERED_FROM} x",
+            basket,
+            ORDERED_STEP,
             math.inf,
         ),
         metric(
@@ -397,7 +492,29 @@ def _transactions() -> list[Check]:
     ]
 
 
-def _transaction_items() -> list[Check]:
+def _poisson_capped_mean(lam: float, cap: int) -> float:
+    """E[min(X, cap)] for X ~ Poisson(lam)."""
+    p, cdf, mean = math.exp(-lam), 0.0, 0.0
+    for k in range(cap):
+        cdf += p
+        mean += 1.0 - cdf  # P(X > k)
+        p *= lam / (k + 1)
+    return mean
+
+
+def expected_lines(params: RetailParams) -> float:
+    """Mean lines per sale: each segment's capped basket, weighted by its share of sales."""
+    most = params.sales.max_items
+    weights = {k: s.share * s.purchase_frequency for k, s in params.segments.items()}
+    means = {
+        k: 1 + _poisson_capped_mean(s.basket_mean - 1, most - 1) for k, s in params.segments.items()
+    }
+    return sum(weights[k] * means[k] for k in weights) / sum(weights.values())
+
+
+def _transaction_items(params: RetailParams) -> list[Check]:
+    most = params.sales.max_items
+    lines_mean = expected_lines(params)
     lines = (
         "SELECT t.transaction_id, coalesce(i.lines, 0) AS lines FROM {s}.transactions AS t "
         "LEFT JOIN (SELECT transaction_id, count(*) AS lines FROM {s}.transaction_items "
@@ -414,16 +531,17 @@ def _transaction_items() -> list[Check]:
         violations(
             "transaction_items.lines_per_transaction",
             "transaction_items",
-            "every sale has 1 to 10 lines",
-            f"SELECT count(*) FROM ({lines}) WHERE NOT (lines BETWEEN 1 AND 10)",
+            f"every sale has 1 to {most} lines (sales.max_items)",
+            f"SELECT count(*) FROM ({lines}) WHERE NOT (lines BETWEEN 1 AND {most})",
         ),
         metric(
             "transaction_items.lines_mean",
             "transaction_items",
-            "mean lines per sale is 3-6",
+            f"mean lines per sale is within 25% of {lines_mean:.2f}, the segments' basket_mean "
+            "weighted by their sales",
             f"SELECT avg(lines) FROM ({lines})",
-            3.0,
-            6.0,
+            round(0.75 * lines_mean, 3),
+            round(1.25 * lines_mean, 3),
         ),
         violations(
             "transaction_items.product_price",
@@ -562,7 +680,23 @@ def _behavior() -> list[Check]:
     ]
 
 
-def _reviews() -> list[Check]:
+def expected_rating(params: RetailParams) -> float:
+    """Mean of the 1-5 star rating: the latent normal (rating_mean, less the returned
+    purchases' penalty on average; spread of rating and product quality) rounded and
+    clipped."""
+    r = params.reviews
+    returned = _normalised(params.sales.status_mix).get("Returned", 0.0) * r.verified_share
+    mu = r.rating_mean - r.returned_penalty * returned
+    sd = math.hypot(r.rating_sd, r.product_quality_sd)
+
+    def below(x: float) -> float:
+        return 0.5 * (1 + math.erf((x - mu) / (sd * math.sqrt(2)))) if sd > 0 else float(mu < x)
+
+    return 1 + sum(1 - below(k + 0.5) for k in range(1, 5))
+
+
+def _reviews(params: RetailParams) -> list[Check]:
+    rating = expected_rating(params)
     sale = (
         "EXISTS (SELECT 1 FROM {s}.transaction_items AS i JOIN {s}.transactions AS x "
         "ON x.transaction_id = i.transaction_id WHERE i.transaction_id = t.transaction_id "
@@ -578,10 +712,11 @@ def _reviews() -> list[Check]:
         metric(
             "product_reviews.rating_mean",
             "product_reviews",
-            "mean rating is 3.5-4.0",
+            f"mean rating is {rating - 0.3:.2f}-{rating + 0.2:.2f}, about the {rating:.2f} "
+            "the configured rating_mean gives",
             "SELECT avg(rating) FROM {s}.product_reviews",
-            3.5,
-            4.0,
+            round(rating - 0.3, 3),
+            round(rating + 0.2, 3),
         ),
         violations(
             "product_reviews.rating_shape",
@@ -680,15 +815,15 @@ def _campaigns() -> list[Check]:
 def checks(params: RetailParams) -> list[Check]:
     """Every behaviour check of retail_analytics, table by table."""
     return [
-        *_customers(),
-        *_products(),
+        *_customers(params),
+        *_products(params),
         *_stores(),
         *_employees(),
         *_suppliers(),
-        *_transactions(),
-        *_transaction_items(),
+        *_transactions(params),
+        *_transaction_items(params),
         *_inventory(),
         *_behavior(),
-        *_reviews(),
+        *_reviews(params),
         *_campaigns(),
     ]

@@ -11,7 +11,7 @@ from fakehouse.domains.retail.params import RetailParams
 
 def history(params: RetailParams) -> Window:
     """The history window of a warehouse made with `params`."""
-    return Window.ending(params.history.end_date, params.history.years)
+    return params.history.window()
 
 
 def window(ctx: Context) -> Window:
@@ -22,15 +22,15 @@ def intensity(ctx: Context, online: bool) -> Intensity:
     """Sales intensity by channel; built once per worker."""
 
     def build() -> Intensity:
-        h = ctx.params.history
-        hours = h.online_hour_weights if online else h.store_hour_weights
+        c = ctx.params.calendar
+        hours = c.online_hours if online else c.store_hours
         return Intensity.build(
             window(ctx),
-            hour_weights=np.asarray(hours),
-            weekday_weights=np.asarray(h.weekday_weights),
-            month_weights=np.asarray(h.month_weights),
-            yearly_growth=h.yearly_growth,
-            holidays=h.holidays,
+            hour_weights=np.array(list(hours.values())),
+            weekday_weights=np.array(list(c.weekdays.values())),
+            month_weights=np.array(list(c.months.values())),
+            yearly_growth=c.yearly_growth,
+            holidays=c.holidays,
         )
 
     return ctx.cached(f"intensity.{'online' if online else 'store'}", build)

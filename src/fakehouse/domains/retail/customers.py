@@ -37,10 +37,15 @@ def _ranking(ctx: Context) -> Permutation:
 
 def _bands(ctx: Context) -> np.ndarray:
     """Rank boundaries of the segments, in SEGMENTS order (most active first)."""
-    mix = ctx.params.customers.segment_mix
-    shares = np.array([mix[s] for s in SEGMENTS], dtype=np.float64)
+    segments = ctx.params.segments
+    shares = np.array([segments[s].share for s in SEGMENTS], dtype=np.float64)
     edges = np.round(np.concatenate([[0.0], np.cumsum(shares / shares.sum())]) * ctx.sizes[NAME])
     return edges.astype(np.int64)
+
+
+def _by_segment(ctx: Context, field: str) -> np.ndarray:
+    """A segment parameter as an array indexed by segment code."""
+    return np.array([getattr(ctx.params.segments[s], field) for s in SEGMENTS])
 
 
 def ids(idx: np.ndarray) -> pa.Array:
@@ -55,13 +60,13 @@ def segment(ctx: Context, idx: np.ndarray) -> np.ndarray:
 
 
 def _pick_once(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
-    p = ctx.params.customers
     edges = _bands(ctx)
     lengths = np.diff(edges)
-    weights = lengths * np.array([p.purchase_frequency[s] for s in SEGMENTS])
+    weights = lengths * _by_segment(ctx, "purchase_frequency")
     band = choice(stream.child("segment").uniform(index), cumulative(weights))
     u = stream.child("rank").uniform(index)
-    rank = edges[band] + np.floor(lengths[band] * u**p.activity_skew).astype(np.int64)
+    skew = ctx.params.customers.activity_skew
+    rank = edges[band] + np.floor(lengths[band] * u**skew).astype(np.int64)
     return _ranking(ctx).inverse(np.minimum(rank, edges[band + 1] - 1))
 
 
@@ -90,14 +95,19 @@ def registration_day(ctx: Context, idx: np.ndarray, seg: np.ndarray | None = Non
     seg = segment(ctx, idx) if seg is None else seg
     w = window(ctx)
     first = w.start_day - int(p.registration_lead_years * 365.25)
-    skew = np.array([p.registration_skew[s] for s in SEGMENTS])[seg]
+    skew = _by_segment(ctx, "registration_skew")[seg]
     u = ctx.stream(NAME, "registration_date").uniform(idx) ** skew
     return uniform_days(u, first, w.end_day)
 
 
 def home_place(ctx: Context, idx: np.ndarray) -> np.ndarray:
-    """Index into `reference.places()` of the customer's address."""
-    return reference.places().sample(ctx.stream(NAME, "place").uniform(idx))
+    """Index into `reference.places()` of the customer's address, by the state mix."""
+    u = ctx.stream(NAME, "place").uniform(idx)
+    mix = ctx.params.customers.state_mix
+    if mix.is_population:
+        return reference.places().sample(u)
+    shares = ctx.cached("customers.state_shares", lambda: cumulative(mix.shares()))
+    return reference.places().sample_with_states(shares, u)
 
 
 def home_state(ctx: Context, idx: np.ndarray) -> np.ndarray:
@@ -122,7 +132,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 
     age = truncated_normal(
         s("age").normal(idx),
-        np.array([p.age_mean[x] for x in SEGMENTS])[seg],
+        _by_segment(ctx, "age_mean")[seg],
         p.age_sd,
         *p.age_range,
     )
@@ -142,16 +152,14 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     phone = people.phones(arrow.take(places.area_code, place), s("phone").integers(idx, 0, 100))
     credit = truncated_normal(
         s("credit_score").normal(idx),
-        np.array([p.credit_score_mean[x] for x in SEGMENTS])[seg],
+        _by_segment(ctx, "credit_score_mean")[seg],
         p.credit_score_sd,
         300,
         850,
     )
-    median = np.array([p.income_median[x] for x in SEGMENTS])[seg]
+    median = _by_segment(ctx, "income_median")[seg]
     income = lognormal(s("annual_income").normal(idx), median, p.income_sigma)
-    opt_in = (
-        s("marketing_opt_in").uniform(idx) < np.array([p.opt_in_rate[x] for x in SEGMENTS])[seg]
-    )
+    opt_in = s("marketing_opt_in").uniform(idx) < _by_segment(ctx, "opt_in_rate")[seg]
     return {
         "customer_id": ids(idx),
         "first_name": first_name,
@@ -197,7 +205,11 @@ TABLE = Table(
         Column("gender", pa.string(), "Female, Male or Other."),
         Column("address_line1", pa.string(), "House number and street."),
         Column("city", pa.string(), "Home city (a real US place matching state and ZIP)."),
-        Column("state", pa.string(), "Two-letter state code; the mix follows population."),
+        Column(
+            "state",
+            pa.string(),
+            "Two-letter state code; the mix follows population (or the state mix).",
+        ),
         Column("zip_code", pa.string(), "Five-digit ZIP code of the city."),
         Column("country", pa.string(), "Always US."),
         Column("latitude", pa.float64(), "Latitude of the ZIP code."),

@@ -1,73 +1,112 @@
 """Every business parameter of the retail warehouse, in one typed, documented object.
 
-Mixes are label -> weight (normalised when used); ranges are (low, high); money is in
-dollars. A configuration file can override any field: `RetailParams.model_validate(data)`.
-Tables read these values and never hold literals of their own.
+One model per entity, and one model per key of a vocabulary (`segments.VIP.purchase_frequency`,
+`products.categories.Books.price_median`) instead of parallel dicts. Mixes are label -> weight
+(normalised when used); ranges are [low, high]; money is in dollars. Tables read these values
+and hold no literals of their own. A configuration file can override any of them
+(`fakehouse config show retail`); `RetailParams.parse(data)` lists every fault with its path.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, model_validator
 
 from fakehouse.core.timeline import ONLINE_HOUR_WEIGHTS
+from fakehouse.domains.params import (
+    HOLIDAY_NAMES,
+    ByHour,
+    ByMonth,
+    ByWeekday,
+    DomainParams,
+    History,
+    IntRange,
+    Label,
+    Mix,
+    NumberMix,
+    Params,
+    Positive,
+    Probability,
+    Share,
+    StateMix,
+    Vocabulary,
+    Weight,
+    hours,
+    months,
+    shares,
+    weekdays,
+)
 
-SEGMENTS = ("VIP", "Premium", "Regular", "Basic")
+SEGMENTS = ("VIP", "Premium", "Regular", "Basic")  # most active first
+SEGMENT = Vocabulary("segment", SEGMENTS)
+STATUSES = ("Completed", "Returned", "Cancelled", "Pending")
+STATUS = Vocabulary("status", STATUSES)
+GENDER = Vocabulary("gender", ("Female", "Male", "Other"))
+EMAIL_DOMAINS = Vocabulary("reserved email domain", ("example.com", "example.net", "example.org"))
+EMPLOYMENT = Vocabulary("employment type", ("Full-time", "Part-time", "Seasonal", "Contract"))
+DISTANCES = Vocabulary("distance", ("domestic", "nearshore", "overseas"))
+BROWSING = Vocabulary("browsing event", ("product_view", "page_view", "search"))
 
 
-class _Params(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def _catalog_categories() -> list[str]:
+    text = resources.files("fakehouse.domains.retail").joinpath("data/catalog.json").read_text()
+    return list(json.loads(text)["categories"])
 
 
-class History(_Params):
-    end_date: date = Field(
-        date(2025, 12, 31), description="Last day of history (fixed, not today)."
+#: the catalogue's categories (data/catalog.json), in its order
+CATEGORIES = Vocabulary("product category", _catalog_categories)
+
+
+class Calendar(Params):
+    yearly_growth: float = Field(
+        0.08, ge=-0.5, le=2.0, description="Growth of activity per year (trend)."
     )
-    years: int = Field(3, ge=1, le=20, description="Length of the history window in years.")
-    yearly_growth: float = Field(0.08, description="Growth of activity per year (trend).")
-    month_weights: tuple[float, ...] = Field(
-        (0.80, 0.75, 0.88, 0.90, 0.97, 0.95, 0.96, 1.00, 0.92, 0.98, 1.30, 1.65),
-        description="Relative activity per calendar month, Jan..Dec (Nov-Dec high season).",
+    months: ByMonth = Field(
+        months((0.80, 0.75, 0.88, 0.90, 0.97, 0.95, 0.96, 1.00, 0.92, 0.98, 1.30, 1.65)),
+        description="Relative activity per calendar month (Nov-Dec high season).",
     )
-    weekday_weights: tuple[float, ...] = Field(
-        (0.90, 0.88, 0.92, 0.97, 1.12, 1.30, 1.10),
-        description="Relative activity per weekday, Monday..Sunday.",
+    weekdays: ByWeekday = Field(
+        weekdays((0.90, 0.88, 0.92, 0.97, 1.12, 1.30, 1.10)),
+        description="Relative activity per weekday.",
     )
-    store_hour_weights: tuple[float, ...] = Field(
-        (
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0.15,
-            0.45,
-            0.85,
-            1.6,
-            1.9,
-            2.1,
-            2.0,
-            1.6,
-            1.05,
-            1.0,
-            1.2,
-            1.75,
-            1.95,
-            1.55,
-            0.7,
-            0.2,
-            0,
+    store_hours: ByHour = Field(
+        hours(
+            (
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0.15,
+                0.45,
+                0.85,
+                1.6,
+                1.9,
+                2.1,
+                2.0,
+                1.6,
+                1.05,
+                1.0,
+                1.2,
+                1.75,
+                1.95,
+                1.55,
+                0.7,
+                0.2,
+                0,
+            )
         ),
         description="In-store sales per hour 0..23: closed at night, peaks 10-14 and 18-20.",
     )
-    online_hour_weights: tuple[float, ...] = Field(
-        ONLINE_HOUR_WEIGHTS,
-        description="Online activity per hour 0..23: all day, evening peak.",
+    online_hours: ByHour = Field(
+        hours(ONLINE_HOUR_WEIGHTS),
+        description="Online sales and web sessions per hour 0..23: all day, evening peak.",
     )
-    holidays: dict[str, float] = Field(
+    holidays: HOLIDAY_NAMES.some(Weight) = Field(
         {
             "thanksgiving": 0.45,
             "black_friday": 3.2,
@@ -79,116 +118,148 @@ class History(_Params):
             "new_year": 0.4,
             "independence_day": 0.7,
         },
-        description="Multipliers of the retail calendar's special days.",
+        description="Activity multipliers of the retail calendar's special days (1 = none).",
     )
 
 
-class CustomerParams(_Params):
-    segment_mix: dict[str, float] = Field(
-        {"VIP": 0.05, "Premium": 0.20, "Regular": 0.45, "Basic": 0.30},
-        description="Share of customers per segment.",
+class Segment(Params):
+    share: Weight = Field(description="Share of customers in the segment.")
+    purchase_frequency: Weight = Field(description="Relative purchases per customer.")
+    basket_mean: float = Field(ge=1, description="Mean items per sale (1 to sales.max_items).")
+    online_share: Probability = Field(description="Share of the segment's purchases made online.")
+    registration_skew: Positive = Field(
+        description="Exponent on the registration draw: > 1 registers earlier (longer tenure)."
     )
-    purchase_frequency: dict[str, float] = Field(
-        {"VIP": 6.0, "Premium": 2.6, "Regular": 1.0, "Basic": 0.45},
-        description="Relative purchases per customer by segment.",
+    age_mean: float = Field(ge=18, le=88, description="Mean age at registration.")
+    credit_score_mean: float = Field(ge=300, le=850, description="Mean credit score.")
+    income_median: Positive = Field(
+        description="Median annual income in dollars (log-normal around it)."
+    )
+    opt_in_rate: Probability = Field(description="Share agreeing to marketing messages.")
+
+
+def _segments() -> dict[str, Segment]:
+    rows = {
+        #          share freq basket online reg   age  score income   opt-in
+        "VIP": (0.05, 6.0, 6.0, 0.35, 1.8, 47, 765, 150_000, 0.85),
+        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 44, 735, 98_000, 0.72),
+        "Regular": (0.45, 1.0, 3.6, 0.28, 1.0, 40, 695, 64_000, 0.58),
+        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 35, 645, 41_000, 0.45),
+    }
+    names = [n for n in Segment.model_fields]
+    return {k: Segment(**dict(zip(names, v, strict=True))) for k, v in rows.items()}
+
+
+class CustomerParams(Params):
+    state_mix: StateMix = Field(
+        StateMix(), description="Home states: by population, or your own top states."
     )
     activity_skew: float = Field(
         1.6, ge=1.0, description="Heavy tail of activity inside a segment (1 = flat)."
     )
     registration_lead_years: float = Field(
-        4.0, description="Customers may have registered this many years before the window."
+        4.0, ge=0, le=50, description="Customers may have registered this long before the window."
     )
-    registration_skew: dict[str, float] = Field(
-        {"VIP": 1.8, "Premium": 1.3, "Regular": 1.0, "Basic": 0.75},
-        description="Exponent on the registration draw: > 1 registers earlier (longer tenure).",
+    age_sd: float = Field(13.0, ge=0, description="Spread of age around the segment's mean.")
+    age_range: tuple[float, float] = Field(
+        (18.1, 88.0), description="Ages at registration are clipped to this range."
     )
-    age_mean: dict[str, float] = Field({"VIP": 47, "Premium": 44, "Regular": 40, "Basic": 35})
-    age_sd: float = 13.0
-    age_range: tuple[float, float] = Field((18.1, 88.0), description="Age at registration.")
-    gender_mix: dict[str, float] = {"Female": 0.51, "Male": 0.47, "Other": 0.02}
-    credit_score_mean: dict[str, float] = Field(
-        {"VIP": 765, "Premium": 735, "Regular": 695, "Basic": 645}
+    gender_mix: GENDER.mix() = Field(
+        {"Female": 0.51, "Male": 0.47, "Other": 0.02}, description="Gender of customers."
     )
-    credit_score_sd: float = 55.0
-    income_median: dict[str, float] = Field(
-        {"VIP": 150_000, "Premium": 98_000, "Regular": 64_000, "Basic": 41_000},
-        description="Median annual income in dollars (log-normal around it).",
-    )
-    income_sigma: float = 0.42
-    opt_in_rate: dict[str, float] = {"VIP": 0.85, "Premium": 0.72, "Regular": 0.58, "Basic": 0.45}
-    email_domains: dict[str, float] = Field(
+    credit_score_sd: float = Field(55.0, ge=0, description="Spread of credit scores.")
+    income_sigma: float = Field(0.42, ge=0, description="Log-normal spread of income.")
+    email_domains: EMAIL_DOMAINS.mix() = Field(
         {"example.com": 0.5, "example.net": 0.3, "example.org": 0.2},
         description="Reserved documentation domains only, so no email can reach a real person.",
     )
 
+    @model_validator(mode="after")
+    def _ages(self) -> CustomerParams:
+        low, high = self.age_range
+        if not 18 < low <= high <= 100:
+            raise ValueError(f"age_range {list(self.age_range)} must lie in (18, 100], low <= high")
+        return self
 
-class ProductParams(_Params):
-    category_mix: dict[str, float] = {
-        "Electronics": 0.18,
-        "Clothing": 0.24,
-        "Home & Garden": 0.20,
-        "Books": 0.14,
-        "Sports": 0.13,
-        "Beauty": 0.11,
+
+class Category(Params):
+    share: Weight = Field(description="Share of products in the category.")
+    price_median: Positive = Field(description="Median unit price (log-normal around it).")
+    price_sigma: Weight = Field(description="Log-normal spread of unit prices.")
+    margin: Share = Field(
+        (0.18, 0.62), description="Gross margin range: unit_cost = unit_price x (1 - margin)."
+    )
+
+
+def _categories() -> dict[str, Category]:
+    rows = {
+        "Electronics": (0.18, 180.0, 0.95),
+        "Clothing": (0.24, 38.0, 0.55),
+        "Home & Garden": (0.20, 55.0, 0.75),
+        "Books": (0.14, 17.0, 0.4),
+        "Sports": (0.13, 48.0, 0.7),
+        "Beauty": (0.11, 22.0, 0.5),
     }
-    price_median: dict[str, float] = Field(
+    return {k: Category(share=s, price_median=m, price_sigma=g) for k, (s, m, g) in rows.items()}
+
+
+class ProductParams(Params):
+    categories: shares(CATEGORIES.each(Category)) = Field(
+        default_factory=_categories,
+        description="Per category of the catalogue: share, price level and margin.",
+    )
+    popularity_skew: float = Field(1.05, gt=0, description="Zipf exponent of product sales.")
+    launched_in_window: Probability = Field(
+        0.2, description="Share of products launched inside the window."
+    )
+    launch_lead_years: float = Field(
+        8.0, gt=0, le=50, description="Oldest products launched this long before the window."
+    )
+    discontinued_rate: Probability = Field(0.07, description="Share no longer reordered.")
+
+
+class StoreType(Params):
+    share: Weight = Field(description="Share of physical stores of this type.")
+    size_sqft: IntRange = Field(description="Selling area range in square feet.")
+
+
+class StoreParams(Params):
+    types: shares(dict[Label, StoreType]) = Field(
         {
-            "Electronics": 180.0,
-            "Clothing": 38.0,
-            "Home & Garden": 55.0,
-            "Books": 17.0,
-            "Sports": 48.0,
-            "Beauty": 22.0,
+            "Flagship": StoreType(share=0.05, size_sqft=(40_000, 90_000)),
+            "Mall": StoreType(share=0.30, size_sqft=(8_000, 25_000)),
+            "Standalone": StoreType(share=0.33, size_sqft=(12_000, 45_000)),
+            "Outlet": StoreType(share=0.14, size_sqft=(10_000, 30_000)),
+            "Express": StoreType(share=0.16, size_sqft=(2_500, 6_000)),
         },
-        description="Median unit price per category (log-normal around it).",
+        description="Physical store types.",
     )
-    price_sigma: dict[str, float] = {
-        "Electronics": 0.95,
-        "Clothing": 0.55,
-        "Home & Garden": 0.75,
-        "Books": 0.4,
-        "Sports": 0.7,
-        "Beauty": 0.5,
-    }
-    margin_range: tuple[float, float] = Field(
-        (0.18, 0.62), description="Gross margin: unit_cost = unit_price x (1 - margin)."
+    online_share: float = Field(
+        0.02, ge=0, lt=1, description="Share of stores that are online (at least one)."
     )
-    popularity_skew: float = Field(1.05, description="Zipf exponent of product sales.")
-    launched_in_window: float = Field(0.2, description="Share of products launched in the window.")
-    launch_lead_years: float = Field(8.0, description="Oldest products launched this long before.")
-    discontinued_rate: float = 0.07
-
-
-class StoreParams(_Params):
-    type_mix: dict[str, float] = Field(
-        {"Flagship": 0.05, "Mall": 0.30, "Standalone": 0.33, "Outlet": 0.14, "Express": 0.16},
-        description="Mix of physical store types.",
+    opening_lead_years: float = Field(
+        20.0, gt=0, le=100, description="Oldest stores opened this long before the window."
     )
-    online_share: float = Field(0.02, description="Share of stores that are online (at least one).")
-    size_sqft: dict[str, tuple[int, int]] = {
-        "Flagship": (40_000, 90_000),
-        "Mall": (8_000, 25_000),
-        "Standalone": (12_000, 45_000),
-        "Outlet": (10_000, 30_000),
-        "Express": (2_500, 6_000),
-    }
-    opening_lead_years: float = Field(20.0, description="Oldest stores opened this long before.")
-    opened_in_window: float = Field(0.1, description="Share of stores opened inside the window.")
-    closed_rate: float = Field(0.03, description="Share of physical stores closed in the window.")
+    opened_in_window: Probability = Field(
+        0.1, description="Share of stores opened inside the window."
+    )
+    closed_rate: Probability = Field(
+        0.03, description="Share of physical stores closed in the window."
+    )
 
 
-class Position(_Params):
-    department: str
-    share: float = Field(description="Share of a store's staff in this position.")
-    salary: float = Field(description="Median annual salary in dollars.")
+class Position(Params):
+    department: Label
+    share: Weight = Field(description="Share of a store's staff in this position.")
+    salary: Positive = Field(description="Median annual salary in dollars.")
 
 
 def _positions(rows: dict[str, tuple[str, float, float]]) -> dict[str, Position]:
     return {k: Position(department=d, share=sh, salary=sa) for k, (d, sh, sa) in rows.items()}
 
 
-class EmployeeParams(_Params):
-    positions: dict[str, Position] = Field(
+class EmployeeParams(Params):
+    positions: shares(dict[Label, Position]) = Field(
         _positions(
             {
                 "Sales Associate": ("Sales", 0.34, 33_000),
@@ -202,7 +273,7 @@ class EmployeeParams(_Params):
         ),
         description="Positions of store staff.",
     )
-    online_positions: dict[str, Position] = Field(
+    online_positions: shares(dict[Label, Position]) = Field(
         _positions(
             {
                 "Fulfillment Associate": ("Operations", 0.45, 34_000),
@@ -212,175 +283,175 @@ class EmployeeParams(_Params):
         ),
         description="Positions at online stores (fulfilment centres).",
     )
-    store_manager_salary: float = 82_000
-    assistant_manager_salary: float = 58_000
-    salary_sigma: float = 0.12
-    employment_mix: dict[str, float] = {
-        "Full-time": 0.62,
-        "Part-time": 0.28,
-        "Seasonal": 0.06,
-        "Contract": 0.04,
-    }
-    part_time_factor: float = Field(0.55, description="Part-time and seasonal salary factor.")
-    active_rate: float = Field(0.86, description="Share of staff (not managers) still employed.")
+    store_manager_salary: Positive = Field(82_000, description="Median salary of store managers.")
+    assistant_manager_salary: Positive = Field(
+        58_000, description="Median salary of assistant store managers."
+    )
+    salary_sigma: float = Field(0.12, ge=0, description="Log-normal spread of salaries.")
+    employment_mix: EMPLOYMENT.mix() = Field(
+        {"Full-time": 0.62, "Part-time": 0.28, "Seasonal": 0.06, "Contract": 0.04},
+        description="Employment types of staff (managers are full-time).",
+    )
+    part_time_factor: float = Field(
+        0.55, gt=0, le=1, description="Part-time and seasonal salary factor."
+    )
+    active_rate: Probability = Field(
+        0.86, description="Share of staff (not managers) still employed."
+    )
 
 
-class SupplierParams(_Params):
-    type_mix: dict[str, float] = {
-        "Manufacturer": 0.45,
-        "Distributor": 0.30,
-        "Wholesaler": 0.18,
-        "Dropshipper": 0.07,
-    }
-    country_mix: dict[str, float] = {
-        "United States": 0.52,
-        "China": 0.16,
-        "Mexico": 0.06,
-        "Canada": 0.05,
-        "Vietnam": 0.05,
-        "India": 0.05,
-        "Germany": 0.04,
-        "Japan": 0.03,
-        "United Kingdom": 0.02,
-        "Italy": 0.02,
-    }
-    lead_time_days: dict[str, tuple[int, int]] = Field(
+class SupplierParams(Params):
+    type_mix: Mix = Field(
+        {"Manufacturer": 0.45, "Distributor": 0.30, "Wholesaler": 0.18, "Dropshipper": 0.07},
+        description="Supplier types.",
+    )
+    country_mix: Mix = Field(
+        {
+            "United States": 0.52,
+            "China": 0.16,
+            "Mexico": 0.06,
+            "Canada": 0.05,
+            "Vietnam": 0.05,
+            "India": 0.05,
+            "Germany": 0.04,
+            "Japan": 0.03,
+            "United Kingdom": 0.02,
+            "Italy": 0.02,
+        },
+        description="Countries suppliers ship from.",
+    )
+    lead_time_days: DISTANCES.each(IntRange) = Field(
         {"domestic": (3, 14), "nearshore": (7, 21), "overseas": (20, 60)},
         description="Lead time ranges by distance; United States is domestic, "
         "Mexico and Canada nearshore, the rest overseas.",
     )
-    payment_terms: dict[str, float] = {
-        "Net 30": 0.45,
-        "Net 60": 0.2,
-        "Net 45": 0.15,
-        "Net 15": 0.1,
-        "2/10 Net 30": 0.1,
-    }
-    rating_mean: float = 4.0
-    rating_sd: float = 0.5
-    contract_years: tuple[int, int] = (1, 5)
+    payment_terms: Mix = Field(
+        {"Net 30": 0.45, "Net 60": 0.2, "Net 45": 0.15, "Net 15": 0.1, "2/10 Net 30": 0.1},
+        description="Invoice terms.",
+    )
+    rating_mean: float = Field(4.0, ge=1, le=5, description="Mean supplier score (1-5).")
+    rating_sd: float = Field(0.5, ge=0, description="Spread of supplier scores.")
+    contract_years: IntRange = Field((1, 5), description="Contract length range in years.")
 
 
-class SalesParams(_Params):
-    online_share: dict[str, float] = Field(
-        {"VIP": 0.35, "Premium": 0.33, "Regular": 0.28, "Basic": 0.24},
-        description="Share of a segment's purchases made online.",
+class SalesParams(Params):
+    max_items: int = Field(10, ge=1, le=16, description="Most lines in one sale.")
+    quantity_mix: NumberMix = Field(
+        {1: 0.72, 2: 0.18, 3: 0.06, 4: 0.025, 5: 0.015}, description="Units per line."
     )
-    basket_mean: dict[str, float] = Field(
-        {"VIP": 6.0, "Premium": 4.6, "Regular": 3.6, "Basic": 2.6},
-        description="Mean items per transaction by segment (1 to max_items).",
+    status_mix: STATUS.mix() = Field(
+        {"Completed": 0.905, "Returned": 0.045, "Cancelled": 0.03, "Pending": 0.02},
+        description="How sales end; Returned is the return rate.",
     )
-    max_items: int = 10
-    quantity_mix: dict[int, float] = {1: 0.72, 2: 0.18, 3: 0.06, 4: 0.025, 5: 0.015}
-    status_mix: dict[str, float] = {
-        "Completed": 0.905,
-        "Returned": 0.045,
-        "Cancelled": 0.03,
-        "Pending": 0.02,
-    }
-    store_payment_mix: dict[str, float] = {
-        "Credit Card": 0.44,
-        "Debit Card": 0.30,
-        "Cash": 0.14,
-        "Mobile Wallet": 0.10,
-        "Gift Card": 0.02,
-    }
-    online_payment_mix: dict[str, float] = {
-        "Credit Card": 0.55,
-        "PayPal": 0.20,
-        "Debit Card": 0.15,
-        "Mobile Wallet": 0.08,
-        "Gift Card": 0.02,
-    }
-    campaign_reach: float = Field(
+    store_payment_mix: Mix = Field(
+        {
+            "Credit Card": 0.44,
+            "Debit Card": 0.30,
+            "Cash": 0.14,
+            "Mobile Wallet": 0.10,
+            "Gift Card": 0.02,
+        },
+        description="Payment methods in store.",
+    )
+    online_payment_mix: Mix = Field(
+        {
+            "Credit Card": 0.55,
+            "PayPal": 0.20,
+            "Debit Card": 0.15,
+            "Mobile Wallet": 0.08,
+            "Gift Card": 0.02,
+        },
+        description="Payment methods online.",
+    )
+    campaign_reach: Probability = Field(
         0.45, description="Chance a sale considers a campaign; it is attributed when one is active."
     )
-    promo_rate: float = Field(0.06, description="Chance of a line promotion without a campaign.")
-    promo_discount: tuple[float, float] = (0.05, 0.2)
-
-
-class BehaviorParams(_Params):
-    device_mix: dict[str, float] = {"Mobile": 0.56, "Desktop": 0.36, "Tablet": 0.08}
-    browse_mean: float = Field(3.0, description="Mean browsing events per session (>= 1).")
-    browse_mix: dict[str, float] = {"product_view": 0.55, "page_view": 0.25, "search": 0.20}
-    cart_rate: float = Field(0.32, description="Sessions that add to cart.")
-    remove_rate: float = Field(0.18, description="Carts with a removal.")
-    checkout_rate: float = Field(0.55, description="Carts that start checkout.")
-    purchase_rate: float = Field(0.7, description="Checkouts that end in a purchase.")
-    mean_gap_seconds: float = 45.0
-
-
-class ReviewParams(_Params):
-    verified_share: float = Field(0.8, description="Reviews written about a real purchase.")
-    rating_mean: float = Field(3.95, description="Centre of the latent rating (bell-shaped).")
-    rating_sd: float = 1.0
-    product_quality_sd: float = Field(0.35, description="How much products differ in rating.")
-    returned_penalty: float = Field(1.6, description="Rating drop for returned purchases.")
-    mean_delay_days: float = 12.0
-    mean_votes: float = 3.0
-
-
-class CampaignParams(_Params):
-    type_mix: dict[str, float] = {
-        "Email": 0.28,
-        "Social Media": 0.24,
-        "Search": 0.18,
-        "Display": 0.14,
-        "Influencer": 0.08,
-        "TV": 0.04,
-        "In-Store Promotion": 0.04,
-    }
-    duration_days: dict[str, tuple[int, int]] = {
-        "Email": (3, 14),
-        "Social Media": (7, 45),
-        "Search": (14, 90),
-        "Display": (14, 60),
-        "Influencer": (7, 30),
-        "TV": (14, 42),
-        "In-Store Promotion": (5, 21),
-    }
-    budget_median: dict[str, float] = {
-        "Email": 6_000,
-        "Social Media": 24_000,
-        "Search": 40_000,
-        "Display": 30_000,
-        "Influencer": 18_000,
-        "TV": 250_000,
-        "In-Store Promotion": 12_000,
-    }
-    budget_sigma: float = 0.6
-    cpm: dict[str, float] = Field(
-        {
-            "Email": 2.0,
-            "Social Media": 7.5,
-            "Search": 30.0,
-            "Display": 3.5,
-            "Influencer": 12.0,
-            "TV": 25.0,
-            "In-Store Promotion": 9.0,
-        },
-        description="Cost per thousand impressions.",
+    promo_rate: Probability = Field(
+        0.06, description="Chance of a line promotion without a campaign."
     )
-    ctr: dict[str, float] = {
-        "Email": 0.025,
-        "Social Media": 0.012,
-        "Search": 0.035,
-        "Display": 0.005,
-        "Influencer": 0.018,
-        "TV": 0.002,
-        "In-Store Promotion": 0.03,
+    promo_discount: Share = Field((0.05, 0.2), description="Discount range of a promotion.")
+
+
+class BehaviorParams(Params):
+    device_mix: Mix = Field(
+        {"Mobile": 0.56, "Desktop": 0.36, "Tablet": 0.08}, description="Devices of web sessions."
+    )
+    browse_mean: float = Field(3.0, ge=1, description="Mean browsing events per session.")
+    browse_mix: BROWSING.mix() = Field(
+        {"product_view": 0.55, "page_view": 0.25, "search": 0.20},
+        description="Kinds of browsing events after the landing page.",
+    )
+    cart_rate: Probability = Field(0.32, description="Sessions that add to cart.")
+    remove_rate: Probability = Field(0.18, description="Carts with a removal.")
+    checkout_rate: Probability = Field(0.55, description="Carts that start checkout.")
+    purchase_rate: Probability = Field(0.7, description="Checkouts that end in a purchase.")
+    mean_gap_seconds: Positive = Field(45.0, description="Mean seconds between two events.")
+
+
+class ReviewParams(Params):
+    verified_share: Probability = Field(0.8, description="Reviews written about a real purchase.")
+    rating_mean: float = Field(
+        3.95, ge=1, le=5, description="Centre of the latent rating (bell-shaped)."
+    )
+    rating_sd: float = Field(1.0, ge=0, description="Spread of the latent rating.")
+    product_quality_sd: float = Field(0.35, ge=0, description="How much products differ in rating.")
+    returned_penalty: float = Field(1.6, ge=0, description="Rating drop for returned purchases.")
+    mean_delay_days: float = Field(12.0, ge=0, description="Mean days from sale to review.")
+    mean_votes: float = Field(3.0, ge=0, description="Mean votes cast on a review.")
+
+
+class CampaignType(Params):
+    share: Weight = Field(description="Share of campaigns of this type.")
+    duration_days: IntRange = Field(description="Length range in days.")
+    budget_median: Positive = Field(description="Median budget in dollars.")
+    cpm: Positive = Field(description="Cost per thousand impressions.")
+    ctr: Probability = Field(description="Typical click-through rate.")
+
+    @model_validator(mode="after")
+    def _days(self) -> CampaignType:
+        if self.duration_days[0] < 1:
+            raise ValueError("duration_days must start at 1 day or more")
+        return self
+
+
+def _campaign_types() -> dict[str, CampaignType]:
+    rows = {
+        "Email": (0.28, (3, 14), 6_000, 2.0, 0.025),
+        "Social Media": (0.24, (7, 45), 24_000, 7.5, 0.012),
+        "Search": (0.18, (14, 90), 40_000, 30.0, 0.035),
+        "Display": (0.14, (14, 60), 30_000, 3.5, 0.005),
+        "Influencer": (0.08, (7, 30), 18_000, 12.0, 0.018),
+        "TV": (0.04, (14, 42), 250_000, 25.0, 0.002),
+        "In-Store Promotion": (0.04, (5, 21), 12_000, 9.0, 0.03),
     }
-    conversion_rate: tuple[float, float] = (0.01, 0.04)
-    order_value_median: float = 70.0
-    discount_range: tuple[float, float] = Field(
+    return {
+        k: CampaignType(share=s, duration_days=d, budget_median=b, cpm=c, ctr=r)
+        for k, (s, d, b, c, r) in rows.items()
+    }
+
+
+class CampaignParams(Params):
+    types: shares(dict[Label, CampaignType]) = Field(
+        default_factory=_campaign_types,
+        description="Campaign types (a new one needs every field).",
+    )
+    budget_sigma: float = Field(0.6, ge=0, description="Log-normal spread of budgets.")
+    conversion_rate: Share = Field((0.01, 0.04), description="Conversions per click, range.")
+    order_value_median: Positive = Field(70.0, description="Median value of a converted order.")
+    discount_range: Share = Field(
         (0.05, 0.3), description="Discount a campaign gives on the lines of its sales."
     )
 
 
-class RetailParams(_Params):
+class RetailParams(DomainParams):
     """All business parameters of `retail_analytics`."""
 
-    history: History = History()
+    history: History = Field(History(), description="The history window.")
+    calendar: Calendar = Field(Calendar(), description="When activity happens.")
+    segments: SEGMENT.each(Segment) = Field(
+        default_factory=_segments,
+        description="Customer segments, most active first: mix and behaviour.",
+    )
     customers: CustomerParams = CustomerParams()
     products: ProductParams = ProductParams()
     stores: StoreParams = StoreParams()
@@ -390,3 +461,15 @@ class RetailParams(_Params):
     behavior: BehaviorParams = BehaviorParams()
     reviews: ReviewParams = ReviewParams()
     campaigns: CampaignParams = CampaignParams()
+
+    @model_validator(mode="after")
+    def _segments_buy(self) -> RetailParams:
+        if sum(s.share * s.purchase_frequency for s in self.segments.values()) <= 0:
+            raise ValueError("segments: some segment needs a share and a purchase_frequency > 0")
+        over = [k for k, s in self.segments.items() if s.basket_mean > self.sales.max_items]
+        if over:
+            raise ValueError(
+                f"segments {', '.join(over)}: basket_mean above sales.max_items "
+                f"({self.sales.max_items})"
+            )
+        return self

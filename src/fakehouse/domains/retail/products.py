@@ -100,11 +100,8 @@ def popularity_rank(ctx: Context, idx: np.ndarray) -> np.ndarray:
 
 
 def _categories(ctx: Context) -> Categorical:
-    mix = ctx.params.products.category_mix
-    unknown = set(mix) - set(catalog().categories)
-    if unknown:
-        raise ValueError(f"unknown product categories in parameters: {sorted(unknown)}")
-    return Categorical.of({c: mix.get(c, 0.0) for c in catalog().categories})
+    cats = ctx.params.products.categories  # in catalogue order (the parameters keep it)
+    return Categorical.of({c: cats[c].share for c in catalog().categories})
 
 
 def category(ctx: Context, idx: np.ndarray) -> np.ndarray:
@@ -114,11 +111,11 @@ def category(ctx: Context, idx: np.ndarray) -> np.ndarray:
 
 def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) -> np.ndarray:
     """List price in cents, log-normal by category and ending in .99."""
-    p = ctx.params.products
+    cats = ctx.params.products.categories
     cat = category(ctx, idx) if cat is None else cat
     names = catalog().categories
-    median = np.array([p.price_median[c] for c in names])[cat]
-    sigma = np.array([p.price_sigma[c] for c in names])[cat]
+    median = np.array([cats[c].price_median for c in names])[cat]
+    sigma = np.array([cats[c].price_sigma for c in names])[cat]
     dollars = lognormal(ctx.stream(NAME, "unit_price").normal(idx), median, sigma)
     return np.floor(dollars).astype(np.int64) * 100 + 99
 
@@ -176,7 +173,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         sep=" ",
     )
     price = price_cents(ctx, idx, cat)
-    low, high = p.margin_range
+    margins = np.array([p.categories[c].margin for c in cat_data.categories])[cat]
+    low, high = margins[:, 0], margins[:, 1]
     margin = low + (high - low) * s("margin").uniform(idx)
     cost = np.minimum(np.round(price * (1.0 - margin)).astype(np.int64), price - 1)
     category_codes = arrow.labels([c[:3].upper() for c in cat_data.categories], cat)

@@ -40,9 +40,9 @@ def _s(ctx: Context, column: str):
 
 def item_count(ctx: Context, t: np.ndarray, seg: np.ndarray) -> np.ndarray:
     """1..max_items lines; the mean rises with the customer's segment."""
-    p = ctx.params.sales
-    mean = np.array([p.basket_mean[s] for s in SEGMENTS])[seg]
-    extra = poisson(_s(ctx, "item_count").uniform(t), mean - 1.0, cap=p.max_items - 1)
+    mean = np.array([ctx.params.segments[s].basket_mean for s in SEGMENTS])[seg]
+    cap = ctx.params.sales.max_items - 1
+    extra = poisson(_s(ctx, "item_count").uniform(t), mean - 1.0, cap=cap)
     return 1 + extra
 
 
@@ -106,7 +106,8 @@ def baskets(ctx: Context, t: np.ndarray) -> Basket:
     c = customers.pick(ctx, _s(ctx, "customer"), t)
     seg = customers.segment(ctx, c)
     reg = np.maximum(customers.registration_day(ctx, c, seg), w.start_day) * SECONDS_PER_DAY
-    online = _s(ctx, "channel").uniform(t) < np.array([p.online_share[s] for s in SEGMENTS])[seg]
+    share = np.array([ctx.params.segments[s].online_share for s in SEGMENTS])
+    online = _s(ctx, "channel").uniform(t) < share[seg]
     u = _s(ctx, "transaction_date").uniform(t)
     seconds = np.empty(len(t), dtype=np.int64)
     for channel in (True, False):

@@ -34,7 +34,7 @@ def online_count(ctx: Context) -> int:
 
 
 def _types(ctx: Context) -> Categorical:
-    return Categorical.of(ctx.params.stores.type_mix)
+    return Categorical.of({k: t.share for k, t in ctx.params.stores.types.items()})
 
 
 def type_labels(ctx: Context) -> tuple[str, ...]:
@@ -117,8 +117,9 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     kind = store_type(ctx, idx)
     labels = type_labels(ctx)
     online = idx < online_count(ctx)
-    low = np.array([p.size_sqft.get(t, (0, 0))[0] for t in labels])[kind]
-    high = np.array([p.size_sqft.get(t, (0, 0))[1] for t in labels])[kind]
+    sizes = [p.types[t].size_sqft if t in p.types else (0, 0) for t in labels]
+    low = np.array([lo for lo, _ in sizes])[kind]
+    high = np.array([hi for _, hi in sizes])[kind]
     size = low + np.floor(s("size").uniform(idx) * (high - low) / 100).astype(np.int64) * 100
     city = arrow.take(places.city, where)
     closing = closing_day(ctx, idx)
