@@ -98,12 +98,12 @@ def generate_warehouse(
     lock, the leftovers). The session is released at the end, so another process
     (spark-sql, a notebook) can open the catalog at once.
     """
-    from fakehouse import __version__
     from fakehouse.catalog import hive
     from fakehouse.core.table import Context, check_multiplier
     from fakehouse.domains import registry
     from fakehouse.engines import estimate, target
     from fakehouse.engines import spark as engine
+    from fakehouse.version import __version__
 
     started = time.perf_counter()
     domains = registry.domains(domain)

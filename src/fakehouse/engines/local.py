@@ -280,7 +280,7 @@ def _plan(executor, contexts, block_rows, on_planning) -> dict[str, dict[str, li
 
 def _manifest(root: Path, contexts: dict[str, Context], summary: Summary) -> None:
     """`fakehouse.json`: how the warehouse was made (validate reads the window from it)."""
-    from fakehouse import __version__
+    from fakehouse.version import __version__
 
     rows = {(r.domain, r.table): r.rows for r in summary.tables}
     manifest = {

@@ -261,7 +261,7 @@ def check_format(fmt: str) -> str:
 
 def properties(ctx: Context) -> dict[str, str]:
     """Database properties recording how a domain's database was generated."""
-    from fakehouse import __version__
+    from fakehouse.version import __version__
 
     params = ctx.params.model_dump_json() if hasattr(ctx.params, "model_dump_json") else "{}"
     params = base64.b64encode(params.encode()).decode()  # no commas or parentheses

@@ -11,6 +11,7 @@ from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
+from fakehouse.domains.retail.catalog import catalog
 from fakehouse.domains.retail.clock import window
 
 NAME = "suppliers"
@@ -29,8 +30,6 @@ def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    from fakehouse.domains.retail.products import catalog
-
     p = ctx.params.suppliers
     idx = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
