@@ -103,7 +103,7 @@ def generate_warehouse(
     from fakehouse.domains import registry
     from fakehouse.engines import estimate, target
     from fakehouse.engines import spark as engine
-    from fakehouse.version import __version__
+    from fakehouse.manifest import DomainRecord, Manifest, SparkRecord
 
     started = time.perf_counter()
     domains = registry.domains(domain)
@@ -135,24 +135,18 @@ def generate_warehouse(
         summary.out = out
         names = engine.database_names(domains, database_prefix)
         rows = {(r.domain, r.table): r.rows for r in summary.tables}
-        manifest = {
-            "fakehouse_version": __version__,
-            "engine": "spark",
-            "spark": {"root": str(out), "format": format, "metastore": "derby"},
-            "domains": {
-                ctx.domain.name: {
-                    "schema": names[ctx.domain.name],
-                    "seed": seed,
-                    "multiplier": multiplier,
-                    "params": ctx.params.model_dump(mode="json"),
-                    "rows": {
-                        t.name: rows[(names[ctx.domain.name], t.name)] for t in ctx.domain.tables
-                    },
-                }
+        Manifest(
+            engine="spark",
+            spark=SparkRecord(root=str(out), format=format, metastore="derby"),
+            domains={
+                ctx.domain.name: DomainRecord.of(
+                    ctx,
+                    names[ctx.domain.name],
+                    {t.name: rows[(names[ctx.domain.name], t.name)] for t in ctx.domain.tables},
+                )
                 for ctx in contexts
             },
-        }
-        hive.write_manifest(output.staging, manifest)
+        ).write(output.staging)
         hive.write_conf(output.staging, root=out)
         output.commit()
     summary.seconds = time.perf_counter() - started  # with Spark's start-up, as a user waits

@@ -67,15 +67,18 @@ def test_database_properties_round_trip():
     from fakehouse.quality.spark import _parse_properties
 
     ctx = Context.create(registry.domain("retail"), 7, 0.5)
-    props = properties(ctx)
+    props = properties(ctx, "shop")
     assert all(len(v) <= 4000 for v in props.values())  # Hive's VARCHAR(4000)
     shown = "((other,x), " + ", ".join(f"({k},{v})" for k, v in props.items()) + ")"
-    entry = read_properties(_parse_properties(shown))
-    assert entry == {
-        "domain": "retail",
+    name, record = read_properties(_parse_properties(shown), "shop")
+    assert name == "retail"
+    assert record.model_dump(by_alias=True) == {
+        "schema": "shop",
         "seed": 7,
         "multiplier": 0.5,
         "params": json.loads(ctx.params.model_dump_json()),
+        "rows": {},
+        "plugins": [],
     }
 
 

@@ -116,10 +116,11 @@ def runner(warehouse: Path, master: str | None):
 def validate(warehouse: Path, master: str | None) -> list:
     """The checks of the warehouse's databases, run through Spark SQL."""
     from fakehouse.catalog import hive
+    from fakehouse.manifest import Manifest
     from fakehouse.quality import spark as checks
 
-    manifest = hive.read_manifest(warehouse)
-    databases = [d["schema"] for d in manifest.get("domains", {}).values()] or None
+    manifest = Manifest.find(warehouse)
+    databases = None if manifest is None else [d.schema_ for d in manifest.domains.values()]
     spark = session(warehouse, master)
     try:
         return checks.validate(spark, databases)
@@ -130,10 +131,12 @@ def validate(warehouse: Path, master: str | None) -> list:
 def launch(script: str, warehouse: Path, master: str | None, args: tuple[str, ...]) -> int:
     """Run Spark's own `script` (spark-sql, pyspark) on the catalog of `warehouse`."""
     from fakehouse.catalog import hive
+    from fakehouse.manifest import Manifest
 
     out = hive.check_warehouse(Path(warehouse)).absolute()
     hive.ensure_free(out)
-    if hive.read_manifest(out).get("spark", {}).get("root") not in (None, str(out)):
+    manifest = Manifest.find(out)
+    if manifest is not None and manifest.spark and manifest.spark.root != str(out):
         hive.release(hive.session(out, master))  # re-register the moved warehouse first
     else:
         hive.write_conf(out)

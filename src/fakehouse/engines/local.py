@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import multiprocessing
 import os
 import signal
@@ -35,9 +34,9 @@ from fakehouse.core.table import Context, Domain
 from fakehouse.engines import estimate, target
 from fakehouse.engines.estimate import parquet_options
 from fakehouse.errors import UserError
+from fakehouse.manifest import DomainRecord, Manifest
 
 FORMATS = ("parquet", "csv", "json")
-MANIFEST = target.MANIFEST
 #: the main thread never blocks longer than this, so Ctrl-C and SIGTERM (which any thread may
 #: receive, while Python handles them only on the main thread) take effect at once
 WAKE_SECONDS = 0.2
@@ -279,24 +278,19 @@ def _plan(executor, contexts, block_rows, on_planning) -> dict[str, dict[str, li
 
 
 def _manifest(root: Path, contexts: dict[str, Context], summary: Summary) -> None:
-    """`fakehouse.json`: how the warehouse was made (validate reads the window from it)."""
-    from fakehouse.version import __version__
-
+    """`fakehouse.json`: how the warehouse was made (validate reads domains and parameters)."""
     rows = {(r.domain, r.table): r.rows for r in summary.tables}
-    manifest = {
-        "fakehouse_version": __version__,
-        "domains": {
-            name: {
-                "schema": ctx.domain.schema,
-                "seed": ctx.seed,
-                "multiplier": ctx.multiplier,
-                "params": ctx.params.model_dump(mode="json"),
-                "rows": {t.name: rows[(ctx.domain.schema, t.name)] for t in ctx.domain.tables},
-            }
+    Manifest(
+        engine="local",
+        domains={
+            name: DomainRecord.of(
+                ctx,
+                ctx.domain.schema,
+                {t.name: rows[(ctx.domain.schema, t.name)] for t in ctx.domain.tables},
+            )
             for name, ctx in contexts.items()
         },
-    }
-    (root / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    ).write(root)
 
 
 def _counter(executor: Executor, ctx: Context, on_planning=None):

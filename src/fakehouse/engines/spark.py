@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql.types import DataType, StructType
 
+    from fakehouse.manifest import DomainRecord
+
 FORMATS = ("parquet", "delta")
 #: rows per Arrow batch handed back to Spark (a block is sliced, without copying)
 BATCH_ROWS = 65_536
@@ -259,36 +261,53 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def properties(ctx: Context) -> dict[str, str]:
-    """Database properties recording how a domain's database was generated."""
+def properties(ctx: Context, database: str) -> dict[str, str]:
+    """Database properties recording how a domain's database was generated: its manifest
+    record (parameters as base64 JSON, chunked: no commas or parentheses, values within
+    the metastore's VARCHAR(4000))."""
+    from fakehouse.manifest import DomainRecord
     from fakehouse.version import __version__
 
-    params = ctx.params.model_dump_json() if hasattr(ctx.params, "model_dump_json") else "{}"
-    params = base64.b64encode(params.encode()).decode()  # no commas or parentheses
-    chunks = [params[i : i + PROPERTY_CHUNK] for i in range(0, len(params), PROPERTY_CHUNK)]
+    record = DomainRecord.of(ctx, database)
     found = {
         f"{PROPERTY}.domain": ctx.domain.name,
         f"{PROPERTY}.version": __version__,
-        f"{PROPERTY}.seed": str(ctx.seed),
-        f"{PROPERTY}.multiplier": repr(ctx.multiplier),
-        f"{PROPERTY}.params.chunks": str(len(chunks)),
+        f"{PROPERTY}.seed": str(record.seed),
+        f"{PROPERTY}.multiplier": repr(record.multiplier),
     }
-    found.update({f"{PROPERTY}.params.{i}": chunk for i, chunk in enumerate(chunks)})
+    found.update(_chunked("params", json.dumps(record.params)))
     return found
 
 
-def read_properties(props: Mapping[str, str]) -> dict[str, Any] | None:
-    """The manifest entry of a database from its properties; None if fakehouse did not make it."""
+def read_properties(props: Mapping[str, str], database: str) -> tuple[str, DomainRecord] | None:
+    """(domain name, manifest record) of a database from its properties; None if fakehouse
+    did not make it."""
+    from fakehouse.manifest import DomainRecord
+
     if f"{PROPERTY}.domain" not in props:
         return None
-    chunks = int(props.get(f"{PROPERTY}.params.chunks", "0"))
-    params = "".join(props.get(f"{PROPERTY}.params.{i}", "") for i in range(chunks))
-    return {
-        "domain": props[f"{PROPERTY}.domain"],
-        "seed": int(props.get(f"{PROPERTY}.seed", "0")),
-        "multiplier": float(props.get(f"{PROPERTY}.multiplier", "1")),
-        "params": json.loads(base64.b64decode(params)) if params else {},
-    }
+    params = _unchunked(props, "params")
+    record = DomainRecord(
+        schema=database,
+        seed=int(props.get(f"{PROPERTY}.seed", "0")),
+        multiplier=float(props.get(f"{PROPERTY}.multiplier", "1")),
+        params=json.loads(params) if params else {},
+    )
+    return props[f"{PROPERTY}.domain"], record
+
+
+def _chunked(name: str, text: str) -> dict[str, str]:
+    encoded = base64.b64encode(text.encode()).decode()
+    chunks = [encoded[i : i + PROPERTY_CHUNK] for i in range(0, len(encoded), PROPERTY_CHUNK)]
+    found = {f"{PROPERTY}.{name}.chunks": str(len(chunks))}
+    found.update({f"{PROPERTY}.{name}.{i}": chunk for i, chunk in enumerate(chunks)})
+    return found
+
+
+def _unchunked(props: Mapping[str, str], name: str) -> str:
+    chunks = int(props.get(f"{PROPERTY}.{name}.chunks", "0"))
+    encoded = "".join(props.get(f"{PROPERTY}.{name}.{i}", "") for i in range(chunks))
+    return base64.b64decode(encoded).decode() if encoded else ""
 
 
 def _table_bytes(spark: SparkSession, name: str) -> int:
@@ -349,7 +368,8 @@ def generate(
         spark.sql(
             f"CREATE DATABASE IF NOT EXISTS {database} COMMENT {_quote(ctx.domain.description)}"
         )
-        props = ", ".join(f"{_quote(k)} = {_quote(v)}" for k, v in properties(ctx).items())
+        props = properties(ctx, database)
+        props = ", ".join(f"{_quote(k)} = {_quote(v)}" for k, v in props.items())
         spark.sql(f"ALTER DATABASE {database} SET DBPROPERTIES ({props})")
         for table_name, tasks in plans[name].items():
             table = ctx.domain.table(table_name)

@@ -12,7 +12,6 @@ the read-only DuckDB catalog.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from fakehouse.core.contract import domain_checks
 from fakehouse.core.timeline import Window
 from fakehouse.domains import registry
 from fakehouse.errors import UserError
+from fakehouse.manifest import FILE as MANIFEST
+from fakehouse.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -149,33 +150,25 @@ def judge(check: Check, found: list[tuple], schema: str = "") -> Result:
 def validate(warehouse: Path) -> list[Result]:
     """Run the checks of every domain in the warehouse folder `warehouse`."""
     from fakehouse.catalog.duckdb import FILE, connect
-    from fakehouse.engines.local import MANIFEST
 
     warehouse = Path(warehouse)
-    manifest_path = warehouse / MANIFEST
     if not (warehouse / FILE).is_file():
         raise UserError(f"no warehouse at {warehouse} (expected {warehouse / FILE})")
-    if not manifest_path.is_file():
-        raise UserError(f"no manifest {manifest_path}; was this folder made by fakehouse?")
-    try:
-        manifest = json.loads(manifest_path.read_text())
-        domains = manifest["domains"]
-        if not isinstance(domains, dict) or not domains:
-            raise ValueError("no domains")
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UserError(f"unreadable manifest {manifest_path}: {exc}") from None
+    manifest = Manifest.read(warehouse)
+    where = warehouse / MANIFEST
+    if not manifest.domains:
+        raise UserError(f"unreadable manifest {where}: it names no domain")
     plans = []
-    for name, entry in domains.items():
+    for name, record in manifest.domains.items():
         if name not in registry.NAMES:
             known = ", ".join(registry.NAMES)
-            raise UserError(f"{manifest_path}: unknown domain {name!r} (known: {known})")
+            raise UserError(f"{where}: unknown domain {name!r} (known: {known})")
         try:
-            checks, window = plan(name, entry.get("params", {}))
-            schema = entry["schema"]
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            checks, window = plan(name, record.params)
+        except ValueError as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
-            raise UserError(f"{manifest_path}: bad entry for domain {name!r}: {reason}") from None
-        plans.append((checks, schema, window))
+            raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
+        plans.append((checks, record.schema_, window))
     results: list[Result] = []
     with connect(warehouse, read_only=True) as con:
         for checks, schema, window in plans:

@@ -27,6 +27,8 @@ from fakehouse.quality.checks import Result, judge, plan, reference_tables, sql_
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from fakehouse.manifest import DomainRecord
+
 COLUMNS_VIEW = "fakehouse_information_schema_columns"
 
 
@@ -185,8 +187,11 @@ def run(
         return list(pool.map(one, checks))
 
 
-def manifests(spark: SparkSession, databases: Iterable[str] | None = None) -> dict[str, dict]:
-    """The manifest entry of each database fakehouse generated (from database properties)."""
+def manifests(
+    spark: SparkSession, databases: Iterable[str] | None = None
+) -> dict[str, tuple[str, DomainRecord]]:
+    """(domain, manifest record) of each database fakehouse generated (from database
+    properties)."""
     from fakehouse.engines.spark import read_properties
 
     if databases is None:
@@ -201,7 +206,7 @@ def manifests(spark: SparkSession, databases: Iterable[str] | None = None) -> di
         for row in rows:
             if row[0] == "Properties" and row[1]:
                 props = _parse_properties(row[1])
-        entry = read_properties(props)
+        entry = read_properties(props, database)
         if entry is not None:
             found[database] = entry
     return found
@@ -221,14 +226,13 @@ def validate(spark: SparkSession, databases: Iterable[str] | None = None) -> lis
     if not entries:
         raise UserError("no database made by fakehouse in this catalog")
     plans = []
-    for database, entry in entries.items():
-        name = entry["domain"]
+    for database, (name, record) in entries.items():
         if name not in registry.NAMES:
             raise UserError(
                 f"database {database}: unknown domain {name!r} (known: {', '.join(registry.NAMES)})"
             )
         try:
-            checks, window = plan(name, entry["params"])
+            checks, window = plan(name, record.params)
         except ValueError as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"database {database}: bad parameters of {name!r}: {reason}") from None
