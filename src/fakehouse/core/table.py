@@ -276,6 +276,13 @@ class Context:
                 ctx.sizes[t.name] = n
         return ctx
 
+    @property
+    def window(self) -> Window:
+        """The history window of this context's domain and parameters."""
+        if self.domain.window is None:
+            raise ValueError(f"domain {self.domain.name} declares no history window")
+        return self.cached("window", lambda: self.domain.window(self.params))
+
     def stream(self, table: str, column: str) -> Stream:
         return Stream.root(self.seed).child(table, column)
 

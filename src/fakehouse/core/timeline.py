@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -71,6 +72,10 @@ class Window:
             before = end.replace(year=end.year - years, day=28)
         return cls(epoch_day(before) + 1, epoch_day(end))
 
+    def tail(self, days: int) -> Window:
+        """The last `days` days of this window (all of it when shorter)."""
+        return Window(max(self.start_day, self.end_day - days + 1), self.end_day)
+
     @property
     def first(self) -> date:
         return EPOCH + timedelta(days=self.start_day)
@@ -94,6 +99,13 @@ class Window:
 
     def day_numbers(self) -> np.ndarray:
         return np.arange(self.start_day, self.end_day + 1, dtype=np.int64)
+
+
+def history_window(params: Any) -> Window:
+    """The history window of a domain's parameters: the `params.history.years` whole years
+    ending at `params.history.end_date`. The one definition every domain declares
+    (`Domain(window=history_window)`); blocks read it as `ctx.window`."""
+    return Window.ending(params.history.end_date, params.history.years)
 
 
 def calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -24,7 +24,6 @@ from fakehouse.core.geo import haversine_km
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from fakehouse.domains.financial import accounts, common, customers, groups, ledger, transactions
-from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import TYPOLOGIES
 
 NAME = "fraud_cases"
@@ -86,7 +85,7 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     lay = led.layout
     rows = led.rows
     n_groups = lay.g1 - lay.g0
-    end = window(ctx).end_second
+    end = ctx.window.end_second
     amount = np.abs(rows["amount"])
     acc = rows["acc"]
     number = led.first_row + np.arange(len(acc), dtype=np.int64)  # global keys of rows

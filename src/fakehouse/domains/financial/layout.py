@@ -20,7 +20,6 @@ from fakehouse.core.distributions import Categorical, choice, cumulative, geomet
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import calendar, uniform_days
 from fakehouse.domains.financial import customers, groups
-from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import (
     ACCOUNT_TYPES,
     CARD_TIERS,
@@ -121,7 +120,7 @@ def _month_day(year_month: np.ndarray, dom: np.ndarray) -> np.ndarray:
 def build(ctx: Context, g0: int, g1: int) -> Layout:
     p = ctx.params
     pa_ = p.accounts
-    w = window(ctx)
+    w = ctx.window
     idx = groups.customers(ctx, g0, g1)
     f = customers.facts(ctx, idx)
     group = idx // groups.size(ctx) - g0
@@ -245,7 +244,7 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
 
 def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
     p = ctx.params.cards
-    w = window(ctx)
+    w = ctx.window
     s = lambda column: ctx.stream("credit_cards", column)  # noqa: E731
     score = f.credit_score[owner]
     income = f.income[owner]
@@ -332,7 +331,7 @@ def due_day(loans_origination_month, due_dom, k) -> np.ndarray:
 
 def _loans(ctx: Context, f, owner, join, index) -> Loans:
     p = ctx.params.loans
-    w = window(ctx)
+    w = ctx.window
     s = lambda column: ctx.stream("loans", column)  # noqa: E731
     age = f.age[owner]
     income = f.income[owner]

@@ -1,21 +1,11 @@
-"""The retail history window and its two activity intensities (in store, online)."""
+"""Retail's two activity intensities over the history window: in store and online."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from fakehouse.core.table import Context
-from fakehouse.core.timeline import Intensity, Window
-from fakehouse.domains.retail.params import RetailParams
-
-
-def history(params: RetailParams) -> Window:
-    """The history window of a warehouse made with `params`."""
-    return Window.ending(params.history.end_date, params.history.years)
-
-
-def window(ctx: Context) -> Window:
-    return history(ctx.params)
+from fakehouse.core.timeline import Intensity
 
 
 def intensity(ctx: Context, online: bool) -> Intensity:
@@ -25,7 +15,7 @@ def intensity(ctx: Context, online: bool) -> Intensity:
         h = ctx.params.history
         hours = h.online_hour_weights if online else h.store_hour_weights
         return Intensity.build(
-            window(ctx),
+            ctx.window,
             hour_weights=np.asarray(hours),
             weekday_weights=np.asarray(h.weekday_weights),
             month_weights=np.asarray(h.month_weights),

@@ -18,7 +18,6 @@ from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import suppliers
 from fakehouse.domains.retail.catalog import catalog
-from fakehouse.domains.retail.clock import window
 
 NAME = "products"
 ALWAYS_OLD = 10  # popularity ranks that never launch inside the window
@@ -69,7 +68,7 @@ def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) ->
 def launch_day(ctx: Context, idx: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
     """First day on sale; pass the popularity rank when known (saves a permutation)."""
     p = ctx.params.products
-    w = window(ctx)
+    w = ctx.window
     rank = _popularity(ctx).forward(idx) if rank is None else rank
     new = (ctx.stream(NAME, "new").uniform(idx) < p.launched_in_window) & (rank >= ALWAYS_OLD)
     u = ctx.stream(NAME, "launch_date").uniform(idx)

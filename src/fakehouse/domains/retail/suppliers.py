@@ -12,7 +12,6 @@ from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail.catalog import catalog
-from fakehouse.domains.retail.clock import window
 
 NAME = "suppliers"
 NEARSHORE = ("Mexico", "Canada")
@@ -51,7 +50,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     low = np.array([p.lead_time_days[d][0] for d in distance])[country]
     high = np.array([p.lead_time_days[d][1] for d in distance])[country]
     terms = Categorical.of(p.payment_terms)
-    w = window(ctx)
+    w = ctx.window
     contract_start = uniform_days(
         s("contract_start").uniform(idx), w.start_day - 5 * 365, w.end_day
     )
