@@ -21,6 +21,7 @@ import pyarrow as pa
 from fakehouse.core import arrow, reference, segments
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.geo import haversine_km
+from fakehouse.core.rng import path
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from fakehouse.domains.financial import accounts, common, customers, groups, ledger, transactions
@@ -142,31 +143,34 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     picks[order] = segments.systematic(weights_sorted := weight[order], grp[order], need, u)
     del weights_sorted
     alarm = np.repeat(cand, picks)  # a row drawn twice is investigated twice (rare)
-    fk = number[alarm] * 4 + _repeat_position(picks)
+    alarm_at = path(number[alarm], _repeat_position(picks))
+
+    def draws(column: str, confirmed: np.ndarray) -> np.ndarray:
+        """Per case: a draw keyed by its episode (or transaction), or by its alarm."""
+        return np.r_[s(column).uniform(confirmed), s(f"alarm.{column}").uniform(alarm_at)]
 
     # one array per column: confirmed first, then alarms, then sorted by account and time.
     # An investigation (method, review, escalation) is per episode or alarm, recovery per
     # transaction: each attempt is its own chargeback or reversal.
     row = np.concatenate([flagged, alarm])
     is_fraud = np.r_[np.ones(len(flagged), bool), np.zeros(len(alarm), bool)]
-    key = np.concatenate([eps["key"][e], fk + (1 << 50)])
-    row_key = np.concatenate([rows["key"][flagged], fk + (1 << 50)])
+    episode = eps["key"][e]
     occurred = rows["sec"][row]
     alarm_lag = (
         np.floor(
-            -pf.alert_lag_hours * SECONDS_PER_HOUR * np.log(s("alarm_lag").uniform(fk))
+            -pf.alert_lag_hours * SECONDS_PER_HOUR * np.log(s("alarm_lag").uniform(alarm_at))
         ).astype(np.int64)
         + 60
     )
     alerted = np.r_[found_at[e], rows["sec"][alarm] + alarm_lag]
     detected = np.minimum(alerted, np.maximum(end - 1, occurred))
-    review = np.floor(-pf.review_days * SECONDS_PER_DAY * np.log(s("review").uniform(key)))
+    review = np.floor(-pf.review_days * SECONDS_PER_DAY * np.log(draws("review", episode)))
     closed = detected + review < end
-    escalate = s("escalate").uniform(key) < 0.15
+    escalate = draws("escalate", episode) < 0.15
     status = np.where(
         is_fraud,
         np.where(closed & ~escalate, CLOSED, ESCALATED),
-        np.where(closed, CLOSED, np.where(s("opened").uniform(key) < 0.5, OPEN, REVIEW)),
+        np.where(closed, CLOSED, np.where(draws("opened", episode) < 0.5, OPEN, REVIEW)),
     )
     resolution = np.where(is_fraud, 0, np.where(status == CLOSED, 1, 2))
     typ = np.r_[
@@ -178,13 +182,14 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     lost = np.where(is_fraud & (rows["status"][row] == ledger.COMPLETED), involved, 0)
     low = np.array([pf.recovery[t][0] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
     high = np.array([pf.recovery[t][1] for t in TYPOLOGIES])[typ.clip(0, len(TYPOLOGIES) - 1)]
-    frac = low + (high - low) * s("recovered").uniform(row_key)
+    frac = low + (high - low) * draws("recovered", rows["key"][flagged])
     frac = np.where(status == CLOSED, frac, frac * 0.3)
     recovered = np.minimum(np.round(lost * frac), involved).astype(np.int64)
+    u_method = draws("method", episode)
     method = np.where(
         is_fraud,
-        _fraud_method(ctx, typ, s("method").uniform(key)),
-        _method(ctx, "false_positive", s("method").uniform(key)),
+        _fraud_method(ctx, typ, u_method),
+        _method(ctx, "false_positive", u_method),
     )
     order = np.lexsort((occurred, acc[row]))
     return Cases(

@@ -17,6 +17,7 @@ import numpy as np
 
 from fakehouse.core import segments
 from fakehouse.core.distributions import Categorical, choice, cumulative, geometric
+from fakehouse.core.rng import path
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import calendar, uniform_days
 from fakehouse.domains.financial import customers, groups
@@ -163,7 +164,7 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
         + 1e-9
     )
     slot_group = np.repeat(group, 4)
-    slot_key = np.repeat(idx, 4) * 4 + np.tile(np.arange(4), n)
+    slot_key = path(np.repeat(idx, 4), np.tile(np.arange(4), n))  # (customer, deposit type)
     # customers without a card or a loan almost surely keep a Checking account
     w_dep[0::4] = np.where((n_cards + n_loans) > 0, pa_.checking_rate, 0.995)
     n_dep = _shuffled_counts(ctx, w_dep, slot_group, d_counts, slot_key, "deposit", g0)

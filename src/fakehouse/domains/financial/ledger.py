@@ -38,7 +38,7 @@ import numpy as np
 
 from fakehouse.core import reference, segments
 from fakehouse.core.distributions import Categorical, choice, cumulative, poisson, zipf_rank
-from fakehouse.core.rng import Stream
+from fakehouse.core.rng import Stream, path
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR, calendar
 from fakehouse.domains.financial import groups, layout
@@ -153,6 +153,7 @@ FRAUD_HOURS = np.array(
 )
 NEAR = 12  # legit in-person activity happens within this many ZIP codes of home
 DEVICE_BASE = 1 << 40  # device codes above this are fraudsters' devices
+MAX_EPISODES = 256  # fraud episodes of one customer group, at most (numbers their devices)
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,12 @@ def _vocab(ctx: Context) -> Vocab:
 
 
 class Rows:
-    """Columns of ledger rows, appended part by part and joined once."""
+    """Columns of ledger rows, appended part by part and joined once.
+
+    `key` is a row's identity (random bits from a named stream, or a row's number among the
+    group's everyday rows): it breaks ties between an account's rows of the same second and
+    keys the fraud cases' draws. The two sides of a transfer share it, and their `pair`.
+    """
 
     FIELDS = (
         "acc",
@@ -415,6 +421,17 @@ class _Book:
     def stream(self, column: str) -> Stream:
         return self.ctx.stream(NAME, column)
 
+    def at(self, acc: np.ndarray, counter: np.ndarray) -> np.ndarray:
+        """The draw index of events of accounts `acc` (positions in the layout) on `counter`
+        (their day, month or instalment): the path (account, counter)."""
+        return path(self.account_keys[acc], counter)
+
+    def identity(self, kind: int, at: np.ndarray, *names: str) -> np.ndarray:
+        """Identities of rows of `kind` (and of `names`, a biller) at draw indices `at`:
+        random and distinct in practice, they pair the two sides of a transfer and order an
+        account's rows of the same second."""
+        return self.stream("row").child(kind, *names).ids(at)
+
     def in_span(self, acc: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Whether accounts `acc` take activity on `day`."""
         return (day >= self.lo[acc]) & (day < self.hi[acc])
@@ -490,7 +507,6 @@ def _paychecks(book: _Book) -> np.ndarray:
     f = book.lay.people
     s, ck, d0, d1 = book.stream, book.customer_keys, book.d0, book.d1
     cust = np.arange(len(f.idx))
-    acc_key = book.account_keys
     how = Categorical.of(pl.pay_frequency).sample(s("pay_frequency").uniform(ck))
     per_year = np.array([26, 24, 12])[how]
     paid = f.has_job & (book.checking >= 0)
@@ -508,16 +524,16 @@ def _paychecks(book: _Book) -> np.ndarray:
     acc = book.checking[c_pay]
     ok &= book.in_span(acc, day_pay)
     c_pay, day_pay, acc = c_pay[ok], day_pay[ok], acc[ok]
-    key = acc_key[acc] * 1024 + (day_pay - d0)
-    jitter = 1 + pl.pay_jitter * s("pay_jitter").normal(key)
+    at = book.at(acc, day_pay)
+    jitter = 1 + pl.pay_jitter * s("pay_jitter").normal(at)
     amount = np.round(net[c_pay] * jitter * 100).astype(np.int64)
     employer = s("employer").integers(ck, 0, len(_vocab(book.ctx).employers))
     book.rows.add(
         acc,
-        _seconds(day_pay, s("pay_time").uniform(key), 1, 6),
+        _seconds(day_pay, s("pay_time").uniform(at), 1, 6),
         PAYROLL,
         amount,
-        key,
+        book.identity(PAYROLL, at),
         merchant=-2 - employer[c_pay],
     )
     return paid
@@ -529,15 +545,15 @@ def _retirement_income(book: _Book) -> np.ndarray:
     f = book.lay.people
     cust = np.arange(len(f.idx))
     benefit = f.retired & (book.checking >= 0)
-    for kind, dom, share in ((BENEFIT, 3, 0.62), (PENSION, 1, 0.38)):
+    for kind, name, dom, share in ((BENEFIT, "benefit", 3, 0.62), (PENSION, "pension", 1, 0.38)):
         c_b, day_b = _monthly(book.months, np.full(len(cust), dom), business=True)
         acc = book.checking[c_b]
         ok = benefit[c_b] & book.in_span(acc, day_b)
         c_b, day_b, acc = c_b[ok], day_b[ok], acc[ok]
-        key = book.account_keys[acc] * 1024 + 400 + kind
         amount = np.round(f.income[c_b] * 0.92 * share / 12 * 100).astype(np.int64)
-        sec = _seconds(day_b, book.stream("benefit_time").uniform(key), 1, 6)
-        book.rows.add(acc, sec, kind, amount, key)
+        at = book.at(acc, day_b)
+        sec = _seconds(day_b, book.stream(f"{name}_time").uniform(at), 1, 6)
+        book.rows.add(acc, sec, kind, amount, book.identity(kind, at))
     return benefit
 
 
@@ -546,33 +562,33 @@ def _bills(book: _Book) -> None:
     the customer's income (no rent for home owners with a mortgage, nor for retirees)."""
     pl = book.ctx.params.ledger
     v = _vocab(book.ctx)
-    lay, f, s, ck = book.lay, book.lay.people, book.stream, book.customer_keys
+    lay, f, ck = book.lay, book.lay.people, book.customer_keys
     mortgage = np.zeros(len(f.idx), dtype=bool)
     mortgage[lay.owner[lay.kind == LOAN][lay.loans.kind == 0]] = True
-    for b_i, (bill, (share, amount_share, variation, _)) in enumerate(pl.bills.items()):
-        bk = ck * 16 + b_i
-        has = (s("bill").uniform(bk) < share) & (book.checking >= 0)
+    for bill, (share, amount_share, variation, category) in pl.bills.items():
+        s = lambda column, bill=bill: book.stream(column).child(bill)  # noqa: E731
+        has = (s("bill").uniform(ck) < share) & (book.checking >= 0)
         if bill == "Rent":
             has &= ~mortgage & ~f.retired
-        dom = s("bill_day").integers(bk, 1, 29)
+        dom = s("bill_day").integers(ck, 1, 29)
         c_b, day_b = _monthly(book.months, dom)
         acc = book.checking[c_b]
         ok = has[c_b] & book.in_span(acc, day_b)
         c_b, day_b, acc = c_b[ok], day_b[ok], acc[ok]
-        key = (book.account_keys[acc] * 1024 + (day_b - book.d0)) * 16 + b_i
-        level = f.income / 12 * amount_share * np.exp(0.25 * s("bill_level").normal(bk))
-        amt = level[c_b] * (1 + variation * s("bill_var").normal(key))
+        at = book.at(acc, day_b)
+        level = f.income / 12 * amount_share * np.exp(0.25 * s("bill_level").normal(ck))
+        amt = level[c_b] * (1 + variation * s("bill_var").normal(at))
         amt = np.maximum(amt, pl.bill_min)
         amt = np.round(amt) if bill == "Rent" else amt
-        merchant = v.bill_start[bill] + s("biller").integers(bk, 0, v.bill_count[bill])
+        merchant = v.bill_start[bill] + s("biller").integers(ck, 0, v.bill_count[bill])
         book.rows.add(
             acc,
-            _seconds(day_b, s("bill_time").uniform(key), 0, 7),
+            _seconds(day_b, s("bill_time").uniform(at), 0, 7),
             BILL,
             -np.round(amt * 100).astype(np.int64),
-            key,
+            book.identity(BILL, at, bill),
             merchant=merchant[c_b],
-            category=v.categories.index(pl.bills[bill][3]),
+            category=v.categories.index(category),
         )
 
 
@@ -582,20 +598,18 @@ def _month_end(book: _Book, drawn: np.ndarray, direct_deposit: np.ndarray) -> No
     lay, f = book.lay, book.lay.people
     fee_cents = -int(book.ctx.params.ledger.maintenance_fee * 100)
     last_day = np.array([_month_start(m + 1) - 1 for m in book.months])
-    for m_i, day in enumerate(last_day):
+    for month, day in zip(book.months, last_day, strict=True):
         in_span = book.live & (day >= book.lo) & (day < book.hi)
         earn = in_span & np.isin(lay.kind, (SAVINGS, MONEY_MARKET, CD)) & (lay.rate > 0)
         pos = np.flatnonzero(earn)
-        key = book.account_keys[pos] * 1024 + 500 + m_i
         amt = np.maximum(np.round(drawn[pos] * lay.rate[pos] / 12), 1).astype(np.int64)
         at = np.full(len(pos), day * SECONDS_PER_DAY + 23 * SECONDS_PER_HOUR)
-        book.rows.add(pos, at, INTEREST, amt, key)
+        book.rows.add(pos, at, INTEREST, amt, book.identity(INTEREST, book.at(pos, month)))
         owner = lay.owner
         fee = in_span & (lay.kind == CHECKING) & ~direct_deposit[owner] & (f.segment[owner] > 0)
         pos = np.flatnonzero(fee)
-        key = book.account_keys[pos] * 1024 + 600 + m_i
         at = np.full(len(pos), day * SECONDS_PER_DAY + 1800)
-        book.rows.add(pos, at, MAINT_FEE, fee_cents, key)
+        book.rows.add(pos, at, MAINT_FEE, fee_cents, book.identity(MAINT_FEE, book.at(pos, month)))
 
 
 def _auto_save(book: _Book) -> None:
@@ -617,11 +631,12 @@ def _auto_save(book: _Book) -> None:
         & (day_s < np.minimum(book.hi[a_out], book.hi[a_in]))
     )
     c_s, day_s, a_out, a_in = c_s[ok], day_s[ok], a_out[ok], a_in[ok]
-    key = book.account_keys[a_out] * 1024 + (day_s - book.d0)
-    sec = _seconds(day_s, s("auto_save_time").uniform(key), 6, 9)
+    at = book.at(a_out, day_s)
+    sec = _seconds(day_s, s("auto_save_time").uniform(at), 6, 9)
     cents = (save[c_s] * 100).astype(np.int64)
-    book.rows.add(a_out, sec, SAVE_OUT, -cents, key, pair=key)
-    book.rows.add(a_in, sec, SAVE_IN, cents, key, pair=key)
+    transfer = book.identity(SAVE_OUT, at)
+    book.rows.add(a_out, sec, SAVE_OUT, -cents, transfer, pair=transfer)
+    book.rows.add(a_in, sec, SAVE_IN, cents, transfer, pair=transfer)
 
 
 def _credit_cards(book: _Book) -> np.ndarray:
@@ -645,13 +660,12 @@ def _credit_cards(book: _Book) -> np.ndarray:
     pos = card_pos[c_i]
     ok = book.in_span(pos, day_i) & (cards.revolver[c_i]) & (card_open[c_i] > 0)
     c_i, day_i, pos = c_i[ok], day_i[ok], pos[ok]
-    key = acc_key[pos] * 1024 + (day_i - d0)
     book.rows.add(
         pos,
         day_i * SECONDS_PER_DAY + 2 * SECONDS_PER_HOUR,
         CARD_INTEREST,
         np.round(card_open[c_i] * cards.apr[c_i] / 12).astype(np.int64),
-        key,
+        book.identity(CARD_INTEREST, book.at(pos, day_i)),
     )
 
     due_dom = (cards.statement_dom + 20) % 28 + 1
@@ -659,27 +673,28 @@ def _credit_cards(book: _Book) -> np.ndarray:
     pos = card_pos[c_p]
     ok = book.in_span(pos, day_p) & (card_open[c_p] > 0)
     c_p, day_p, pos = c_p[ok], day_p[ok], pos[ok]
-    key = acc_key[pos] * 1024 + (day_p - d0)
+    at = book.at(pos, day_p)
+    payment = book.identity(CARD_PAY_IN, at)
     late = delinquent[c_p]
-    frac = np.where(revolving[c_p], 0.03 + 0.3 * s("card_pay").uniform(key) ** 2, 1.0)
+    frac = np.where(revolving[c_p], 0.03 + 0.3 * s("card_pay").uniform(at) ** 2, 1.0)
     pay = np.where(
         revolving[c_p], np.maximum(np.round(card_open[c_p] * frac), 2500), card_open[c_p]
     )
     pay = np.minimum(pay, card_open[c_p]).astype(np.int64)
     src = book.checking[lay.owner[pos]]
     src_ok = (src >= 0) & book.in_span(np.maximum(src, 0), day_p)
-    sec = _seconds(day_p, s("card_pay_time").uniform(key), 7, 22)
+    sec = _seconds(day_p, s("card_pay_time").uniform(at), 7, 22)
     m = ~late & src_ok
-    book.rows.add(src[m], sec[m], CARD_PAY_OUT, -pay[m], key[m], pair=key[m])
-    book.rows.add(pos[m], sec[m], CARD_PAY_IN, -pay[m], key[m], pair=key[m])
+    book.rows.add(src[m], sec[m], CARD_PAY_OUT, -pay[m], payment[m], pair=payment[m])
+    book.rows.add(pos[m], sec[m], CARD_PAY_IN, -pay[m], payment[m], pair=payment[m])
     m = ~late & ~src_ok
-    book.rows.add(pos[m], sec[m], CARD_PAY_EXT, -pay[m], key[m])
+    book.rows.add(pos[m], sec[m], CARD_PAY_EXT, -pay[m], payment[m])
     book.rows.add(
         pos[late],
         day_p[late] * SECONDS_PER_DAY + 23 * SECONDS_PER_HOUR,
         LATE_FEE,
         int(book.ctx.params.cards.late_fee * 100),
-        key[late] + 1,
+        book.identity(LATE_FEE, at[late]),
     )
 
     _, im, idom, _ = calendar(cards.issue_day)
@@ -694,7 +709,7 @@ def _credit_cards(book: _Book) -> np.ndarray:
         day_f * SECONDS_PER_DAY + 3 * SECONDS_PER_HOUR,
         ANNUAL_FEE,
         cards.annual_fee[c_f],
-        acc_key[pos] * 1024 + 1023,
+        book.identity(ANNUAL_FEE, book.at(pos, day_f)),
     )
     return card_open
 
@@ -707,7 +722,6 @@ def _loans(book: _Book) -> np.ndarray:
     lay, s, d0, d1 = book.lay, book.stream, book.d0, book.d1
     loans = lay.loans
     loan_pos = np.flatnonzero(lay.kind == LOAN)
-    acc_key = book.account_keys
     month0 = calendar(loans.origination)
     o_month = month0[0] * 12 + month0[1] - 1
     k_first = np.array(book.months[0]) - o_month - 1  # due dates before the ledger's first month
@@ -723,14 +737,15 @@ def _loans(book: _Book) -> np.ndarray:
     principal = layout.schedule_balance(amount, rate, term, k - 1) - layout.schedule_balance(
         amount, rate, term, k
     )
-    key = acc_key[pos] * 1024 + k % 1024
-    sec = _seconds(day_k, s("loan_time").uniform(key), 3, 6)
+    at = book.at(pos, k)
+    sec = _seconds(day_k, s("loan_time").uniform(at), 3, 6)
+    instalment = book.identity(LOAN_PAY_IN, at)
     src = book.checking[lay.owner[pos]]
     src_ok = (src >= 0) & book.in_span(np.maximum(src, 0), day_k)
-    m = src_ok
-    book.rows.add(src[m], sec[m], LOAN_PAY_OUT, -loans.payment[l_i][m], key[m], pair=key[m])
-    book.rows.add(pos[m], sec[m], LOAN_PAY_IN, -principal[m], key[m], pair=key[m])
-    book.rows.add(pos[~m], sec[~m], LOAN_PAY_EXT, -principal[~m], key[~m])
+    m, paid = src_ok, instalment[src_ok]
+    book.rows.add(src[m], sec[m], LOAN_PAY_OUT, -loans.payment[l_i][m], paid, pair=paid)
+    book.rows.add(pos[m], sec[m], LOAN_PAY_IN, -principal[m], paid, pair=paid)
+    book.rows.add(pos[~m], sec[~m], LOAN_PAY_EXT, -principal[~m], instalment[~m])
 
     new = loans.origination >= d0
     pos = loan_pos[new]
@@ -739,7 +754,7 @@ def _loans(book: _Book) -> np.ndarray:
         loans.origination[new] * SECONDS_PER_DAY + 11 * SECONDS_PER_HOUR,
         DISBURSE,
         loans.amount[new],
-        acc_key[pos] * 1024 + 1022,
+        book.identity(DISBURSE, book.at(pos, loans.origination[new])),
     )
     balance = layout.schedule_balance(loans.amount, loans.rate, loans.term, paid_before)
     return np.where(new, 0, balance)
@@ -755,7 +770,7 @@ def _openings_and_closings(book: _Book) -> None:
         _seconds(lay.open_day[pos], book.stream("open_time").uniform(acc_key[pos]), 9, 17),
         OPEN_DEPOSIT,
         0,
-        acc_key[pos] * 1024 + 1021,
+        book.identity(OPEN_DEPOSIT, book.at(pos, lay.open_day[pos])),
     )
     closing = (lay.kind < CARD) & (lay.close_day >= book.d0) & (lay.close_day <= book.d1)
     closing &= lay.close_day > lay.open_day
@@ -765,7 +780,7 @@ def _openings_and_closings(book: _Book) -> None:
         lay.close_day[pos] * SECONDS_PER_DAY + 17 * SECONDS_PER_HOUR,
         CLOSE_OUT,
         0,
-        acc_key[pos] * 1024 + 1020,
+        book.identity(CLOSE_OUT, book.at(pos, lay.close_day[pos])),
     )
 
 
@@ -774,10 +789,10 @@ def _thin(ctx, rows, acc_group, budget, r_counts, g0):
     over = r_counts - np.floor(budget * 0.8).astype(np.int64)
     if not (over > 0).any():
         return None
-    prio = Stream(ctx.stream(NAME, "thin").key).uniform(rows["key"] + rows["kind"])
+    # both sides of a pair are one event with one priority, so they go together
+    event = np.where(rows["pair"] >= 0, rows["pair"], rows["key"])
+    prio = ctx.stream(NAME, "thin").uniform(event)
     grp = acc_group[rows["acc"]]
-    event = np.where(rows["pair"] >= 0, rows["pair"], -1 - np.arange(len(grp)))
-    # both sides of a pair get the priority of the pair, so they go together
     order = np.lexsort((event, prio, grp))
     rank = segments.positions(np.bincount(grp[order], minlength=len(budget)))
     drop = np.zeros(len(grp), dtype=bool)
@@ -796,8 +811,9 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     episodes must fit its exact share of cases, so whole detectable episodes beyond that
     share are dropped (with default parameters about 2.6 fraud rows meet 25.6 cases a group,
     so this never binds). An account is the victim of one episode at most, so that its
-    investigation covers all its fraud. Episodes carry their key, typology, size, whether
-    they are detectable and the second of their last row, from which detection lags.
+    investigation covers all its fraud. Episodes carry their key (an identity drawn from their
+    group and number there), typology, size, whether they are detectable and the second of
+    their last row, from which detection lags.
     """
     p = ctx.params
     pf = p.fraud
@@ -811,10 +827,11 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     sizes = np.array([pf.size[t] for t in TYPOLOGIES])
     mean_size = float(np.dot(typo.cum - np.r_[0, typo.cum[:-1]], sizes.mean(axis=1)))
     lam = pf.rate * budget / mean_size
-    n_ep = poisson(s("episodes").uniform(gk), lam, cap=256)
+    n_ep = poisson(s("episodes").uniform(gk), lam, cap=MAX_EPISODES)
     n_ep = np.minimum(n_ep, np.maximum(room, 0) // (4 * int(sizes[:, 1].max())))
     ep_group = segments.ids(n_ep)
-    ek = gk[ep_group] * 1024 + segments.positions(n_ep)  # episode keys
+    eg, en = gk[ep_group], segments.positions(n_ep)  # an episode: its group, its number there
+    ek = path(eg, en)  # the episodes' draw index
     kind = typo.sample(s("typology").uniform(ek))
     lo_sz, hi_sz = sizes[kind, 0], sizes[kind, 1]
     size = lo_sz + np.floor(s("size").uniform(ek) * (hi_sz - lo_sz + 1)).astype(np.int64)
@@ -832,8 +849,8 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     acc_group = lay.account_group
     g_start = segments.starts(np.bincount(acc_group, minlength=n_groups))
     g_stop = g_start + np.bincount(acc_group, minlength=n_groups)
-    victim = np.zeros(len(ek), dtype=np.int64)
-    found = np.zeros(len(ek), dtype=bool)
+    victim = np.zeros(len(eg), dtype=np.int64)
+    found = np.zeros(len(eg), dtype=bool)
     u = s("victim").uniform(ek)
     for t_i in range(len(TYPOLOGIES)):
         w = eligible[t_i] * (span_days >= 1)
@@ -845,20 +862,21 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
         victim[mine] = pick
         found[mine] = (len(w) > 0) & (w[pick] > 0) if len(w) else False
     grp = ep_group[found]
-    ek, kind, size, victim = ek[found], kind[found], size[found], victim[found]
+    eg, en, ek = eg[found], en[found], ek[found]
+    kind, size, victim = kind[found], size[found], victim[found]
     # one episode per victim account (the first drawn), so that a detected account has all
     # its fraud investigated: a later draw on the same account is dropped (rare)
-    first = np.zeros(len(ek), dtype=bool)
+    first = np.zeros(len(eg), dtype=bool)
     first[np.unique(victim, return_index=True)[1]] = True
     # detectable episodes, in episode order, while their rows fit the group's cases
     detectable = s("detected").uniform(ek) < pf.detected_rate
     fits = segments.cumsum(size * (detectable & first), grp) <= cases[grp]
     keep = first & (~detectable | fits)
-    ek, kind, size, victim = ek[keep], kind[keep], size[keep], victim[keep]
-    detectable = detectable[keep]
-    n = len(ek)
+    eg, en, ek = eg[keep], en[keep], ek[keep]
+    kind, size, victim, detectable = kind[keep], size[keep], victim[keep], detectable[keep]
+    n = len(eg)
     episodes = {
-        "key": ek,
+        "key": s("episode").ids(ek),
         "kind": kind,
         "size": size,
         "detectable": detectable,
@@ -884,7 +902,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     )
     r_ep = segments.ids(size)
     j = segments.positions(size)
-    rk = ek[r_ep] * 64 + j  # row keys
+    rk = path(eg[r_ep], en[r_ep], j)  # a row: its episode and its number there
     rkind = kind[r_ep]
     gap_mean = np.array([8 * 60, 20 * 60, 25 * 60, 90, 15 * 60])[rkind]
     gap = np.where(j == 0, 0, np.floor(-gap_mean * np.log(s("gap").uniform(rk))).astype(np.int64))
@@ -950,7 +968,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     far = reference.places().sample(s("far").uniform(ek))[r_ep]
     near = _near_place(home, s("near").uniform(rk))
     place = np.select([np.isin(rkind, (1, 2)), rkind == 4], [far, near], -1)
-    device = np.where(rkind == 1, DEVICE_BASE + ek[r_ep], -1)
+    device = np.where(rkind == 1, DEVICE_BASE + eg[r_ep] * MAX_EPISODES + en[r_ep], -1)
     declined = s("declined").uniform(rk) < pf.declined_rate
     status = np.where(declined, FAILED, COMPLETED)
     rows = Rows()
@@ -959,7 +977,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
         sec,
         row_kind,
         amount,
-        rk,
+        s("row").ids(rk),
         fraud=1 + rkind,
         merchant=merchant,
         category=cat,
