@@ -56,6 +56,12 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     }
 
 
+def pairs(sizes: dict[str, int]) -> int:
+    """At most one row per (product, store): a function of the module, so that the domain
+    pickles (spawned workers, Spark executors)."""
+    return sizes[stores.NAME] * sizes[products.NAME]
+
+
 TABLE = Table(
     name=NAME,
     description="Stock per (product, store) at its last count.",
@@ -63,7 +69,7 @@ TABLE = Table(
     block=block,
     primary_key=("inventory_id",),
     parents=("products", "stores"),
-    limit=lambda sizes: sizes[stores.NAME] * sizes[products.NAME],
+    limit=pairs,
     columns=(
         Column(
             "inventory_id",
