@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import fakehouse
+from fakehouse.domains import registry
 from tests.checksums import digests, read
 
 FOLDER = Path(__file__).parent / "golden"
 MULTIPLIER = 0.01
 SEED = 42
-DOMAINS = ("retail", "financial")
+#: every built-in domain has a golden file
+DOMAINS = tuple(registry.PACKAGES)
 
 
 def path(domain: str) -> Path:

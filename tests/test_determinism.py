@@ -8,24 +8,21 @@ from pathlib import Path
 import pytest
 
 import fakehouse
+from fakehouse.domains import registry
+from fakehouse.manifest import Manifest
 from tests import golden
 from tests.checksums import digests
 
-#: per domain: a multiplier at which odd block sizes cut every table into several blocks
+#: a multiplier per domain small enough to be quick and large enough for many blocks
 MULTIPLIERS = {"retail": 0.03, "financial": 0.3}
-#: runs compared with one worker and the default block size
-RUNS = {
-    "2 workers, blocks of 997 rows": {"workers": 2, "block_rows": 997},
-    "7 workers, blocks of 1,999 rows": {"workers": 7, "block_rows": 1_999},
-}
+#: runs compared with one worker and the default block size: workers, and the block size as
+#: a fraction of the largest table (made odd, so that blocks never align with round numbers)
+RUNS = {"2 workers": (2, 1 / 9), "7 workers": (7, 1 / 4)}
 
 
-@pytest.fixture(scope="module", params=list(MULTIPLIERS))
-def reference(request, tmp_path_factory) -> tuple[str, Path]:
-    domain = request.param
-    out = tmp_path_factory.mktemp(f"det-{domain}") / "one-worker"
-    fakehouse.generate(domain, multiplier=MULTIPLIERS[domain], seed=5, out=out, workers=1)
-    return domain, out
+def run(domain: str, out: Path, **kwargs) -> Path:
+    fakehouse.generate(domain, multiplier=MULTIPLIERS.get(domain, 0.05), out=out, **kwargs)
+    return out
 
 
 def assert_same_data(expected: Path, found: Path) -> None:
@@ -35,21 +32,32 @@ def assert_same_data(expected: Path, found: Path) -> None:
         pytest.fail(difference or "checksums differ")
 
 
-@pytest.mark.parametrize("run", list(RUNS))
-def test_workers_and_block_sizes_give_identical_tables(reference, run, tmp_path):
+def odd_blocks(reference: Path, fraction: float) -> int:
+    largest = max(r for d in Manifest.read(reference).domains.values() for r in d.rows.values())
+    return int(largest * fraction) // 2 * 2 + 1
+
+
+@pytest.fixture(scope="module", params=registry.known())
+def reference(request, tmp_path_factory) -> tuple[str, Path]:
+    domain = request.param
+    out = tmp_path_factory.mktemp(f"det-{domain}") / "one-worker"
+    return domain, run(domain, out, seed=5, workers=1)
+
+
+@pytest.mark.parametrize("case", list(RUNS))
+def test_workers_and_block_sizes_give_identical_tables(reference, case, tmp_path):
     domain, expected = reference
-    out = tmp_path / "other"
-    fakehouse.generate(domain, multiplier=MULTIPLIERS[domain], seed=5, out=out, **RUNS[run])
-    schema = next(iter(Path(out).glob("*_analytics")))
+    workers, fraction = RUNS[case]
+    blocks = odd_blocks(expected, fraction)
+    out = run(domain, tmp_path / "other", seed=5, workers=workers, block_rows=blocks)
+    schema = next(p for p in Path(out).iterdir() if p.is_dir())
     assert max(len(list(t.glob("*.parquet"))) for t in schema.iterdir()) > 3  # several blocks
     assert_same_data(expected, out)
 
 
 def test_another_seed_gives_other_data(reference, tmp_path):
     domain, expected = reference
-    out = tmp_path / "seed"
-    fakehouse.generate(domain, multiplier=MULTIPLIERS[domain], seed=6, out=out, workers=2)
-    a, b = digests(expected), digests(out)
+    a, b = digests(expected), digests(run(domain, tmp_path / "seed", seed=6, workers=2))
     assert a.keys() == b.keys()
     assert all(a[name] != b[name] for name in a)
 
@@ -58,6 +66,7 @@ def test_another_seed_gives_other_data(reference, tmp_path):
 def test_pinned_values_of_a_small_warehouse(domain, tmp_path):
     """A change of generated data must be made on purpose: rewrite the golden files with
     `python -m tests.golden` and say why in the commit."""
+    assert golden.path(domain).is_file(), f"no golden file: python -m tests.golden {domain}"
     out = golden.generate(domain, tmp_path / "g", workers=2)
     difference = golden.first_difference(golden.load(domain), golden.snapshot(out))
     assert difference is None, difference

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fakehouse.core.plan import BLOCK_ROWS
 from fakehouse.core.table import check_multiplier
-from fakehouse.domains import registry
+from fakehouse.domains import plugins as domain_plugins
 from fakehouse.engines.estimate import TableSize
 from fakehouse.engines.local import FORMATS, Summary
 from fakehouse.errors import UserError
@@ -25,15 +25,19 @@ def generate(
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
     on_planning: Callable[[str, int, int], None] | None = None,
+    plugins: Sequence[str | Path] = (),
 ) -> Summary:
-    """Generate `domain` ("retail", "financial" or "all") into the warehouse folder `out`.
+    """Generate `domain` (a registered domain's name, or "all") into the warehouse folder
+    `out`.
 
     `out` must be empty, missing, or (with `overwrite`) a fakehouse warehouse; a run that
-    would not fit on its disk is refused before anything is written.
+    would not fit on its disk is refused before anything is written. `plugins` adds the
+    tables of plugin files or modules (see fakehouse.plugin) to their domains, besides those
+    of installed plugins.
     """
     from fakehouse.engines import local
 
-    domains = registry.domains(domain)
+    domains = domain_plugins.domains(domain, plugins)
     multiplier = check_multiplier(multiplier)
     formats = _formats(formats)
     summary = local.generate(
@@ -57,6 +61,7 @@ def estimate(
     multiplier: float = 1.0,
     seed: int = 42,
     formats: tuple[str, ...] = (),
+    plugins: Sequence[str | Path] = (),
 ) -> list[TableSize]:
     """Rows and bytes per table of a warehouse, estimated from samples without writing it
     (`fakehouse generate --dry-run`); `total_bytes` adds the catalog."""
@@ -67,7 +72,7 @@ def estimate(
     formats = _formats(formats)
     return [
         size
-        for d in registry.domains(domain)
+        for d in domain_plugins.domains(domain, plugins)
         for size in sizes(Context.create(d, seed, multiplier), formats)
     ]
 

@@ -66,6 +66,12 @@ class DomainRecord(_Record):
             multiplier=ctx.multiplier,
             params=params,
             rows=rows or {},
+            plugins=[
+                PluginRecord(
+                    kind=p.kind, source=p.source, tables=[t.name for t in p.tables], sha256=p.sha256
+                )
+                for p in ctx.domain.plugins
+            ],
         )
 
 

@@ -26,7 +26,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +49,11 @@ def generate(
     params: Mapping[str, Any] | None = None,
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
+    plugins: Sequence[str | Path] = (),
 ) -> Summary:
-    """Generate `domain` ("retail", "financial" or "all") as tables of `spark`'s catalog.
+    """Generate `domain` (a registered domain's name, or "all") as tables of `spark`'s
+    catalog, with the tables of installed plugins and of `plugins` (files or module names;
+    a file's code travels to the executors with the job).
 
     Each domain goes to one database, its schema name (`retail_analytics`) after
     `database_prefix`, or `databases[domain]`. Existing tables of those names are replaced.
@@ -58,12 +61,12 @@ def generate(
     """
     from fakehouse.core.plan import BLOCK_ROWS
     from fakehouse.core.table import check_multiplier
-    from fakehouse.domains import registry
+    from fakehouse.domains import plugins as domain_plugins
     from fakehouse.engines import spark as engine
 
     return engine.generate(
         spark,
-        registry.domains(domain),
+        domain_plugins.domains(domain, plugins),
         seed=seed,
         multiplier=check_multiplier(multiplier),
         database_prefix=database_prefix,
@@ -88,6 +91,7 @@ def generate_warehouse(
     database_prefix: str = "",
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
+    plugins: Sequence[str | Path] = (),
 ) -> Summary:
     """Generate into the folder `out` with a local Spark whose catalog lives in `out`.
 
@@ -100,13 +104,13 @@ def generate_warehouse(
     """
     from fakehouse.catalog import hive
     from fakehouse.core.table import Context, check_multiplier
-    from fakehouse.domains import registry
+    from fakehouse.domains import plugins as domain_plugins
     from fakehouse.engines import estimate, target
     from fakehouse.engines import spark as engine
     from fakehouse.manifest import DomainRecord, Manifest, SparkRecord
 
     started = time.perf_counter()
-    domains = registry.domains(domain)
+    domains = domain_plugins.domains(domain, plugins)
     multiplier = check_multiplier(multiplier)
     engine.check_format(format)
     hive.require()
@@ -128,6 +132,7 @@ def generate_warehouse(
                 block_rows=block_rows,
                 on_plan=on_plan,
                 on_progress=on_progress,
+                plugins=plugins,
             )
             hive.repoint(spark, output.staging, out)  # the paths it will have after the swap
         finally:
@@ -171,25 +176,31 @@ def release(spark: SparkSession) -> None:
     hive.release(spark)
 
 
-def validate(spark: SparkSession, databases: list[str] | None = None) -> list[Result]:
+def validate(
+    spark: SparkSession, databases: list[str] | None = None, plugins: Sequence[str | Path] = ()
+) -> list[Result]:
     """Run the contract's checks through Spark SQL on the databases fakehouse generated.
 
-    `databases` defaults to every database whose properties say fakehouse made it.
+    `databases` defaults to every database whose properties say fakehouse made it. Tables of
+    plugins are checked from their declarations, loaded from where the generation recorded
+    them, or from `plugins`.
     """
     from fakehouse.quality import spark as checks
 
-    return checks.validate(spark, databases)
+    return checks.validate(spark, databases, plugins)
 
 
 # --- spark-submit ----------------------------------------------------------------------------
 
 
 def parser() -> argparse.ArgumentParser:
+    from fakehouse.domains import registry
+
     p = argparse.ArgumentParser(
         prog="fakehouse.spark",
         description="Generate fakehouse tables inside Spark (the spark-submit application).",
     )
-    p.add_argument("--domain", default="all", help="retail, financial or all [all]")
+    p.add_argument("--domain", default="all", help=f"{registry.choices()} [all]")
     p.add_argument("--multiplier", "-m", type=float, default=1.0, help="records multiplier [1]")
     p.add_argument("--seed", type=int, default=42, help="same seed, same data [42]")
     p.add_argument("--database-prefix", default="", help="prefix of the database names ['']")
@@ -202,6 +213,13 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", default="parquet", choices=["parquet", "delta"])
     p.add_argument("--block-rows", type=int, default=None, help="target rows per block")
+    p.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a plugin adding tables (a Python file or a module name; repeatable)",
+    )
     p.add_argument("--no-hive", action="store_true", help="do not ask for Hive support")
     p.add_argument("--validate", action="store_true", help="run the checks afterwards")
     p.add_argument(
@@ -270,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             format=args.format,
             block_rows=args.block_rows,
             on_progress=progress,
+            plugins=args.plugin,
         )
         print(
             f"fakehouse: {summary.rows:,} rows in {summary.seconds:.1f} s "
@@ -277,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         if args.validate:
-            results = validate(spark, sorted({r.domain for r in summary.tables}))
+            results = validate(spark, sorted({r.domain for r in summary.tables}), args.plugin)
             failed = [r for r in results if not r.passed]
             for r in failed:
                 print(f"FAIL {r.check.name}: {r.shown_value} (expected {r.expected})")

@@ -10,8 +10,8 @@ from fakehouse.cli import options
 from fakehouse.cli.spark import master_option
 
 
-@click.command("generate")
-@click.argument("domain")
+@click.command("generate", cls=options.DomainCommand)
+@click.argument("domain", type=options.DOMAIN)
 @click.option(
     "-m",
     "--multiplier",
@@ -43,6 +43,7 @@ from fakehouse.cli.spark import master_option
     help="Also write CSV or JSON lines (Parquet is always written). Repeatable.",
 )
 @click.option("--overwrite", is_flag=True, help="Replace a non-empty output folder.")
+@options.plugin_option
 @click.option(
     "--engine",
     type=click.Choice(["local", "spark"]),
@@ -72,13 +73,14 @@ def command(
     workers,
     formats,
     overwrite,
+    plugins,
     engine,
     master,
     quiet,
     dry_run,
     block_rows,
 ):
-    """Generate DOMAIN (retail, financial, or all) into OUT.
+    """Generate DOMAIN ({domains}) into OUT.
 
     Writes OUT/<schema>/<table>/part-*.parquet and the catalog OUT/warehouse.duckdb; with
     --engine spark, tables in OUT/spark-warehouse and their Hive metastore OUT/metastore_db.
@@ -88,7 +90,7 @@ def command(
 
     m = options.multiplier(multiplier)
     if dry_run:
-        _dry_run(domain, m, seed, out, formats, overwrite)
+        _dry_run(domain, m, seed, out, formats, overwrite, plugins)
         return
     reporter = Reporter(quiet)
     if engine == "spark":
@@ -96,8 +98,9 @@ def command(
 
         try:
             summary = spark.generate(
-                domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter
-            )
+                domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter,
+                plugins,
+            )  # fmt: skip
         finally:
             reporter.stop()
         reporter.summary(summary)
@@ -117,18 +120,21 @@ def command(
             on_plan=reporter.start,
             on_progress=reporter.advance,
             on_planning=reporter.planning,
+            plugins=plugins,
         )
     finally:
         reporter.stop()
     reporter.summary(summary)
 
 
-def _dry_run(domain: str, m: float, seed: int, out: Path, formats, overwrite: bool) -> None:
+def _dry_run(
+    domain: str, m: float, seed: int, out: Path, formats, overwrite: bool, plugins
+) -> None:
     """The estimate of `generate --dry-run`, after the checks a real run would make of OUT."""
     from fakehouse.api import estimate
     from fakehouse.cli.progress import Reporter
     from fakehouse.engines import target
 
     folder = target.check_target(out, overwrite)
-    sizes = estimate(domain, m, seed, formats)
+    sizes = estimate(domain, m, seed, formats, plugins)
     Reporter(quiet=False).estimate(sizes, folder, target.free_bytes(folder.parent))

@@ -58,7 +58,9 @@ def engine_for(warehouse: Path, engine: str | None) -> str:
     return "local"
 
 
-def generate(domain, multiplier, seed, out, workers, formats, overwrite, master, block_rows, rep):
+def generate(
+    domain, multiplier, seed, out, workers, formats, overwrite, master, block_rows, rep, plugins=()
+):
     """`fakehouse generate --engine spark`: a local Spark whose catalog lives in OUT."""
     from fakehouse.spark import generate_warehouse
 
@@ -76,6 +78,7 @@ def generate(domain, multiplier, seed, out, workers, formats, overwrite, master,
         block_rows=block_rows,
         on_plan=rep.start,
         on_progress=rep.advance,
+        plugins=plugins,
     )
     return summary
 
@@ -113,7 +116,7 @@ def runner(warehouse: Path, master: str | None):
     return run
 
 
-def validate(warehouse: Path, master: str | None) -> list:
+def validate(warehouse: Path, master: str | None, plugins=()) -> list:
     """The checks of the warehouse's databases, run through Spark SQL."""
     from fakehouse.catalog import hive
     from fakehouse.manifest import Manifest
@@ -123,7 +126,7 @@ def validate(warehouse: Path, master: str | None) -> list:
     databases = None if manifest is None else [d.schema_ for d in manifest.domains.values()]
     spark = session(warehouse, master)
     try:
-        return checks.validate(spark, databases)
+        return checks.validate(spark, databases, plugins)
     finally:
         hive.release(spark)
 

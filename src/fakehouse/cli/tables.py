@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from fakehouse.cli import options
+
 if TYPE_CHECKING:
     from fakehouse.core.table import Column, Domain, Table
 
@@ -44,17 +46,18 @@ under a table are its own invariants and distributions.
 """
 
 
-@click.command("tables")
-@click.argument("domain", default="all")
+@click.command("tables", cls=options.DomainCommand)
+@click.argument("domain", default="all", type=options.DOMAIN)
 @click.option("-t", "--table", "only", default=None, help="Only this table.")
 @click.option("--markdown", is_flag=True, help="Print Markdown (all domains: docs/SCHEMA.md).")
-def command(domain: str, only: str | None, markdown: bool) -> None:
-    """Print the data dictionary of DOMAIN (retail, financial, or all)."""
-    from fakehouse.domains import registry
+@options.plugin_option
+def command(domain: str, only: str | None, markdown: bool, plugins: tuple[str, ...]) -> None:
+    """Print the data dictionary of DOMAIN ({domains}; default: all)."""
+    from fakehouse.domains import plugins as domain_plugins
     from fakehouse.errors import UserError
 
     chosen = []
-    for d in registry.domains(domain):
+    for d in domain_plugins.domains(domain, plugins):
         tables = [t for t in d.tables if only in (None, t.name)]
         if only and not tables:
             raise UserError(f"{d.schema} has no table {only!r}")

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, part_name, plan
 from fakehouse.core.table import Context, Domain
+from fakehouse.domains.plugins import blamed
 from fakehouse.engines import estimate, target
 from fakehouse.engines.estimate import parquet_options
 from fakehouse.errors import UserError
@@ -74,7 +75,8 @@ def _init(contexts: dict[str, Context]) -> None:
 
 def _count(domain: str, tables: list[str], start: int, stop: int) -> list[int]:
     ctx = _CONTEXTS[domain]
-    return count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
+    with blamed(ctx.domain, tables):
+        return count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
 
 
 def _write_job(
@@ -94,7 +96,8 @@ def _write(ctx: Context, task: Task, root: Path, formats: tuple[str, ...]) -> tu
     import pyarrow.parquet as pq
 
     table = ctx.domain.table(task.table)
-    batch = table.batch(table.block(ctx, task.start, task.stop, task.first_row))
+    with blamed(ctx.domain, [task.table]):
+        batch = table.batch(table.block(ctx, task.start, task.stop, task.first_row))
     if batch.num_rows != task.rows:
         raise RuntimeError(
             f"{task.table} block {task.part}: {batch.num_rows} rows, planned {task.rows}"

@@ -43,6 +43,7 @@ import pyarrow as pa
 
 from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, plan
 from fakehouse.core.table import Context, Domain, Table
+from fakehouse.domains.plugins import blamed
 from fakehouse.engines.local import Summary, TableResult
 from fakehouse.errors import UserError
 
@@ -127,7 +128,8 @@ _CONTEXTS: OrderedDict[str, Context] = OrderedDict()
 
 def context_key(ctx: Context) -> str:
     params = ctx.params.model_dump_json() if hasattr(ctx.params, "model_dump_json") else ""
-    return json.dumps([ctx.domain.name, ctx.seed, ctx.multiplier, params])
+    plugins = [p.module for p in ctx.domain.plugins]  # a file plugin's name holds its hash
+    return json.dumps([ctx.domain.name, ctx.seed, ctx.multiplier, params, plugins])
 
 
 def _worker_context(key: str, ctx: Context) -> Context:
@@ -152,7 +154,8 @@ def _count_blocks(
         items, counts = [], []
         for i in batch.column(0).to_pylist():
             tables, start, stop = work[i]
-            found = count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
+            with blamed(ctx.domain, tables):
+                found = count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
             items += [i] * len(found)
             counts += found
         yield pa.RecordBatch.from_arrays(
@@ -175,7 +178,8 @@ def _generate_blocks(
         for i in batch.column(0).to_pylist():
             start, stop, first_row, rows = tasks[i]
             try:
-                block = table.batch(table.block(ctx, start, stop, first_row))
+                with blamed(ctx.domain, [table_name]):
+                    block = table.batch(table.block(ctx, start, stop, first_row))
             finally:
                 ctx.scratch.clear()
             if block.num_rows != rows:
@@ -276,6 +280,8 @@ def properties(ctx: Context, database: str) -> dict[str, str]:
         f"{PROPERTY}.multiplier": repr(record.multiplier),
     }
     found.update(_chunked("params", json.dumps(record.params)))
+    if record.plugins:
+        found.update(_chunked("plugins", json.dumps([p.model_dump() for p in record.plugins])))
     return found
 
 
@@ -287,11 +293,13 @@ def read_properties(props: Mapping[str, str], database: str) -> tuple[str, Domai
     if f"{PROPERTY}.domain" not in props:
         return None
     params = _unchunked(props, "params")
+    plugins = _unchunked(props, "plugins")
     record = DomainRecord(
         schema=database,
         seed=int(props.get(f"{PROPERTY}.seed", "0")),
         multiplier=float(props.get(f"{PROPERTY}.multiplier", "1")),
         params=json.loads(params) if params else {},
+        plugins=json.loads(plugins) if plugins else [],
     )
     return props[f"{PROPERTY}.domain"], record
 

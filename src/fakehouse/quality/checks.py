@@ -13,14 +13,16 @@ the read-only DuckDB catalog.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fakehouse.core.checks import PLACES, STATES, Check
 from fakehouse.core.contract import domain_checks
+from fakehouse.core.table import Domain
 from fakehouse.core.timeline import Window
+from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
 from fakehouse.errors import UserError
 from fakehouse.manifest import FILE as MANIFEST
@@ -39,11 +41,12 @@ class Result:
     schema: str = ""
 
 
-def plan(domain: str, params: dict[str, Any]) -> tuple[list[Check], Window | None]:
-    """The checks and history window of a warehouse of `domain` made with `params` (as
-    stored in its manifest). Raises ValueError (pydantic's) for parameters the domain rejects.
+def plan(domain: str | Domain, params: dict[str, Any]) -> tuple[list[Check], Window | None]:
+    """The checks and history window of a warehouse of `domain` (a name, or a domain with
+    its plugins) made with `params` (as stored in its manifest). Raises ValueError
+    (pydantic's) for parameters the domain rejects.
     """
-    d = registry.domain(domain)
+    d = registry.domain(domain) if isinstance(domain, str) else domain
     typed = d.params_type.model_validate(params)
     return domain_checks(d, typed), None if d.window is None else d.window(typed)
 
@@ -147,8 +150,9 @@ def judge(check: Check, found: list[tuple], schema: str = "") -> Result:
     return Result(check, value, low, high, passed, _shown(value), _expected(low, high), schema)
 
 
-def validate(warehouse: Path) -> list[Result]:
-    """Run the checks of every domain in the warehouse folder `warehouse`."""
+def validate(warehouse: Path, plugins: Sequence[str | Path] = ()) -> list[Result]:
+    """Run the checks of every domain in the warehouse folder `warehouse`, its plugins'
+    tables included (loaded from where the manifest recorded them, or from `plugins`)."""
     from fakehouse.catalog.duckdb import FILE, connect
 
     warehouse = Path(warehouse)
@@ -160,11 +164,12 @@ def validate(warehouse: Path) -> list[Result]:
         raise UserError(f"unreadable manifest {where}: it names no domain")
     plans = []
     for name, record in manifest.domains.items():
-        if name not in registry.NAMES:
-            known = ", ".join(registry.NAMES)
+        if name not in registry.known():
+            known = ", ".join(registry.known())
             raise UserError(f"{where}: unknown domain {name!r} (known: {known})")
+        domain = domain_plugins.restore(name, record.plugins, plugins)
         try:
-            checks, window = plan(name, record.params)
+            checks, window = plan(domain, record.params)
         except ValueError as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
