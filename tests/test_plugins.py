@@ -26,6 +26,7 @@ from tests.installed import REPO, distribution
 from tests.installed import fakehouse as cli
 
 EXAMPLE = REPO / "examples" / "loyalty_points.py"
+RETURNS = REPO / "examples" / "returns.py"
 M = 0.05
 
 
@@ -123,6 +124,26 @@ def test_every_domain_pickles(name):
     assert pickle.loads(pickle.dumps(ctx)).domain == ctx.domain
 
 
+def test_a_table_driven_by_the_sales_and_in_their_group(tmp_path):
+    """examples/returns.py: counted per sale in a first pass, generated in the sales' task,
+    with checks of its own; the same whatever the workers and blocks."""
+    runs = {}
+    for workers, block_rows in ((1, None), (7, 301)):
+        out = tmp_path / f"w{workers}"
+        fakehouse.generate(
+            "retail", multiplier=0.02, out=out, workers=workers, block_rows=block_rows,
+            plugins=[RETURNS],
+        )  # fmt: skip
+        runs[workers] = digests(out)
+    assert runs[1] == runs[7]
+    assert len(list((tmp_path / "w7" / "retail_analytics" / "returns").glob("*.parquet"))) > 3
+    results = q.validate(tmp_path / "w1")
+    assert [r.check.name for r in results if not r.passed] == []
+    names = {r.check.name for r in results}
+    assert {"returns.return_id_dense", "returns.refund_at_most_line_total"} <= names
+    assert Manifest.read(tmp_path / "w1").domains["retail"].rows["returns"] > 0
+
+
 def test_a_domain_with_plugins_pickles_with_the_plugins_code(tmp_path):
     """Another process (a spawned worker, a Spark executor) re-creates the plugin's module
     from its text: it never reads the file, which may not exist there."""
@@ -169,6 +190,12 @@ BAD = {
     "unknown parent": (
         "DOMAIN = 'retail'\n{table}\nTABLES = [replace(T, parents=('pets',))]\n",
         "x is generated after pets, no table of retail_analytics",
+    ),
+    "unsized ids": (
+        "DOMAIN = 'retail'\n{table}\nTABLES = [replace(T, primary_key=('x_id',), columns=("
+        "*T.columns, Column('x_id', pa.string(), 'Key.', unique=True, id_prefix='X')), "
+        "base_rows=0, driver='customers')]\n",
+        "x: a key of ids needs base_rows, or max_rows",
     ),
     "crashes": (
         "DOMAIN = 'retail'\n{crashing}\nTABLES = [T]\n",

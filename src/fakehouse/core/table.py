@@ -94,6 +94,9 @@ class Table:
     group: str | None = None
     #: most rows one driver row can produce (sizes the id width of two-pass tables)
     max_per_driver: int = 1
+    #: for a table driven by another without a fixed total: the most rows it can have at
+    #: multiplier 1 (sizes its ids, which base_rows x max_per_driver cannot)
+    max_rows: int = 0
     #: an upper bound on the driver rows given the sizes of other tables
     limit: Callable[[Mapping[str, int]], int] | None = None
 
@@ -106,6 +109,12 @@ class Table:
             raise ValueError(f"{self.name}: primary key names no column {unknown}")
         if len(self.primary_key) == 1 and not self.column(self.primary_key[0]).unique:
             raise ValueError(f"{self.name}: primary key {self.primary_key[0]} is not unique")
+        if self.id_prefix and self.base_rows * self.max_per_driver == 0 and not self.max_rows:
+            raise ValueError(
+                f"{self.name}: a key of ids needs base_rows, or max_rows for a table driven "
+                "by another without a fixed total (the most rows at multiplier 1: it sizes "
+                "the ids)"
+            )
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -157,7 +166,8 @@ class Table:
 
     @property
     def id_width(self) -> int:
-        return len(str(self.base_rows * self.max_per_driver * MAX_MULTIPLIER))
+        most = max(self.base_rows * self.max_per_driver, self.max_rows)
+        return len(str(most * MAX_MULTIPLIER))
 
     def batch(self, columns: Mapping[str, Any]) -> pa.RecordBatch:
         """A record batch in the declared column order and types; names must match exactly."""
