@@ -95,6 +95,14 @@ def test_tables_lists_the_plugins_tables(capsys):
     assert "| customer_id | VARCHAR |  | customers.customer_id | The member. |" in text
 
 
+def test_dry_run_estimates_the_plugins_table(tmp_path, capsys):
+    args = ["generate", "retail", "--dry-run", "-o", str(tmp_path / "o"), "--plugin", str(EXAMPLE)]
+    code, out, _ = cli_code(args, capsys)
+    (line,) = [x for x in out.splitlines() if "retail_analytics.loyalty_points" in x]
+    assert code == 0 and "20,000" in line
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_plugin_changes_no_other_table(with_plugin, tmp_path):
     plain = tmp_path / "plain"
     fakehouse.generate("retail", multiplier=M, out=plain, workers=2)

@@ -82,6 +82,17 @@ def test_database_properties_round_trip():
         "rows": {},
         "plugins": [],
     }
+    # plugins are recorded too, so that validate on any catalog finds their tables
+    from fakehouse.domains import plugins
+
+    example = Path(__file__).parents[2] / "examples" / "loyalty_points.py"
+    (domain,) = plugins.domains("retail", [example])
+    props = properties(Context.create(domain, 7, 0.5), "shop")
+    shown = "(" + ", ".join(f"({k},{v})" for k, v in props.items()) + ")"
+    _, record = read_properties(_parse_properties(shown), "shop")
+    assert [(p.kind, p.source, p.tables) for p in record.plugins] == [
+        ("file", str(example), ["loyalty_points"])
+    ]
 
 
 def test_api_generates_into_prefixed_databases(spark):
