@@ -293,3 +293,18 @@ def test_an_installed_plugin_joins_every_run_of_its_domain(tmp_path):
     assert cli("validate", "-w", str(out), site=site).returncode == 0
     # a financial run is not touched by a retail plugin
     assert cli("tables", "financial", "-t", "loyalty_points", site=site).returncode == 2
+
+
+def test_a_plugins_error_in_a_spark_worker_comes_back_as_its_one_line():
+    from fakehouse.engines.spark import _plugin_errors
+
+    wrapped = RuntimeError(
+        "[PYTHON_EXCEPTION] An exception was thrown from the Python worker: Traceback ...\n"
+        "fakehouse.errors.UserError: plugin crash.py: table x: ZeroDivisionError: division by "
+        "zero\n SQLSTATE: 38000\n\tat org.apache.spark..."
+    )
+    with pytest.raises(UserError) as error, _plugin_errors():
+        raise wrapped
+    assert str(error.value) == "plugin crash.py: table x: ZeroDivisionError: division by zero"
+    with pytest.raises(RuntimeError), _plugin_errors():
+        raise RuntimeError("another failure")

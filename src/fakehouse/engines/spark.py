@@ -34,6 +34,7 @@ import base64
 import contextlib
 import functools
 import json
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -241,17 +242,31 @@ def _counter(spark: SparkSession, key: str, ctx: Context, parallelism: int):
         items = [([t.name for t in ts], a, b) for ts, a, b in work]
         fn = functools.partial(_count_blocks, key, ctx, items)
         _describe(spark, f"fakehouse: count {ctx.domain.schema}")
-        found = (
-            spark.range(len(items), numPartitions=min(len(items), parallelism))
-            .mapInArrow(fn, "block long, rows long")
-            .collect()
-        )
+        with _plugin_errors():
+            found = (
+                spark.range(len(items), numPartitions=min(len(items), parallelism))
+                .mapInArrow(fn, "block long, rows long")
+                .collect()
+            )
         rows: dict[int, list[int]] = {}
         for r in found:  # an item's counts arrive together, in its table order
             rows.setdefault(r["block"], []).append(r["rows"])
         return [rows[i] for i in range(len(items))]
 
     return count
+
+
+@contextlib.contextmanager
+def _plugin_errors() -> Iterator[None]:
+    """A plugin's error in a Python worker (`plugins.blamed`) comes back wrapped in Spark's
+    exception: raise its one line again, as the local engine does."""
+    try:
+        yield
+    except Exception as exc:
+        found = re.search(r"fakehouse\.errors\.UserError: (.+)", str(exc))
+        if found is None:
+            raise
+        raise UserError(found.group(1).strip()) from None
 
 
 def check_format(fmt: str) -> str:
@@ -419,7 +434,8 @@ def _write_table(
     writer = frame(spark, ctx, table, tasks, key).write.format(fmt).mode("overwrite")
     if fmt == "parquet":
         writer = writer.option("compression", "zstd")
-    writer.saveAsTable(name)
+    with _plugin_errors():
+        writer.saveAsTable(name)
     rows = sum(t.rows for t in tasks)
     spark.sql(
         f"ALTER TABLE {name} SET TBLPROPERTIES ("
