@@ -88,6 +88,13 @@ def test_the_plugins_keys_and_references_are_validated(with_plugin, tmp_path, ca
     assert failed == ["loyalty_points.customer_id_fk"]
 
 
+def test_tables_of_a_warehouse_list_its_plugins_tables(with_plugin, capsys):
+    code, listing, _ = cli_code(["tables", "-w", str(with_plugin), "-t", "loyalty_points"], capsys)
+    assert code == 0 and "retail_analytics.loyalty_points" in listing
+    code, _, err = cli_code(["tables", "financial", "-w", str(with_plugin)], capsys)
+    assert code == 2 and "holds no financial tables" in err
+
+
 def test_tables_lists_the_plugins_tables(capsys):
     code, listing, _ = cli_code(["tables", "retail", "--plugin", str(EXAMPLE)], capsys)
     assert code == 0 and "retail_analytics.loyalty_points" in listing

@@ -6,6 +6,7 @@ contract: a test keeps the committed file equal to it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -51,13 +52,35 @@ under a table are its own invariants and distributions.
 @click.option("-t", "--table", "only", default=None, help="Only this table.")
 @click.option("--markdown", is_flag=True, help="Print Markdown (all domains: docs/SCHEMA.md).")
 @options.plugin_option
-def command(domain: str, only: str | None, markdown: bool, plugins: tuple[str, ...]) -> None:
+@click.option(
+    "-w",
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The tables of this warehouse: its domains, with the plugins it was made with.",
+)
+def command(
+    domain: str, only: str | None, markdown: bool, plugins: tuple[str, ...], warehouse: Path | None
+) -> None:
     """Print the data dictionary of DOMAIN ({domains}; default: all)."""
     from fakehouse.domains import plugins as domain_plugins
     from fakehouse.errors import UserError
 
+    if warehouse is None:
+        domains = domain_plugins.domains(domain, plugins)
+    else:
+        from fakehouse.manifest import Manifest
+
+        recorded = Manifest.read(warehouse).domains
+        domains = [
+            domain_plugins.restore(name, record.plugins, plugins)
+            for name, record in recorded.items()
+            if domain in (name, "all")
+        ]
+        if not domains:
+            raise UserError(f"{warehouse} holds no {domain} tables")
     chosen = []
-    for d in domain_plugins.domains(domain, plugins):
+    for d in domains:
         tables = [t for t in d.tables if only in (None, t.name)]
         if only and not tables:
             raise UserError(f"{d.schema} has no table {only!r}")
