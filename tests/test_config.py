@@ -16,6 +16,7 @@ from fakehouse import config
 from fakehouse.catalog.duckdb import FILE
 from fakehouse.cli import main
 from fakehouse.core.table import Context
+from fakehouse.core.timeline import history_window
 from fakehouse.domains import registry
 from fakehouse.domains.financial import DOMAIN as BANK
 from fakehouse.domains.financial.params import TYPOLOGIES, FinancialParams
@@ -283,7 +284,7 @@ def test_a_typology_mix_labels_the_episodes_it_samples(tmp_path):
 
 def test_a_29_february_end_date_is_a_valid_window(tmp_path):
     params = config.parameters(RETAIL, {"history": {"end_date": "2024-02-29", "years": 2}})
-    window = params.history.window()
+    window = history_window(params)
     assert (window.first, window.last) == (date(2022, 3, 1), date(2024, 2, 29))
     out = tmp_path / "w"
     fakehouse.generate(
@@ -298,7 +299,7 @@ def test_a_29_february_end_date_is_a_valid_window(tmp_path):
 
 def test_a_start_date_sets_the_window(tmp_path):
     params = config.parameters(BANK, {"history": {"start_date": "2021-07-01"}})
-    window = params.history.window()
+    window = history_window(params)
     assert (window.first, window.last) == (date(2021, 7, 1), date(2025, 12, 31))
     ctx = Context.create(BANK, 1, 0.01, params)
     assert BANK.window(ctx.params) == window

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from fakehouse.core.plan import BLOCK_ROWS
 from fakehouse.core.table import check_multiplier
-from fakehouse.domains import registry
+from fakehouse.domains import plugins as domain_plugins
 from fakehouse.engines.estimate import TableSize
 from fakehouse.engines.local import FORMATS, Summary
 from fakehouse.errors import UserError
@@ -27,18 +27,21 @@ def generate(
     on_progress: Callable[[str, int], None] | None = None,
     on_planning: Callable[[str, int, int], None] | None = None,
     config: str | Path | Mapping[str, Any] | None = None,
+    plugins: Sequence[str | Path] = (),
 ) -> Summary:
-    """Generate `domain` ("retail", "financial" or "all") into the warehouse folder `out`.
+    """Generate `domain` (a registered domain's name, or "all") into the warehouse folder
+    `out`.
 
     `out` must be empty, missing, or (with `overwrite`) a fakehouse warehouse; a run that
     would not fit on its disk is refused before anything is written. `config` is a YAML
     file's path or a mapping laid out as one (`fakehouse config show`): any subset of the
-    parameters, checked before anything is written.
+    parameters, checked before anything is written. `plugins` adds the tables of plugin files
+    or modules (see fakehouse.plugin) to their domains, besides those of installed plugins.
     """
     from fakehouse import config as configuration
     from fakehouse.engines import local
 
-    domains = registry.domains(domain)
+    domains = domain_plugins.domains(domain, plugins)
     multiplier = check_multiplier(multiplier)
     formats = _formats(formats)
     params = configuration.load(config, domains)
@@ -65,6 +68,7 @@ def estimate(
     seed: int = 42,
     formats: tuple[str, ...] = (),
     config: str | Path | Mapping[str, Any] | None = None,
+    plugins: Sequence[str | Path] = (),
 ) -> list[TableSize]:
     """Rows and bytes per table of a warehouse, estimated from samples without writing it
     (`fakehouse generate --dry-run`); `total_bytes` adds the catalog."""
@@ -74,7 +78,7 @@ def estimate(
 
     multiplier = check_multiplier(multiplier)
     formats = _formats(formats)
-    domains = registry.domains(domain)
+    domains = domain_plugins.domains(domain, plugins)
     params = configuration.load(config, domains)
     return [
         size

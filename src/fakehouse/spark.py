@@ -26,7 +26,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +49,11 @@ def generate(
     config: str | Path | Mapping[str, Any] | None = None,
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
+    plugins: Sequence[str | Path] = (),
 ) -> Summary:
-    """Generate `domain` ("retail", "financial" or "all") as tables of `spark`'s catalog.
+    """Generate `domain` (a registered domain's name, or "all") as tables of `spark`'s
+    catalog, with the tables of installed plugins and of `plugins` (files or module names;
+    a file's code travels to the executors with the job).
 
     Each domain goes to one database, its schema name (`retail_analytics`) after
     `database_prefix`, or `databases[domain]`. Existing tables of those names are replaced.
@@ -61,10 +64,10 @@ def generate(
     from fakehouse import config as configuration
     from fakehouse.core.plan import BLOCK_ROWS
     from fakehouse.core.table import check_multiplier
-    from fakehouse.domains import registry
+    from fakehouse.domains import plugins as domain_plugins
     from fakehouse.engines import spark as engine
 
-    domains = registry.domains(domain)
+    domains = domain_plugins.domains(domain, plugins)
     params = configuration.load(config, domains)
     return engine.generate(
         spark,
@@ -94,6 +97,7 @@ def generate_warehouse(
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Callable[[str, int], None] | None = None,
     config: str | Path | Mapping[str, Any] | None = None,
+    plugins: Sequence[str | Path] = (),
 ) -> Summary:
     """Generate into the folder `out` with a local Spark whose catalog lives in `out`.
 
@@ -104,16 +108,16 @@ def generate_warehouse(
     lock, the leftovers). The session is released at the end, so another process
     (spark-sql, a notebook) can open the catalog at once.
     """
-    from fakehouse import __version__
     from fakehouse import config as configuration
     from fakehouse.catalog import hive
     from fakehouse.core.table import Context, check_multiplier
-    from fakehouse.domains import registry
+    from fakehouse.domains import plugins as domain_plugins
     from fakehouse.engines import estimate, target
     from fakehouse.engines import spark as engine
+    from fakehouse.manifest import DomainRecord, Manifest, SparkRecord
 
     started = time.perf_counter()
-    domains = registry.domains(domain)
+    domains = domain_plugins.domains(domain, plugins)
     multiplier = check_multiplier(multiplier)
     engine.check_format(format)
     hive.require()
@@ -137,6 +141,7 @@ def generate_warehouse(
                 config=params,
                 on_plan=on_plan,
                 on_progress=on_progress,
+                plugins=plugins,
             )
             hive.repoint(spark, output.staging, out)  # the paths it will have after the swap
         finally:
@@ -144,24 +149,18 @@ def generate_warehouse(
         summary.out = out
         names = engine.database_names(domains, database_prefix)
         rows = {(r.domain, r.table): r.rows for r in summary.tables}
-        manifest = {
-            "fakehouse_version": __version__,
-            "engine": "spark",
-            "spark": {"root": str(out), "format": format, "metastore": "derby"},
-            "domains": {
-                ctx.domain.name: {
-                    "schema": names[ctx.domain.name],
-                    "seed": seed,
-                    "multiplier": multiplier,
-                    "params": ctx.params.model_dump(mode="json"),
-                    "rows": {
-                        t.name: rows[(names[ctx.domain.name], t.name)] for t in ctx.domain.tables
-                    },
-                }
+        Manifest(
+            engine="spark",
+            spark=SparkRecord(root=str(out), format=format, metastore="derby"),
+            domains={
+                ctx.domain.name: DomainRecord.of(
+                    ctx,
+                    names[ctx.domain.name],
+                    {t.name: rows[(names[ctx.domain.name], t.name)] for t in ctx.domain.tables},
+                )
                 for ctx in contexts
             },
-        }
-        hive.write_manifest(output.staging, manifest)
+        ).write(output.staging)
         hive.write_conf(output.staging, root=out)
         output.commit()
     summary.seconds = time.perf_counter() - started  # with Spark's start-up, as a user waits
@@ -186,25 +185,31 @@ def release(spark: SparkSession) -> None:
     hive.release(spark)
 
 
-def validate(spark: SparkSession, databases: list[str] | None = None) -> list[Result]:
+def validate(
+    spark: SparkSession, databases: list[str] | None = None, plugins: Sequence[str | Path] = ()
+) -> list[Result]:
     """Run the contract's checks through Spark SQL on the databases fakehouse generated.
 
-    `databases` defaults to every database whose properties say fakehouse made it.
+    `databases` defaults to every database whose properties say fakehouse made it. Tables of
+    plugins are checked from their declarations, loaded from where the generation recorded
+    them, or from `plugins`.
     """
     from fakehouse.quality import spark as checks
 
-    return checks.validate(spark, databases)
+    return checks.validate(spark, databases, plugins)
 
 
 # --- spark-submit ----------------------------------------------------------------------------
 
 
 def parser() -> argparse.ArgumentParser:
+    from fakehouse.domains import registry
+
     p = argparse.ArgumentParser(
         prog="fakehouse.spark",
         description="Generate fakehouse tables inside Spark (the spark-submit application).",
     )
-    p.add_argument("--domain", default="all", help="retail, financial or all [all]")
+    p.add_argument("--domain", default="all", help=f"{registry.choices()} [all]")
     p.add_argument("--multiplier", "-m", type=float, default=1.0, help="records multiplier [1]")
     p.add_argument("--seed", type=int, default=42, help="same seed, same data [42]")
     p.add_argument("--database-prefix", default="", help="prefix of the database names ['']")
@@ -222,6 +227,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="YAML parameters (fakehouse config show), a path the driver can read "
         "(in cluster mode, ship it with --files and give its name)",
+    )
+    p.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a plugin adding tables (a Python file or a module name; repeatable)",
     )
     p.add_argument("--no-hive", action="store_true", help="do not ask for Hive support")
     p.add_argument("--validate", action="store_true", help="run the checks afterwards")
@@ -292,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             block_rows=args.block_rows,
             config=args.config,
             on_progress=progress,
+            plugins=args.plugin,
         )
         print(
             f"fakehouse: {summary.rows:,} rows in {summary.seconds:.1f} s "
@@ -299,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         if args.validate:
-            results = validate(spark, sorted({r.domain for r in summary.tables}))
+            results = validate(spark, sorted({r.domain for r in summary.tables}), args.plugin)
             failed = [r for r in results if not r.passed]
             for r in failed:
                 print(f"FAIL {r.check.name}: {r.shown_value} (expected {r.expected})")

@@ -1,4 +1,7 @@
+import re
 from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import given, settings
@@ -11,6 +14,7 @@ from fakehouse.core.timeline import (
     Window,
     calendar,
     epoch_day,
+    history_window,
     holiday_factors,
 )
 
@@ -25,6 +29,26 @@ def test_window_is_three_calendar_years():
     assert WINDOW.start_day == epoch_day(date(2023, 1, 1))
     assert WINDOW.end_day == epoch_day(date(2025, 12, 31))
     assert WINDOW.days == 1096
+
+
+def test_the_history_window_of_parameters_and_its_tail():
+    params = SimpleNamespace(history=SimpleNamespace(end_date=date(2024, 6, 30), years=2))
+    w = history_window(params)
+    assert (w.first, w.last) == (date(2022, 7, 1), date(2024, 6, 30))
+    assert (w.tail(31).first, w.tail(31).last) == (date(2024, 5, 31), date(2024, 6, 30))
+    assert w.tail(10_000) == w
+
+
+def test_windows_are_made_only_in_core_timeline():
+    """One definition of the history window: no other module builds a Window by hand."""
+    src = Path(__file__).parents[2] / "src" / "fakehouse"
+    made = re.compile(r"\bWindow(\.ending)?\(")
+    copies = [
+        str(p.relative_to(src))
+        for p in src.rglob("*.py")
+        if p.name != "timeline.py" and made.search(p.read_text())
+    ]
+    assert copies == []
 
 
 def test_window_is_whole_years_ending_at_the_end_date():

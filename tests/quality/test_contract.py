@@ -126,7 +126,7 @@ def test_declarations_that_contradict_themselves_are_refused():
         Domain("d", "d", "D.", (orphan,), params_type=dict)
 
 
-@pytest.mark.parametrize("name", registry.NAMES)
+@pytest.mark.parametrize("name", registry.known())
 def test_key_descriptions_state_the_declared_ids(name: str):
     """Key columns describe their ids in words; the words must match the declaration."""
     for t in registry.domain(name).tables:

@@ -42,7 +42,9 @@ def test_spark_tables_equal_the_local_engines(spark_warehouse, local_twin):
             assert spark_side == local_side, f"{schema}.{table}"
             assert spark_side[0] == rows
             compared += 1
-    assert compared == sum(len(registry.domain(n).tables) for n in registry.names("all"))
+    own = sum(len(registry.domain(n).tables) for n in registry.names("all"))
+    assert compared == own + 1  # the plugin's loyalty_points
+    assert "loyalty_points" in manifest["domains"]["retail"]["rows"]
 
 
 def test_every_column_type_has_a_spark_type():
@@ -67,16 +69,30 @@ def test_database_properties_round_trip():
     from fakehouse.quality.spark import _parse_properties
 
     ctx = Context.create(registry.domain("retail"), 7, 0.5)
-    props = properties(ctx)
+    props = properties(ctx, "shop")
     assert all(len(v) <= 4000 for v in props.values())  # Hive's VARCHAR(4000)
     shown = "((other,x), " + ", ".join(f"({k},{v})" for k, v in props.items()) + ")"
-    entry = read_properties(_parse_properties(shown))
-    assert entry == {
-        "domain": "retail",
+    name, record = read_properties(_parse_properties(shown), "shop")
+    assert name == "retail"
+    assert record.model_dump(by_alias=True) == {
+        "schema": "shop",
         "seed": 7,
         "multiplier": 0.5,
         "params": json.loads(ctx.params.model_dump_json()),
+        "rows": {},
+        "plugins": [],
     }
+    # plugins are recorded too, so that validate on any catalog finds their tables
+    from fakehouse.domains import plugins
+
+    example = Path(__file__).parents[2] / "examples" / "loyalty_points.py"
+    (domain,) = plugins.domains("retail", [example])
+    props = properties(Context.create(domain, 7, 0.5), "shop")
+    shown = "(" + ", ".join(f"({k},{v})" for k, v in props.items()) + ")"
+    _, record = read_properties(_parse_properties(shown), "shop")
+    assert [(p.kind, p.source, p.tables) for p in record.plugins] == [
+        ("file", str(example), ["loyalty_points"])
+    ]
 
 
 def test_api_generates_into_prefixed_databases(spark):

@@ -25,16 +25,16 @@ into one line saying what to install.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fakehouse.errors import UserError
+from fakehouse.manifest import Manifest
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 METASTORE = "metastore_db"
 WAREHOUSE = "spark-warehouse"
 CONF = "conf"
-MANIFEST = "fakehouse.json"
 INSTALL = "pip install 'fakehouse[spark]'"
 JAVA_MIN = 17
 DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension"
@@ -349,18 +348,6 @@ def release(spark: SparkSession | None, out: Path | None = None) -> None:
 # --- the manifest and moved warehouses -------------------------------------------------------
 
 
-def read_manifest(out: Path) -> dict[str, Any]:
-    path = Path(out) / MANIFEST
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    (Path(out) / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-
-
 def relocate(spark: SparkSession, out: Path) -> int:
     """Re-point the tables of a moved (or copied) warehouse at `out`; returns tables moved.
 
@@ -368,13 +355,13 @@ def relocate(spark: SparkSession, out: Path) -> int:
     place (or nothing). The root the catalog was registered at is kept in the manifest.
     """
     out = Path(out).absolute()
-    manifest = read_manifest(out)
-    old = manifest.get("spark", {}).get("root")
-    if not old or old == str(out):
+    manifest = Manifest.find(out)
+    if manifest is None or manifest.spark is None or manifest.spark.root == str(out):
         return 0
+    old = manifest.spark.root
     moved = repoint(spark, Path(old), out)
-    manifest.setdefault("spark", {})["root"] = str(out)
-    write_manifest(out, manifest)
+    manifest.spark.root = str(out)
+    manifest.write(out)
     write_conf(out)
     print(
         f"fakehouse: warehouse moved from {old} to {out}: re-registered {moved} tables",

@@ -10,8 +10,8 @@ from fakehouse.cli import options
 from fakehouse.cli.spark import master_option
 
 
-@click.command("generate")
-@click.argument("domain")
+@click.command("generate", cls=options.DomainCommand)
+@click.argument("domain", type=options.DOMAIN)
 @click.option(
     "-m",
     "--multiplier",
@@ -50,6 +50,7 @@ from fakehouse.cli.spark import master_option
     help="YAML parameters: any subset of `fakehouse config show DOMAIN`.",
 )
 @click.option("--overwrite", is_flag=True, help="Replace a non-empty output folder.")
+@options.plugin_option
 @click.option(
     "--engine",
     type=click.Choice(["local", "spark"]),
@@ -80,13 +81,14 @@ def command(
     formats,
     config,
     overwrite,
+    plugins,
     engine,
     master,
     quiet,
     dry_run,
     block_rows,
 ):
-    """Generate DOMAIN (retail, financial, or all) into OUT.
+    """Generate DOMAIN ({domains}) into OUT.
 
     Writes OUT/<schema>/<table>/part-*.parquet and the catalog OUT/warehouse.duckdb; with
     --engine spark, tables in OUT/spark-warehouse and their Hive metastore OUT/metastore_db.
@@ -96,7 +98,7 @@ def command(
 
     m = options.multiplier(multiplier)
     if dry_run:
-        _dry_run(domain, m, seed, out, formats, overwrite, config)
+        _dry_run(domain, m, seed, out, formats, overwrite, config, plugins)
         return
     reporter = Reporter(quiet)
     if engine == "spark":
@@ -105,7 +107,7 @@ def command(
         try:
             summary = spark.generate(
                 domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter,
-                config,
+                config, plugins,
             )  # fmt: skip
         finally:
             reporter.stop()
@@ -127,20 +129,23 @@ def command(
             on_progress=reporter.advance,
             on_planning=reporter.planning,
             config=config,
+            plugins=plugins,
         )
     finally:
         reporter.stop()
     reporter.summary(summary)
 
 
-def _dry_run(domain: str, m: float, seed: int, out: Path, formats, overwrite: bool, config) -> None:
+def _dry_run(
+    domain: str, m: float, seed: int, out: Path, formats, overwrite: bool, config, plugins
+) -> None:
     """`generate --dry-run`: the estimate, and whether a real run could write to OUT."""
     from fakehouse.api import estimate
     from fakehouse.cli.progress import Reporter
     from fakehouse.engines import target
     from fakehouse.errors import UserError
 
-    sizes = estimate(domain, m, seed, formats, config)
+    sizes = estimate(domain, m, seed, formats, config, plugins)
     folder = Path(out).expanduser().resolve()
     Reporter(quiet=False).estimate(sizes, folder, target.free_bytes(folder.parent))
     try:

@@ -59,7 +59,18 @@ def engine_for(warehouse: Path, engine: str | None) -> str:
 
 
 def generate(
-    domain, multiplier, seed, out, workers, formats, overwrite, master, block_rows, rep, config=None
+    domain,
+    multiplier,
+    seed,
+    out,
+    workers,
+    formats,
+    overwrite,
+    master,
+    block_rows,
+    rep,
+    config=None,
+    plugins=(),
 ):
     """`fakehouse generate --engine spark`: a local Spark whose catalog lives in OUT."""
     from fakehouse.spark import generate_warehouse
@@ -79,6 +90,7 @@ def generate(
         on_plan=rep.start,
         on_progress=rep.advance,
         config=config,
+        plugins=plugins,
     )
     return summary
 
@@ -115,16 +127,17 @@ def runner(warehouse: Path, master: str | None):
     return partial(spark_sql.run, spark)
 
 
-def validate(warehouse: Path, master: str | None) -> list:
+def validate(warehouse: Path, master: str | None, plugins=()) -> list:
     """The checks of the warehouse's databases, run through Spark SQL."""
     from fakehouse.catalog import hive
+    from fakehouse.manifest import Manifest
     from fakehouse.quality import spark as checks
 
-    manifest = hive.read_manifest(warehouse)
-    databases = [d["schema"] for d in manifest.get("domains", {}).values()] or None
+    manifest = Manifest.find(warehouse)
+    databases = None if manifest is None else [d.schema_ for d in manifest.domains.values()]
     spark = session(warehouse, master)
     try:
-        return checks.validate(spark, databases)
+        return checks.validate(spark, databases, plugins)
     finally:
         hive.release(spark)
 
@@ -132,10 +145,12 @@ def validate(warehouse: Path, master: str | None) -> list:
 def launch(script: str, warehouse: Path, master: str | None, args: tuple[str, ...]) -> int:
     """Run Spark's own `script` (spark-sql, pyspark) on the catalog of `warehouse`."""
     from fakehouse.catalog import hive
+    from fakehouse.manifest import Manifest
 
     out = hive.check_warehouse(Path(warehouse)).absolute()
     hive.ensure_free(out)
-    if hive.read_manifest(out).get("spark", {}).get("root") not in (None, str(out)):
+    manifest = Manifest.find(out)
+    if manifest is not None and manifest.spark and manifest.spark.root != str(out):
         hive.release(hive.session(out, master))  # re-register the moved warehouse first
     else:
         hive.write_conf(out)

@@ -6,9 +6,12 @@ contract: a test keeps the committed file equal to it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from fakehouse.cli import options
 
 if TYPE_CHECKING:
     from fakehouse.core.table import Column, Domain, Table
@@ -44,17 +47,40 @@ under a table are its own invariants and distributions.
 """
 
 
-@click.command("tables")
-@click.argument("domain", default="all")
+@click.command("tables", cls=options.DomainCommand)
+@click.argument("domain", default="all", type=options.DOMAIN)
 @click.option("-t", "--table", "only", default=None, help="Only this table.")
 @click.option("--markdown", is_flag=True, help="Print Markdown (all domains: docs/SCHEMA.md).")
-def command(domain: str, only: str | None, markdown: bool) -> None:
-    """Print the data dictionary of DOMAIN (retail, financial, or all)."""
-    from fakehouse.domains import registry
+@options.plugin_option
+@click.option(
+    "-w",
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The tables of this warehouse: its domains, with the plugins it was made with.",
+)
+def command(
+    domain: str, only: str | None, markdown: bool, plugins: tuple[str, ...], warehouse: Path | None
+) -> None:
+    """Print the data dictionary of DOMAIN ({domains}; default: all)."""
+    from fakehouse.domains import plugins as domain_plugins
     from fakehouse.errors import UserError
 
+    if warehouse is None:
+        domains = domain_plugins.domains(domain, plugins)
+    else:
+        from fakehouse.manifest import Manifest
+
+        recorded = Manifest.read(warehouse).domains
+        domains = [
+            domain_plugins.restore(name, record.plugins, plugins)
+            for name, record in recorded.items()
+            if domain in (name, "all")
+        ]
+        if not domains:
+            raise UserError(f"{warehouse} holds no {domain} tables")
     chosen = []
-    for d in registry.domains(domain):
+    for d in domains:
         tables = [t for t in d.tables if only in (None, t.name)]
         if only and not tables:
             raise UserError(f"{d.schema} has no table {only!r}")

@@ -15,8 +15,16 @@ from fakehouse.cli.spark import engine_option, master_option
 @options.warehouse_option
 @engine_option
 @master_option
-def command(warehouse: Path, engine: str | None, master: str | None) -> None:
-    """Check a warehouse against its contract (exit code 1 on failure)."""
+@click.option(
+    "--plugin",
+    "plugins",
+    multiple=True,
+    metavar="FILE",
+    help="Where a plugin the warehouse was made with is now, if it moved. Repeatable.",
+)
+def command(warehouse: Path, engine: str | None, master: str | None, plugins) -> None:
+    """Check a warehouse against its contract (exit code 1 on failure); its plugins' tables
+    are checked from their declarations (the plugin files must still be there)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -24,9 +32,9 @@ def command(warehouse: Path, engine: str | None, master: str | None) -> None:
     from fakehouse.quality.checks import validate
 
     if spark.engine_for(warehouse, engine) == "spark":
-        results = spark.validate(warehouse, master)  # the checks through Spark SQL
+        results = spark.validate(warehouse, master, plugins)  # the checks through Spark SQL
     else:
-        results = validate(options.warehouse(warehouse))
+        results = validate(options.warehouse(warehouse), plugins)
     several = len({r.schema for r in results}) > 1  # name the schema when checks share names
     table = Table(
         *(["schema"] if several else []),

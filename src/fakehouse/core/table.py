@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -94,6 +94,9 @@ class Table:
     group: str | None = None
     #: most rows one driver row can produce (sizes the id width of two-pass tables)
     max_per_driver: int = 1
+    #: for a table driven by another without a fixed total: the most rows it can have at
+    #: multiplier 1 (sizes its ids, which base_rows x max_per_driver cannot)
+    max_rows: int = 0
     #: an upper bound on the driver rows given the sizes of other tables
     limit: Callable[[Mapping[str, int]], int] | None = None
 
@@ -106,6 +109,12 @@ class Table:
             raise ValueError(f"{self.name}: primary key names no column {unknown}")
         if len(self.primary_key) == 1 and not self.column(self.primary_key[0]).unique:
             raise ValueError(f"{self.name}: primary key {self.primary_key[0]} is not unique")
+        if self.id_prefix and self.base_rows * self.max_per_driver == 0 and not self.max_rows:
+            raise ValueError(
+                f"{self.name}: a key of ids needs base_rows, or max_rows for a table driven "
+                "by another without a fixed total (the most rows at multiplier 1: it sizes "
+                "the ids)"
+            )
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -157,7 +166,8 @@ class Table:
 
     @property
     def id_width(self) -> int:
-        return len(str(self.base_rows * self.max_per_driver * MAX_MULTIPLIER))
+        most = max(self.base_rows * self.max_per_driver, self.max_rows)
+        return len(str(most * MAX_MULTIPLIER))
 
     def batch(self, columns: Mapping[str, Any]) -> pa.RecordBatch:
         """A record batch in the declared column order and types; names must match exactly."""
@@ -195,6 +205,10 @@ class Domain:
     checks: Callable[[Any], list[Check]] = no_checks
     #: the history window: the `{start}` .. `{end}` of checks
     window: Callable[[Any], Window] | None = None
+    #: plugins whose tables and checks this domain includes, in the order added (`extend`)
+    plugins: tuple[Any, ...] = ()
+    #: the domain before plugins extended it (None: this one)
+    origin: Domain | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         keys = {f"{t.name}.{c.name}" for t in self.tables for c in t.columns if c.unique}
@@ -205,6 +219,43 @@ class Domain:
                         f"{t.name}.{c.name} references {c.references}, not a unique column "
                         f"of {self.schema}"
                     )
+
+    def extend(self, plugin: Any) -> Domain:
+        """This domain with a plugin's tables and behaviour checks; ValueError when they do
+        not fit (a name taken, a parent or reference that is not there).
+
+        `plugin` has `tables` and `checks` (a function of the parameters, or None). It is
+        kept: a domain with plugins pickles as (the domain without them, its plugins), so
+        that in another process each plugin re-creates its module before its tables are
+        needed (see fakehouse.domains.plugins)."""
+        names = {t.name for t in self.tables}
+        for t in plugin.tables:
+            if t.name in names:
+                raise ValueError(f"{self.schema} already has a table {t.name!r}")
+            names.add(t.name)
+        for t in plugin.tables:
+            missing = [p for p in (*t.parents, *filter(None, [t.driver])) if p not in names]
+            if missing:
+                raise ValueError(
+                    f"{t.name} is generated after {', '.join(missing)}, no table of {self.schema}"
+                )
+        checks = self.checks if plugin.checks is None else _Checks((self.checks, plugin.checks))
+        return replace(
+            self,
+            tables=(*self.tables, *plugin.tables),
+            checks=checks,
+            plugins=(*self.plugins, plugin),
+            origin=self.origin or self,
+        )
+
+    def plugin_of(self, table: str) -> Any | None:
+        """The plugin that added `table`, or None for one of the domain's own."""
+        return next((p for p in self.plugins if any(t.name == table for t in p.tables)), None)
+
+    def __reduce_ex__(self, protocol):
+        if not self.plugins:
+            return super().__reduce_ex__(protocol)
+        return _extended, (self.origin, self.plugins)
 
     def table(self, name: str) -> Table:
         for t in self.tables:
@@ -226,6 +277,23 @@ class Domain:
                 names.add(t.name)
                 pending.remove(t)
         return done
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """The behaviour checks of a domain and of the plugins that extend it."""
+
+    parts: tuple[Callable[[Any], list[Check]], ...]
+
+    def __call__(self, params: Any) -> list[Check]:
+        return [c for part in self.parts for c in part(params)]
+
+
+def _extended(origin: Domain, plugins: tuple[Any, ...]) -> Domain:
+    """A domain extended by plugins, re-made from its parts (how such a domain unpickles)."""
+    for plugin in plugins:
+        origin = origin.extend(plugin)
+    return origin
 
 
 def check_multiplier(value: Any, name: str = "multiplier") -> float:
@@ -289,6 +357,13 @@ class Context:
                 f"rows, more than the {declared * MAX_MULTIPLIER:,} its ids are made for"
             )
         return given
+
+    @property
+    def window(self) -> Window:
+        """The history window of this context's domain and parameters."""
+        if self.domain.window is None:
+            raise ValueError(f"domain {self.domain.name} declares no history window")
+        return self.cached("window", lambda: self.domain.window(self.params))
 
     def stream(self, table: str, column: str) -> Stream:
         return Stream.root(self.seed).child(table, column)

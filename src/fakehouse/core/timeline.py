@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -88,6 +89,10 @@ class Window:
         """The days from `first` to `last`, both included."""
         return cls(epoch_day(first), epoch_day(last))
 
+    def tail(self, days: int) -> Window:
+        """The last `days` days of this window (all of it when shorter)."""
+        return Window(max(self.start_day, self.end_day - days + 1), self.end_day)
+
     @property
     def first(self) -> date:
         return EPOCH + timedelta(days=self.start_day)
@@ -111,6 +116,21 @@ class Window:
 
     def day_numbers(self) -> np.ndarray:
         return np.arange(self.start_day, self.end_day + 1, dtype=np.int64)
+
+
+def history_window(params: Any) -> Window:
+    """The history window of a domain's parameters: from `params.history.start_date` when it
+    is set, else the `years` whole years, to `params.history.end_date`. The one definition
+    every domain declares (`Domain(window=history_window)`); blocks read it as `ctx.window`."""
+    h = params.history
+    if getattr(h, "start_date", None) is not None:
+        return Window.between(h.start_date, h.end_date)
+    return Window.ending(h.end_date, h.years)
+
+
+def years_before(end: date, years: int) -> date:
+    """The first day of the `years` whole years ending at `end`."""
+    return Window.ending(end, years).first
 
 
 def calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

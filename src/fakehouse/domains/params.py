@@ -36,7 +36,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from fakehouse.core.table import MAX_MULTIPLIER
-from fakehouse.core.timeline import HOLIDAYS, Window
+from fakehouse.core.timeline import HOLIDAYS, years_before
 from fakehouse.errors import UserError
 
 
@@ -315,19 +315,14 @@ class History(Params):
     @model_validator(mode="after")
     def _span(self) -> History:
         if self.start_date is not None:
-            longest = Window.ending(self.end_date, MAX_YEARS).first
-            shortest = Window.ending(self.end_date, 1).first
+            longest = years_before(self.end_date, MAX_YEARS)
+            shortest = years_before(self.end_date, 1)
             if not longest <= self.start_date <= shortest:
                 raise ValueError(
                     f"start_date {self.start_date} must be 1 to {MAX_YEARS} years before "
                     f"end_date {self.end_date} (from {longest} to {shortest})"
                 )
         return self
-
-    def window(self) -> Window:
-        if self.start_date is not None:
-            return Window.between(self.start_date, self.end_date)
-        return Window.ending(self.end_date, self.years)
 
 
 # --- rows per table ------------------------------------------------------------------------

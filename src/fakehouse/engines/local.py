@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import multiprocessing
 import os
 import signal
@@ -33,12 +32,13 @@ from typing import Any
 
 from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, part_name, plan
 from fakehouse.core.table import Context, Domain
+from fakehouse.domains.plugins import blamed
 from fakehouse.engines import estimate, target
 from fakehouse.engines.estimate import parquet_options
 from fakehouse.errors import UserError
+from fakehouse.manifest import DomainRecord, Manifest
 
 FORMATS = ("parquet", "csv", "json")
-MANIFEST = target.MANIFEST
 #: the main thread never blocks longer than this, so Ctrl-C and SIGTERM (which any thread may
 #: receive, while Python handles them only on the main thread) take effect at once
 WAKE_SECONDS = 0.2
@@ -76,7 +76,8 @@ def _init(contexts: dict[str, Context]) -> None:
 
 def _count(domain: str, tables: list[str], start: int, stop: int) -> list[int]:
     ctx = _CONTEXTS[domain]
-    return count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
+    with blamed(ctx.domain, tables):
+        return count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
 
 
 def _write_job(
@@ -96,7 +97,8 @@ def _write(ctx: Context, task: Task, root: Path, formats: tuple[str, ...]) -> tu
     import pyarrow.parquet as pq
 
     table = ctx.domain.table(task.table)
-    batch = table.batch(table.block(ctx, task.start, task.stop, task.first_row))
+    with blamed(ctx.domain, [task.table]):
+        batch = table.batch(table.block(ctx, task.start, task.stop, task.first_row))
     if batch.num_rows != task.rows:
         raise RuntimeError(
             f"{task.table} block {task.part}: {batch.num_rows} rows, planned {task.rows}"
@@ -285,24 +287,19 @@ def _plan(executor, contexts, block_rows, on_planning) -> dict[str, dict[str, li
 
 
 def _manifest(root: Path, contexts: dict[str, Context], summary: Summary) -> None:
-    """`fakehouse.json`: how the warehouse was made (validate reads the window from it)."""
-    from fakehouse import __version__
-
+    """`fakehouse.json`: how the warehouse was made (validate reads domains and parameters)."""
     rows = {(r.domain, r.table): r.rows for r in summary.tables}
-    manifest = {
-        "fakehouse_version": __version__,
-        "domains": {
-            name: {
-                "schema": ctx.domain.schema,
-                "seed": ctx.seed,
-                "multiplier": ctx.multiplier,
-                "params": ctx.params.model_dump(mode="json"),
-                "rows": {t.name: rows[(ctx.domain.schema, t.name)] for t in ctx.domain.tables},
-            }
+    Manifest(
+        engine="local",
+        domains={
+            name: DomainRecord.of(
+                ctx,
+                ctx.domain.schema,
+                {t.name: rows[(ctx.domain.schema, t.name)] for t in ctx.domain.tables},
+            )
             for name, ctx in contexts.items()
         },
-    }
-    (root / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    ).write(root)
 
 
 def _counter(executor: Executor, ctx: Context, on_planning=None):

@@ -34,6 +34,7 @@ import base64
 import contextlib
 import functools
 import json
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -43,12 +44,15 @@ import pyarrow as pa
 
 from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, plan
 from fakehouse.core.table import Context, Domain, Table
+from fakehouse.domains.plugins import blamed
 from fakehouse.engines.local import Summary, TableResult
 from fakehouse.errors import UserError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql.types import DataType, StructType
+
+    from fakehouse.manifest import DomainRecord
 
 FORMATS = ("parquet", "delta")
 #: rows per Arrow batch handed back to Spark (a block is sliced, without copying)
@@ -125,7 +129,8 @@ _CONTEXTS: OrderedDict[str, Context] = OrderedDict()
 
 def context_key(ctx: Context) -> str:
     params = ctx.params.model_dump_json() if hasattr(ctx.params, "model_dump_json") else ""
-    return json.dumps([ctx.domain.name, ctx.seed, ctx.multiplier, params])
+    plugins = [p.module for p in ctx.domain.plugins]  # a file plugin's name holds its hash
+    return json.dumps([ctx.domain.name, ctx.seed, ctx.multiplier, params, plugins])
 
 
 def _worker_context(key: str, ctx: Context) -> Context:
@@ -150,7 +155,8 @@ def _count_blocks(
         items, counts = [], []
         for i in batch.column(0).to_pylist():
             tables, start, stop = work[i]
-            found = count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
+            with blamed(ctx.domain, tables):
+                found = count_blocks(ctx, [ctx.domain.table(t) for t in tables], start, stop)
             items += [i] * len(found)
             counts += found
         yield pa.RecordBatch.from_arrays(
@@ -173,7 +179,8 @@ def _generate_blocks(
         for i in batch.column(0).to_pylist():
             start, stop, first_row, rows = tasks[i]
             try:
-                block = table.batch(table.block(ctx, start, stop, first_row))
+                with blamed(ctx.domain, [table_name]):
+                    block = table.batch(table.block(ctx, start, stop, first_row))
             finally:
                 ctx.scratch.clear()
             if block.num_rows != rows:
@@ -235,17 +242,31 @@ def _counter(spark: SparkSession, key: str, ctx: Context, parallelism: int):
         items = [([t.name for t in ts], a, b) for ts, a, b in work]
         fn = functools.partial(_count_blocks, key, ctx, items)
         _describe(spark, f"fakehouse: count {ctx.domain.schema}")
-        found = (
-            spark.range(len(items), numPartitions=min(len(items), parallelism))
-            .mapInArrow(fn, "block long, rows long")
-            .collect()
-        )
+        with _plugin_errors():
+            found = (
+                spark.range(len(items), numPartitions=min(len(items), parallelism))
+                .mapInArrow(fn, "block long, rows long")
+                .collect()
+            )
         rows: dict[int, list[int]] = {}
         for r in found:  # an item's counts arrive together, in its table order
             rows.setdefault(r["block"], []).append(r["rows"])
         return [rows[i] for i in range(len(items))]
 
     return count
+
+
+@contextlib.contextmanager
+def _plugin_errors() -> Iterator[None]:
+    """A plugin's error in a Python worker (`plugins.blamed`) comes back wrapped in Spark's
+    exception: raise its one line again, as the local engine does."""
+    try:
+        yield
+    except Exception as exc:
+        found = re.search(r"fakehouse\.errors\.UserError: (.+)", str(exc))
+        if found is None:
+            raise
+        raise UserError(found.group(1).strip()) from None
 
 
 def check_format(fmt: str) -> str:
@@ -259,36 +280,57 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def properties(ctx: Context) -> dict[str, str]:
-    """Database properties recording how a domain's database was generated."""
-    from fakehouse import __version__
+def properties(ctx: Context, database: str) -> dict[str, str]:
+    """Database properties recording how a domain's database was generated: its manifest
+    record (parameters as base64 JSON, chunked: no commas or parentheses, values within
+    the metastore's VARCHAR(4000))."""
+    from fakehouse.manifest import DomainRecord
+    from fakehouse.version import __version__
 
-    params = ctx.params.model_dump_json() if hasattr(ctx.params, "model_dump_json") else "{}"
-    params = base64.b64encode(params.encode()).decode()  # no commas or parentheses
-    chunks = [params[i : i + PROPERTY_CHUNK] for i in range(0, len(params), PROPERTY_CHUNK)]
+    record = DomainRecord.of(ctx, database)
     found = {
         f"{PROPERTY}.domain": ctx.domain.name,
         f"{PROPERTY}.version": __version__,
-        f"{PROPERTY}.seed": str(ctx.seed),
-        f"{PROPERTY}.multiplier": repr(ctx.multiplier),
-        f"{PROPERTY}.params.chunks": str(len(chunks)),
+        f"{PROPERTY}.seed": str(record.seed),
+        f"{PROPERTY}.multiplier": repr(record.multiplier),
     }
-    found.update({f"{PROPERTY}.params.{i}": chunk for i, chunk in enumerate(chunks)})
+    found.update(_chunked("params", json.dumps(record.params)))
+    if record.plugins:
+        found.update(_chunked("plugins", json.dumps([p.model_dump() for p in record.plugins])))
     return found
 
 
-def read_properties(props: Mapping[str, str]) -> dict[str, Any] | None:
-    """The manifest entry of a database from its properties; None if fakehouse did not make it."""
+def read_properties(props: Mapping[str, str], database: str) -> tuple[str, DomainRecord] | None:
+    """(domain name, manifest record) of a database from its properties; None if fakehouse
+    did not make it."""
+    from fakehouse.manifest import DomainRecord
+
     if f"{PROPERTY}.domain" not in props:
         return None
-    chunks = int(props.get(f"{PROPERTY}.params.chunks", "0"))
-    params = "".join(props.get(f"{PROPERTY}.params.{i}", "") for i in range(chunks))
-    return {
-        "domain": props[f"{PROPERTY}.domain"],
-        "seed": int(props.get(f"{PROPERTY}.seed", "0")),
-        "multiplier": float(props.get(f"{PROPERTY}.multiplier", "1")),
-        "params": json.loads(base64.b64decode(params)) if params else {},
-    }
+    params = _unchunked(props, "params")
+    plugins = _unchunked(props, "plugins")
+    record = DomainRecord(
+        schema=database,
+        seed=int(props.get(f"{PROPERTY}.seed", "0")),
+        multiplier=float(props.get(f"{PROPERTY}.multiplier", "1")),
+        params=json.loads(params) if params else {},
+        plugins=json.loads(plugins) if plugins else [],
+    )
+    return props[f"{PROPERTY}.domain"], record
+
+
+def _chunked(name: str, text: str) -> dict[str, str]:
+    encoded = base64.b64encode(text.encode()).decode()
+    chunks = [encoded[i : i + PROPERTY_CHUNK] for i in range(0, len(encoded), PROPERTY_CHUNK)]
+    found = {f"{PROPERTY}.{name}.chunks": str(len(chunks))}
+    found.update({f"{PROPERTY}.{name}.{i}": chunk for i, chunk in enumerate(chunks)})
+    return found
+
+
+def _unchunked(props: Mapping[str, str], name: str) -> str:
+    chunks = int(props.get(f"{PROPERTY}.{name}.chunks", "0"))
+    encoded = "".join(props.get(f"{PROPERTY}.{name}.{i}", "") for i in range(chunks))
+    return base64.b64decode(encoded).decode() if encoded else ""
 
 
 def _table_bytes(spark: SparkSession, name: str) -> int:
@@ -349,7 +391,8 @@ def generate(
         spark.sql(
             f"CREATE DATABASE IF NOT EXISTS {database} COMMENT {_quote(ctx.domain.description)}"
         )
-        props = ", ".join(f"{_quote(k)} = {_quote(v)}" for k, v in properties(ctx).items())
+        props = properties(ctx, database)
+        props = ", ".join(f"{_quote(k)} = {_quote(v)}" for k, v in props.items())
         spark.sql(f"ALTER DATABASE {database} SET DBPROPERTIES ({props})")
         for table_name, tasks in plans[name].items():
             table = ctx.domain.table(table_name)
@@ -391,7 +434,8 @@ def _write_table(
     writer = frame(spark, ctx, table, tasks, key).write.format(fmt).mode("overwrite")
     if fmt == "parquet":
         writer = writer.option("compression", "zstd")
-    writer.saveAsTable(name)
+    with _plugin_errors():
+        writer.saveAsTable(name)
     rows = sum(t.rows for t in tasks)
     spark.sql(
         f"ALTER TABLE {name} SET TBLPROPERTIES ("

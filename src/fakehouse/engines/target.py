@@ -19,7 +19,6 @@ Nothing here knows a domain: a warehouse is recognised by its manifest.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -27,8 +26,9 @@ import time
 from pathlib import Path
 
 from fakehouse.errors import UserError
+from fakehouse.manifest import FILE as MANIFEST
+from fakehouse.manifest import Manifest
 
-MANIFEST = "fakehouse.json"
 #: top-level entries a warehouse may hold besides its schemas' folders (catalogs, exports,
 #: the Spark metastore and its settings) and what operating systems drop into any folder
 WAREHOUSE_ENTRIES = frozenset(
@@ -66,14 +66,8 @@ def lock_path(out: Path) -> Path:
 def manifest_schemas(folder: Path) -> set[str] | None:
     """The schema folders a warehouse's manifest names; None if `folder` holds no manifest
     of fakehouse's (missing, unreadable, or not ours)."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        domains = manifest["domains"]
-        if "fakehouse_version" not in manifest or not isinstance(domains, dict):
-            return None
-        return {str(d.get("schema", name)) for name, d in domains.items() if isinstance(d, dict)}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+    manifest = Manifest.find(folder)
+    return None if manifest is None else manifest.schemas
 
 
 def foreign_entries(folder: Path) -> list[str]:

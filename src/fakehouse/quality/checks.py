@@ -12,18 +12,21 @@ the read-only DuckDB catalog.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fakehouse.core.checks import PLACES, STATES, Check
 from fakehouse.core.contract import domain_checks
+from fakehouse.core.table import Domain
 from fakehouse.core.timeline import Window
+from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
 from fakehouse.errors import UserError
+from fakehouse.manifest import FILE as MANIFEST
+from fakehouse.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,13 @@ class Result:
     schema: str = ""
 
 
-def plan(domain: str, params: dict[str, Any]) -> tuple[list[Check], Window | None]:
-    """The checks and history window of a warehouse of `domain` made with `params` (as
-    stored in its manifest: the checks' bounds follow them). Raises ParamsError (a
-    UserError) for parameters the domain rejects."""
+def plan(domain: str | Domain, params: dict[str, Any]) -> tuple[list[Check], Window | None]:
+    """The checks and history window of a warehouse of `domain` (a name, or a domain with
+    its plugins) made with `params` (as stored in its manifest: the checks' bounds follow
+    them). Raises ParamsError (a UserError) for parameters the domain rejects."""
     from fakehouse.config import parameters
 
-    d = registry.domain(domain)
+    d = registry.domain(domain) if isinstance(domain, str) else domain
     typed = parameters(d, params, merge=False)
     return domain_checks(d, typed), None if d.window is None else d.window(typed)
 
@@ -152,37 +155,30 @@ def judge(check: Check, found: list[tuple], schema: str = "") -> Result:
     return Result(check, value, low, high, passed, _shown(value), _expected(low, high), schema)
 
 
-def validate(warehouse: Path) -> list[Result]:
-    """Run the checks of every domain in the warehouse folder `warehouse`."""
+def validate(warehouse: Path, plugins: Sequence[str | Path] = ()) -> list[Result]:
+    """Run the checks of every domain in the warehouse folder `warehouse`, its plugins'
+    tables included (loaded from where the manifest recorded them, or from `plugins`)."""
     from fakehouse.catalog.duckdb import FILE, connect
-    from fakehouse.engines.local import MANIFEST
 
     warehouse = Path(warehouse)
-    manifest_path = warehouse / MANIFEST
     if not (warehouse / FILE).is_file():
         raise UserError(f"no warehouse at {warehouse} (expected {warehouse / FILE})")
-    if not manifest_path.is_file():
-        raise UserError(f"no manifest {manifest_path}; was this folder made by fakehouse?")
-    try:
-        manifest = json.loads(manifest_path.read_text())
-        domains = manifest["domains"]
-        if not isinstance(domains, dict) or not domains:
-            raise ValueError("no domains")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else exc
-        raise UserError(f"unreadable manifest {manifest_path}: {reason}") from None
+    manifest = Manifest.read(warehouse)
+    where = warehouse / MANIFEST
+    if not manifest.domains:
+        raise UserError(f"unreadable manifest {where}: it names no domain")
     plans = []
-    for name, entry in domains.items():
-        if name not in registry.NAMES:
-            known = ", ".join(registry.NAMES)
-            raise UserError(f"{manifest_path}: unknown domain {name!r} (known: {known})")
+    for name, record in manifest.domains.items():
+        if name not in registry.known():
+            known = ", ".join(registry.known())
+            raise UserError(f"{where}: unknown domain {name!r} (known: {known})")
+        domain = domain_plugins.restore(name, record.plugins, plugins)
         try:
-            checks, window = plan(name, entry.get("params", {}))
-            schema = entry["schema"]
-        except (UserError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            checks, window = plan(domain, record.params)
+        except (UserError, ValueError) as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
-            raise UserError(f"{manifest_path}: bad entry for domain {name!r}: {reason}") from None
-        plans.append((checks, schema, window))
+            raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
+        plans.append((checks, record.schema_, window))
     results: list[Result] = []
     with connect(warehouse, read_only=True) as con:
         for checks, schema, window in plans:

@@ -15,17 +15,21 @@ Which databases to check and their history window come from the databases' own p
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fakehouse.core.checks import Check
 from fakehouse.core.timeline import Window
+from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
 from fakehouse.errors import UserError
 from fakehouse.quality.checks import Result, judge, plan, reference_tables, sql_for
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
+
+    from fakehouse.manifest import DomainRecord
 
 COLUMNS_VIEW = "fakehouse_information_schema_columns"
 
@@ -185,8 +189,11 @@ def run(
         return list(pool.map(one, checks))
 
 
-def manifests(spark: SparkSession, databases: Iterable[str] | None = None) -> dict[str, dict]:
-    """The manifest entry of each database fakehouse generated (from database properties)."""
+def manifests(
+    spark: SparkSession, databases: Iterable[str] | None = None
+) -> dict[str, tuple[str, DomainRecord]]:
+    """(domain, manifest record) of each database fakehouse generated (from database
+    properties)."""
     from fakehouse.engines.spark import read_properties
 
     if databases is None:
@@ -201,7 +208,7 @@ def manifests(spark: SparkSession, databases: Iterable[str] | None = None) -> di
         for row in rows:
             if row[0] == "Properties" and row[1]:
                 props = _parse_properties(row[1])
-        entry = read_properties(props)
+        entry = read_properties(props, database)
         if entry is not None:
             found[database] = entry
     return found
@@ -215,20 +222,24 @@ def _parse_properties(text: str) -> dict[str, str]:
     return dict(re.findall(r"\((fakehouse\.[\w.]+),([^()]*)\)", text))
 
 
-def validate(spark: SparkSession, databases: Iterable[str] | None = None) -> list[Result]:
-    """Run the checks of every fakehouse database (or of `databases`) through Spark SQL."""
+def validate(
+    spark: SparkSession,
+    databases: Iterable[str] | None = None,
+    plugins: Sequence[str | Path] = (),
+) -> list[Result]:
+    """Run the checks of every fakehouse database (or of `databases`) through Spark SQL, its
+    plugins' tables included (loaded from where they were recorded, or from `plugins`)."""
     entries = manifests(spark, databases)
     if not entries:
         raise UserError("no database made by fakehouse in this catalog")
     plans = []
-    for database, entry in entries.items():
-        name = entry["domain"]
-        if name not in registry.NAMES:
-            raise UserError(
-                f"database {database}: unknown domain {name!r} (known: {', '.join(registry.NAMES)})"
-            )
+    for database, (name, record) in entries.items():
+        if name not in registry.known():
+            known = ", ".join(registry.known())
+            raise UserError(f"database {database}: unknown domain {name!r} (known: {known})")
+        domain = domain_plugins.restore(name, record.plugins, plugins)
         try:
-            checks, window = plan(name, entry["params"])
+            checks, window = plan(domain, record.params)
         except (UserError, ValueError) as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"database {database}: bad parameters of {name!r}: {reason}") from None

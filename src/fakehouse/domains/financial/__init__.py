@@ -2,11 +2,11 @@
 ledger with injected fraud, and fraud investigations."""
 
 from fakehouse.core.table import Domain
+from fakehouse.core.timeline import history_window
 from fakehouse.domains.financial import (
     accounts,
     cards,
     checks,
-    clock,
     customers,
     fraud,
     loans,
@@ -28,5 +28,5 @@ DOMAIN = Domain(
     ),
     params_type=FinancialParams,
     checks=checks.checks,
-    window=clock.history,
+    window=history_window,
 )

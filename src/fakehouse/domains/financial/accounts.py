@@ -15,7 +15,6 @@ import pyarrow as pa
 from fakehouse.core import arrow
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.domains.financial import common, customers, layout, ledger
-from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.layout import CARD, CHECKING, LOAN, NEVER
 from fakehouse.domains.financial.params import ACCOUNT_TYPES
 
@@ -25,7 +24,7 @@ STATUSES = ("Active", "Closed", "Dormant", "Frozen")
 
 def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray) -> dict:
     lay = led.layout
-    w = window(ctx)
+    w = ctx.window
     kind = lay.kind[sel]
     closed = lay.close_day[sel] <= w.end_day
     rows = np.bincount(led.rows["acc"], minlength=len(lay.index))[sel]

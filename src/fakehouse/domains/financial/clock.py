@@ -1,4 +1,4 @@
-"""The bank's history window, its transaction ledger (the last days of it) and intensities."""
+"""The bank's transaction ledger (the last days of the history window) and its intensities."""
 
 from __future__ import annotations
 
@@ -6,22 +6,11 @@ import numpy as np
 
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import SECONDS_PER_DAY, Intensity, Window
-from fakehouse.domains.financial.params import FinancialParams
-
-
-def history(params: FinancialParams) -> Window:
-    """The history window of a warehouse made with `params`."""
-    return params.history.window()
-
-
-def window(ctx: Context) -> Window:
-    return history(ctx.params)
 
 
 def ledger(ctx: Context) -> Window:
     """Days covered by the transactions table: the last `ledger_days` of the window."""
-    w = window(ctx)
-    return Window(max(w.start_day, w.end_day - ctx.params.history.ledger_days + 1), w.end_day)
+    return ctx.window.tail(ctx.params.history.ledger_days)
 
 
 def ledger_seconds(ctx: Context) -> tuple[int, int]:

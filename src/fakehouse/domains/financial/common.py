@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core.table import Context
-from fakehouse.domains.financial import groups
+from fakehouse.domains.financial import groups, layout, ledger
 
 
 def concat(parts: list[dict], table=None) -> dict:
@@ -61,8 +61,6 @@ GROUP = "ledger"
 
 def shared_ledger(ctx: Context, g0: int, g1: int):
     """The ledger of groups [g0, g1), simulated once per task for all tables of the group."""
-    from fakehouse.domains.financial import ledger
-
     key = ("financial.ledger", g0, g1)
     if key not in ctx.scratch:
         ctx.scratch[key] = ledger.simulate(ctx, shared_layout(ctx, g0, g1))
@@ -71,8 +69,6 @@ def shared_ledger(ctx: Context, g0: int, g1: int):
 
 def shared_layout(ctx: Context, g0: int, g1: int):
     """The layout of groups [g0, g1), built once per task (generation or first pass)."""
-    from fakehouse.domains.financial import layout
-
     key = ("financial.layout", g0, g1)
     if key not in ctx.scratch:
         ctx.scratch[key] = layout.build(ctx, g0, g1)

@@ -21,7 +21,6 @@ from fakehouse.core.distributions import Categorical, choice, cumulative, geomet
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
-from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import RISKS, SEGMENTS
 
 NAME = "customers"
@@ -75,7 +74,7 @@ def facts(ctx: Context, idx: np.ndarray) -> Facts:
     p = ctx.params.customers
     idx = np.asarray(idx, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
-    w = window(ctx)
+    w = ctx.window
     bands = p.age_bands  # in AGE_BANDS order (the parameters keep it)
     labels = tuple(bands)
     low, high = _bands(labels)
@@ -201,7 +200,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     idx = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
     f = facts(ctx, idx)
-    w = window(ctx)
+    w = ctx.window
     female = s("gender").uniform(idx) < 0.51
     first_name = people.first_names(female, s("first_name").uniform(idx))
     last_name = people.last_names(s("last_name").uniform(idx))

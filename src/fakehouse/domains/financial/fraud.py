@@ -21,10 +21,10 @@ import pyarrow as pa
 from fakehouse.core import arrow, reference, segments
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.geo import haversine_km
+from fakehouse.core.rng import path
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from fakehouse.domains.financial import accounts, common, customers, groups, ledger, transactions
-from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import TYPOLOGIES
 
 NAME = "fraud_cases"
@@ -95,7 +95,7 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     lay = led.layout
     rows = led.rows
     n_groups = lay.g1 - lay.g0
-    end = window(ctx).end_second
+    end = ctx.window.end_second
     amount = np.abs(rows["amount"])
     acc = rows["acc"]
     number = led.first_row + np.arange(len(acc), dtype=np.int64)  # global keys of rows
@@ -152,31 +152,34 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     picks[order] = segments.systematic(weights_sorted := weight[order], grp[order], need, u)
     del weights_sorted
     alarm = np.repeat(cand, picks)  # a row drawn twice is investigated twice (rare)
-    fk = number[alarm] * 4 + _repeat_position(picks)
+    alarm_at = path(number[alarm], _repeat_position(picks))
+
+    def draws(column: str, confirmed: np.ndarray) -> np.ndarray:
+        """Per case: a draw keyed by its episode (or transaction), or by its alarm."""
+        return np.r_[s(column).uniform(confirmed), s(f"alarm.{column}").uniform(alarm_at)]
 
     # one array per column: confirmed first, then alarms, then sorted by account and time.
     # An investigation (method, review, escalation) is per episode or alarm, recovery per
     # transaction: each attempt is its own chargeback or reversal.
     row = np.concatenate([flagged, alarm])
     is_fraud = np.r_[np.ones(len(flagged), bool), np.zeros(len(alarm), bool)]
-    key = np.concatenate([eps["key"][e], fk + (1 << 50)])
-    row_key = np.concatenate([rows["key"][flagged], fk + (1 << 50)])
+    episode = eps["key"][e]
     occurred = rows["sec"][row]
     alarm_lag = (
         np.floor(
-            -pf.alert_lag_hours * SECONDS_PER_HOUR * np.log(s("alarm_lag").uniform(fk))
+            -pf.alert_lag_hours * SECONDS_PER_HOUR * np.log(s("alarm_lag").uniform(alarm_at))
         ).astype(np.int64)
         + 60
     )
     alerted = np.r_[found_at[e], rows["sec"][alarm] + alarm_lag]
     detected = np.minimum(alerted, np.maximum(end - 1, occurred))
-    review = np.floor(-pf.review_days * SECONDS_PER_DAY * np.log(s("review").uniform(key)))
+    review = np.floor(-pf.review_days * SECONDS_PER_DAY * np.log(draws("review", episode)))
     closed = detected + review < end
-    escalate = s("escalate").uniform(key) < 0.15
+    escalate = draws("escalate", episode) < 0.15
     status = np.where(
         is_fraud,
         np.where(closed & ~escalate, CLOSED, ESCALATED),
-        np.where(closed, CLOSED, np.where(s("opened").uniform(key) < 0.5, OPEN, REVIEW)),
+        np.where(closed, CLOSED, np.where(draws("opened", episode) < 0.5, OPEN, REVIEW)),
     )
     resolution = np.where(is_fraud, 0, np.where(status == CLOSED, 1, 2))
     typ = np.r_[
@@ -188,13 +191,14 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     lost = np.where(is_fraud & (rows["status"][row] == ledger.COMPLETED), involved, 0)
     recovery = np.array([pf.typologies[t].recovery for t in TYPOLOGIES])
     low, high = recovery[typ.clip(0, len(TYPOLOGIES) - 1)].T
-    frac = low + (high - low) * s("recovered").uniform(row_key)
+    frac = low + (high - low) * draws("recovered", rows["key"][flagged])
     frac = np.where(status == CLOSED, frac, frac * 0.3)
     recovered = np.minimum(np.round(lost * frac), involved).astype(np.int64)
+    u_method = draws("method", episode)
     method = np.where(
         is_fraud,
-        _fraud_method(ctx, typ, s("method").uniform(key)),
-        _method(ctx, FALSE_ALARM, s("method").uniform(key)),
+        _fraud_method(ctx, typ, u_method),
+        _method(ctx, FALSE_ALARM, u_method),
     )
     order = np.lexsort((occurred, acc[row]))
     return Cases(

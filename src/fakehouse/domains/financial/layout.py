@@ -17,10 +17,10 @@ import numpy as np
 
 from fakehouse.core import segments
 from fakehouse.core.distributions import Categorical, choice, cumulative, geometric
+from fakehouse.core.rng import path
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import calendar, uniform_days
 from fakehouse.domains.financial import customers, groups
-from fakehouse.domains.financial.clock import window
 from fakehouse.domains.financial.params import (
     ACCOUNT_TYPES,
     CARD_TIERS,
@@ -122,7 +122,7 @@ def _month_day(year_month: np.ndarray, dom: np.ndarray) -> np.ndarray:
 def build(ctx: Context, g0: int, g1: int) -> Layout:
     p = ctx.params
     pa_ = p.accounts
-    w = window(ctx)
+    w = ctx.window
     idx = groups.customers(ctx, g0, g1)
     f = customers.facts(ctx, idx)
     group = idx // groups.size(ctx) - g0
@@ -165,7 +165,7 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
         + 1e-9
     )
     slot_group = np.repeat(group, 4)
-    slot_key = np.repeat(idx, 4) * 4 + np.tile(np.arange(4), n)
+    slot_key = path(np.repeat(idx, 4), np.tile(np.arange(4), n))  # (customer, deposit type)
     # customers without a card or a loan almost surely keep a Checking account
     w_dep[0::4] = np.where((n_cards + n_loans) > 0, pa_.checking_rate, 0.995)
     n_dep = _shuffled_counts(ctx, w_dep, slot_group, d_counts, slot_key, "deposit", g0)
@@ -246,7 +246,7 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
 
 def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
     p = ctx.params.cards
-    w = window(ctx)
+    w = ctx.window
     s = lambda column: ctx.stream("credit_cards", column)  # noqa: E731
     score = f.credit_score[owner]
     income = f.income[owner]
@@ -328,7 +328,7 @@ def due_day(loans_origination_month, due_dom, k) -> np.ndarray:
 
 def _loans(ctx: Context, f, owner, join, index) -> Loans:
     p = ctx.params.loans
-    w = window(ctx)
+    w = ctx.window
     s = lambda column: ctx.stream("loans", column)  # noqa: E731
     age = f.age[owner]
     income = f.income[owner]

@@ -38,7 +38,7 @@ import numpy as np
 
 from fakehouse.core import reference, segments
 from fakehouse.core.distributions import Categorical, choice, cumulative, poisson, zipf_rank
-from fakehouse.core.rng import Stream
+from fakehouse.core.rng import Stream, path
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR, calendar
 from fakehouse.domains.financial import groups, layout
@@ -153,6 +153,7 @@ FRAUD_HOURS = np.array(
 )
 NEAR = 12  # legit in-person activity happens within this many ZIP codes of home
 DEVICE_BASE = 1 << 40  # device codes above this are fraudsters' devices
+MAX_EPISODES = 256  # fraud episodes of one customer group, at most (numbers their devices)
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,12 @@ def _vocab(ctx: Context) -> Vocab:
 
 
 class Rows:
-    """Columns of ledger rows, appended part by part and joined once."""
+    """Columns of ledger rows, appended part by part and joined once.
+
+    `key` is a row's identity (random bits from a named stream, or a row's number among the
+    group's everyday rows): it breaks ties between an account's rows of the same second and
+    keys the fraud cases' draws. The two sides of a transfer share it, and their `pair`.
+    """
 
     FIELDS = (
         "acc",
@@ -364,230 +370,364 @@ def _spans(ctx: Context, lay: layout.Layout):
     return d0, d1, lo, hi, opened_inside
 
 
+@dataclass
+class _Book:
+    """What the stages of one simulation share: the layout of its customer groups, the
+    ledger's days and calendar months, each account's live span [lo, hi) of days, the
+    customers' primary Checking and Savings accounts, and the rows written so far."""
+
+    ctx: Context
+    lay: layout.Layout
+    d0: int  # first and last day of the ledger
+    d1: int
+    lo: np.ndarray  # per account: first day it takes activity, first day it no longer does
+    hi: np.ndarray
+    opened_inside: np.ndarray  # per account: a deposit account opened during the ledger
+    months: list[int]
+    checking: np.ndarray  # per customer: position of the primary account of that type, or -1
+    savings: np.ndarray
+    rows: Rows = field(default_factory=Rows)
+
+    @classmethod
+    def open(cls, ctx: Context, lay: layout.Layout) -> _Book:
+        d0, d1, lo, hi, opened_inside = _spans(ctx, lay)
+        live = lo < hi
+        return cls(
+            ctx,
+            lay,
+            d0,
+            d1,
+            lo,
+            hi,
+            opened_inside,
+            _months(d0, d1),
+            _primary(lay, (lay.kind == CHECKING) & live),
+            _primary(lay, (lay.kind == SAVINGS) & live),
+        )
+
+    @property
+    def live(self) -> np.ndarray:
+        return self.lo < self.hi
+
+    @property
+    def account_keys(self) -> np.ndarray:
+        """Global account indices: they key account-level draws."""
+        return self.lay.index
+
+    @property
+    def customer_keys(self) -> np.ndarray:
+        return self.lay.people.idx
+
+    def stream(self, column: str) -> Stream:
+        return self.ctx.stream(NAME, column)
+
+    def at(self, acc: np.ndarray, counter: np.ndarray) -> np.ndarray:
+        """The draw index of events of accounts `acc` (positions in the layout) on `counter`
+        (their day, month or instalment): the path (account, counter)."""
+        return path(self.account_keys[acc], counter)
+
+    def identity(self, kind: int, at: np.ndarray, *names: str) -> np.ndarray:
+        """Identities of rows of `kind` (and of `names`, a biller) at draw indices `at`:
+        random and distinct in practice, they pair the two sides of a transfer and order an
+        account's rows of the same second."""
+        return self.stream("row").child(kind, *names).ids(at)
+
+    def in_span(self, acc: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Whether accounts `acc` take activity on `day`."""
+        return (day >= self.lo[acc]) & (day < self.hi[acc])
+
+
 def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
-    p = ctx.params
-    pl = p.ledger
-    v = _vocab(ctx)
-    f = lay.people
-    d0, d1, lo, hi, opened_inside = _spans(ctx, lay)
-    live = lo < hi
-    acc_key = lay.index  # global account index keys account-level draws
-    s = lambda column: ctx.stream(NAME, column)  # noqa: E731
-    months = _months(d0, d1)
-    rows = Rows()
-    owner = lay.owner
-    income = f.income[owner]
+    """The ledger of the groups of `lay`, in stages: the recurring rows on fixed schedules,
+    thinned to each group's share, then fraud episodes, then everyday activity filling the
+    share; finally rows are ordered and balances run (`_settle`). With `count_only`, the
+    account of every row, before anything is ordered."""
+    book = _Book.open(ctx, lay)
+    drawn = _target_balances(book)
+    paid = _paychecks(book)
+    retired = _retirement_income(book)
+    _bills(book)
+    _month_end(book, drawn, direct_deposit=paid | retired)
+    _auto_save(book)
+    opening = drawn.copy()
+    opening[lay.kind == CARD] = _credit_cards(book)
+    opening[lay.kind == LOAN] = _loans(book)
+    _openings_and_closings(book)
 
-    # opening balances of deposit accounts (log-normal around a share of income)
-    dep = lay.kind < CARD
-    deposits = [p.accounts.deposits[t] for t in DEPOSIT_TYPES]
-    med = np.array([d.balance_median for d in deposits] + [0, 0])[lay.kind]
-    sig = np.array([d.balance_sigma for d in deposits] + [0, 0])[lay.kind]
-    floor_ = np.array([d.balance_floor for d in deposits] + [0, 0])[lay.kind]
-    drawn = np.maximum(income * med * np.exp(sig * s("opening").normal(acc_key)), floor_)
-    drawn = np.where(dep, np.round(drawn * 100), 0).astype(np.int64)
+    recurring = book.rows.join()
+    n_groups = lay.g1 - lay.g0
+    budget = groups.allocation(ctx, NAME).counts(lay.g0, lay.g1)
+    acc_group = lay.account_group
+    r_counts = np.bincount(acc_group[recurring["acc"]], minlength=n_groups)
+    keep = _thin(ctx, recurring, acc_group, budget, r_counts, lay.g0)
+    if keep is not None:
+        recurring = {k: v[keep] for k, v in recurring.items()}
+        r_counts = np.bincount(acc_group[recurring["acc"]], minlength=n_groups)
 
-    checking = _primary(lay, (lay.kind == CHECKING) & live)
-    savings = _primary(lay, (lay.kind == SAVINGS) & live)
+    lo, hi, live = book.lo, book.hi, book.live
+    fraud, episodes = _fraud(ctx, lay, lo, hi, live, budget - r_counts, drawn)
+    f_counts = np.bincount(acc_group[fraud["acc"]], minlength=n_groups)
+
+    spare = budget - r_counts - f_counts
+    everyday = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0), count_only)
+    if count_only:
+        return np.concatenate([recurring["acc"], fraud["acc"], everyday])
+    d_counts = np.bincount(acc_group[everyday["acc"]], minlength=n_groups)
+
+    rows = {k: np.concatenate([recurring[k], fraud[k], everyday[k]]) for k in recurring}
+    group_rows = r_counts + f_counts + d_counts
+    first_row = int(groups.allocation(ctx, NAME).cum(lay.g0))
+    gone = lay.close_day < np.maximum(lay.open_day, book.d0) + (lay.close_day < book.d0)
+    opening = np.where(gone & (lay.kind < CARD), 0, opening)
+    drawn = np.where(gone, 0, drawn)
+    led = _settle(ctx, lay, rows, opening, drawn, book.opened_inside, gone, group_rows, first_row)
+    led.episodes = episodes
+    return led
+
+
+def _target_balances(book: _Book) -> np.ndarray:
+    """Per account: the balance (cents) a deposit account ends the ledger with, log-normal
+    around a share of its owner's income (0 for cards and loans)."""
+    p = book.ctx.params.accounts
+    kind = book.lay.kind
+    income = book.lay.people.income[book.lay.owner]
+    deposits = [p.deposits[t] for t in DEPOSIT_TYPES]
+    med = np.array([d.balance_median for d in deposits] + [0, 0])[kind]
+    sig = np.array([d.balance_sigma for d in deposits] + [0, 0])[kind]
+    floor_ = np.array([d.balance_floor for d in deposits] + [0, 0])[kind]
+    z = book.stream("opening").normal(book.account_keys)
+    drawn = np.maximum(income * med * np.exp(sig * z), floor_)
+    return np.where(kind < CARD, np.round(drawn * 100), 0).astype(np.int64)
+
+
+def _paychecks(book: _Book) -> np.ndarray:
+    """Payroll into the primary Checking account: bi-weekly (every other Friday from a
+    per-customer phase), semi-monthly (the 15th and the last business day) or monthly (the
+    last business day), a stable net amount per customer. Returns who is paid."""
+    pl = book.ctx.params.ledger
+    f = book.lay.people
+    s, ck, d0, d1 = book.stream, book.customer_keys, book.d0, book.d1
     cust = np.arange(len(f.idx))
-    ck = f.idx  # customer keys
-
-    # 1. paychecks and benefits into the primary checking account
-    freq = Categorical.of(pl.pay_frequency)
-    how = freq.sample(s("pay_frequency").uniform(ck))
+    how = Categorical.of(pl.pay_frequency).sample(s("pay_frequency").uniform(ck))
     per_year = np.array([26, 24, 12])[how]
-    paid = f.has_job & (checking >= 0)
+    paid = f.has_job & (book.checking >= 0)
     net = f.income * pl.net_pay_ratio / per_year
-    # bi-weekly: every other Friday from a per-customer phase
     first = d0 + ((1 + 7 * (s("pay_phase").uniform(ck) < 0.5) - d0) % 14)
     n_bi = (d1 - d0) // 14 + 2
     c_bi = np.repeat(cust, n_bi)
     day_bi = first[c_bi] + 14 * np.tile(np.arange(n_bi), len(cust))
-    # semi-monthly: the 15th and the last business day; monthly: the last business day
-    c_ld, day_ld = _monthly(months, np.full(len(cust), 31), business=True)
-    c_15, day_15 = _monthly(months, np.full(len(cust), 15), business=True)
+    c_ld, day_ld = _monthly(book.months, np.full(len(cust), 31), business=True)
+    c_15, day_15 = _monthly(book.months, np.full(len(cust), 15), business=True)
     c_pay = np.concatenate([c_bi, c_15, c_ld])
     day_pay = np.concatenate([day_bi, day_15, day_ld])
     rule = np.concatenate([np.zeros(len(c_bi)), np.ones(len(c_15)), np.full(len(c_ld), 2)])
     ok = paid[c_pay] & ((rule == how[c_pay]) | ((rule == 2) & (how[c_pay] == 1)))
-    acc = checking[c_pay]
-    ok &= (day_pay >= lo[acc]) & (day_pay < hi[acc])
+    acc = book.checking[c_pay]
+    ok &= book.in_span(acc, day_pay)
     c_pay, day_pay, acc = c_pay[ok], day_pay[ok], acc[ok]
-    key = acc_key[acc] * 1024 + (day_pay - d0)
-    amount = np.round(net[c_pay] * (1 + pl.pay_jitter * s("pay_jitter").normal(key)) * 100).astype(
-        np.int64
-    )
-    employer = s("employer").integers(ck, 0, len(v.employers))
-    rows.add(
+    at = book.at(acc, day_pay)
+    jitter = 1 + pl.pay_jitter * s("pay_jitter").normal(at)
+    amount = np.round(net[c_pay] * jitter * 100).astype(np.int64)
+    employer = s("employer").integers(ck, 0, len(_vocab(book.ctx).employers))
+    book.rows.add(
         acc,
-        _seconds(day_pay, s("pay_time").uniform(key), 1, 6),
+        _seconds(day_pay, s("pay_time").uniform(at), 1, 6),
         PAYROLL,
         amount,
-        key,
+        book.identity(PAYROLL, at),
         merchant=-2 - employer[c_pay],
     )
-    # retirees: a monthly benefit on the 3rd (business day before), pensions on the 1st
-    benefit = f.retired & (checking >= 0)
-    for kind, dom, share in ((BENEFIT, 3, 0.62), (PENSION, 1, 0.38)):
-        c_b, day_b = _monthly(months, np.full(len(cust), dom), business=True)
-        acc = checking[c_b]
-        ok = benefit[c_b] & (day_b >= lo[acc]) & (day_b < hi[acc])
-        c_b, day_b, acc = c_b[ok], day_b[ok], acc[ok]
-        key = acc_key[acc] * 1024 + 400 + kind
-        amount = np.round(f.income[c_b] * 0.92 * share / 12 * 100).astype(np.int64)
-        rows.add(acc, _seconds(day_b, s("benefit_time").uniform(key), 1, 6), kind, amount, key)
-    direct_deposit = paid | benefit
+    return paid
 
-    # 2. bills from checking on fixed days
-    mortgage = np.zeros(len(cust), dtype=bool)
-    is_loan = lay.kind == LOAN
-    mortgage[owner[is_loan][lay.loans.kind == 0]] = True
-    for b_i, (bill, spec) in enumerate(pl.bills.items()):
+
+def _retirement_income(book: _Book) -> np.ndarray:
+    """Retirees: a monthly benefit on the 3rd and a pension on the 1st (the business day
+    before when those fall on a weekend). Returns who receives them."""
+    f = book.lay.people
+    cust = np.arange(len(f.idx))
+    benefit = f.retired & (book.checking >= 0)
+    for kind, name, dom, share in ((BENEFIT, "benefit", 3, 0.62), (PENSION, "pension", 1, 0.38)):
+        c_b, day_b = _monthly(book.months, np.full(len(cust), dom), business=True)
+        acc = book.checking[c_b]
+        ok = benefit[c_b] & book.in_span(acc, day_b)
+        c_b, day_b, acc = c_b[ok], day_b[ok], acc[ok]
+        amount = np.round(f.income[c_b] * 0.92 * share / 12 * 100).astype(np.int64)
+        at = book.at(acc, day_b)
+        sec = _seconds(day_b, book.stream(f"{name}_time").uniform(at), 1, 6)
+        book.rows.add(acc, sec, kind, amount, book.identity(kind, at))
+    return benefit
+
+
+def _bills(book: _Book) -> None:
+    """Bills paid from Checking on a fixed day of the month, each biller's level a share of
+    the customer's income (no rent for home owners with a mortgage, nor for retirees)."""
+    pl = book.ctx.params.ledger
+    v = _vocab(book.ctx)
+    lay, f, ck = book.lay, book.lay.people, book.customer_keys
+    mortgage = np.zeros(len(f.idx), dtype=bool)
+    mortgage[lay.owner[lay.kind == LOAN][lay.loans.kind == 0]] = True
+    for bill, spec in pl.bills.items():
         share, amount_share, variation = spec.share, spec.income_share, spec.variation
-        bk = ck * 16 + b_i
-        has = (s("bill").uniform(bk) < share) & (checking >= 0)
+        s = lambda column, bill=bill: book.stream(column).child(bill)  # noqa: E731
+        has = (s("bill").uniform(ck) < share) & (book.checking >= 0)
         if bill == "Rent":
             has &= ~mortgage & ~f.retired
-        dom = s("bill_day").integers(bk, 1, 29)
-        c_b, day_b = _monthly(months, dom)
-        acc = checking[c_b]
-        ok = has[c_b] & (day_b >= lo[acc]) & (day_b < hi[acc])
+        dom = s("bill_day").integers(ck, 1, 29)
+        c_b, day_b = _monthly(book.months, dom)
+        acc = book.checking[c_b]
+        ok = has[c_b] & book.in_span(acc, day_b)
         c_b, day_b, acc = c_b[ok], day_b[ok], acc[ok]
-        key = (acc_key[acc] * 1024 + (day_b - d0)) * 16 + b_i
-        level = f.income / 12 * amount_share * np.exp(0.25 * s("bill_level").normal(bk))
-        amt = level[c_b] * (1 + variation * s("bill_var").normal(key))
+        at = book.at(acc, day_b)
+        level = f.income / 12 * amount_share * np.exp(0.25 * s("bill_level").normal(ck))
+        amt = level[c_b] * (1 + variation * s("bill_var").normal(at))
         amt = np.maximum(amt, pl.bill_min)
         amt = np.round(amt) if bill == "Rent" else amt
-        merchant = v.bill_start[bill] + s("biller").integers(bk, 0, v.bill_count[bill])
-        rows.add(
+        merchant = v.bill_start[bill] + s("biller").integers(ck, 0, v.bill_count[bill])
+        book.rows.add(
             acc,
-            _seconds(day_b, s("bill_time").uniform(key), 0, 7),
+            _seconds(day_b, s("bill_time").uniform(at), 0, 7),
             BILL,
             -np.round(amt * 100).astype(np.int64),
-            key,
+            book.identity(BILL, at, bill),
             merchant=merchant[c_b],
             category=v.categories.index(spec.category),
         )
 
-    # 3. interest on deposits and fees on checking without direct deposit, at month end
-    last_day = np.array([_month_start(m + 1) - 1 for m in months])
-    for m_i, day in enumerate(last_day):
-        in_span = live & (day >= lo) & (day < hi)
+
+def _month_end(book: _Book, drawn: np.ndarray, direct_deposit: np.ndarray) -> None:
+    """On the last day of each month: interest on savings, money market and CDs, and a
+    maintenance fee on Checking without direct deposit (Students pay none)."""
+    lay, f = book.lay, book.lay.people
+    fee_cents = -int(book.ctx.params.ledger.maintenance_fee * 100)
+    last_day = np.array([_month_start(m + 1) - 1 for m in book.months])
+    for month, day in zip(book.months, last_day, strict=True):
+        in_span = book.live & (day >= book.lo) & (day < book.hi)
         earn = in_span & np.isin(lay.kind, (SAVINGS, MONEY_MARKET, CD)) & (lay.rate > 0)
         pos = np.flatnonzero(earn)
-        key = acc_key[pos] * 1024 + 500 + m_i
         amt = np.maximum(np.round(drawn[pos] * lay.rate[pos] / 12), 1).astype(np.int64)
-        rows.add(
-            pos,
-            np.full(len(pos), day * SECONDS_PER_DAY + 23 * SECONDS_PER_HOUR),
-            INTEREST,
-            amt,
-            key,
-        )
+        at = np.full(len(pos), day * SECONDS_PER_DAY + 23 * SECONDS_PER_HOUR)
+        book.rows.add(pos, at, INTEREST, amt, book.identity(INTEREST, book.at(pos, month)))
+        owner = lay.owner
         fee = in_span & (lay.kind == CHECKING) & ~direct_deposit[owner] & (f.segment[owner] > 0)
         pos = np.flatnonzero(fee)
-        key = acc_key[pos] * 1024 + 600 + m_i
-        rows.add(
-            pos,
-            np.full(len(pos), day * SECONDS_PER_DAY + 1800),
-            MAINT_FEE,
-            -int(pl.maintenance_fee * 100),
-            key,
-        )
+        at = np.full(len(pos), day * SECONDS_PER_DAY + 1800)
+        book.rows.add(pos, at, MAINT_FEE, fee_cents, book.identity(MAINT_FEE, book.at(pos, month)))
 
-    # 4. auto-save: checking -> savings on a fixed day, one reference for both sides
+
+def _auto_save(book: _Book) -> None:
+    """A monthly transfer from Checking to Savings on a fixed day: both sides share one
+    reference."""
+    pl = book.ctx.params.ledger
+    f, s, ck = book.lay.people, book.stream, book.customer_keys
+    checking, savings = book.checking, book.savings
     saver = (checking >= 0) & (savings >= 0) & (s("auto_save").uniform(ck) < pl.auto_save_rate)
     lo_s, hi_s = pl.auto_save_share
     monthly_net = np.where(f.has_job, f.income * pl.net_pay_ratio / 12, 600.0)
     save = monthly_net * (lo_s + (hi_s - lo_s) * s("auto_save_share").uniform(ck))
     save = np.maximum(np.round(save / 5) * 5, 25)
-    c_s, day_s = _monthly(months, s("auto_save_day").integers(ck, 1, 29))
+    c_s, day_s = _monthly(book.months, s("auto_save_day").integers(ck, 1, 29))
     a_out, a_in = checking[c_s], savings[c_s]
     ok = (
         saver[c_s]
-        & (day_s >= np.maximum(lo[a_out], lo[a_in]))
-        & (day_s < np.minimum(hi[a_out], hi[a_in]))
+        & (day_s >= np.maximum(book.lo[a_out], book.lo[a_in]))
+        & (day_s < np.minimum(book.hi[a_out], book.hi[a_in]))
     )
     c_s, day_s, a_out, a_in = c_s[ok], day_s[ok], a_out[ok], a_in[ok]
-    key = acc_key[a_out] * 1024 + (day_s - d0)
-    sec = _seconds(day_s, s("auto_save_time").uniform(key), 6, 9)
+    at = book.at(a_out, day_s)
+    sec = _seconds(day_s, s("auto_save_time").uniform(at), 6, 9)
     cents = (save[c_s] * 100).astype(np.int64)
-    rows.add(a_out, sec, SAVE_OUT, -cents, key, pair=key)
-    rows.add(a_in, sec, SAVE_IN, cents, key, pair=key)
+    transfer = book.identity(SAVE_OUT, at)
+    book.rows.add(a_out, sec, SAVE_OUT, -cents, transfer, pair=transfer)
+    book.rows.add(a_in, sec, SAVE_IN, cents, transfer, pair=transfer)
 
-    # 5. credit cards: opening owed balance, interest, payment, fees
+
+def _credit_cards(book: _Book) -> np.ndarray:
+    """Credit cards: interest on revolving balances on the statement day, the payment (in
+    full, or a part for revolvers) from Checking or from outside on the due day, late fees
+    for delinquent cards, annual fees in the card's anniversary month. Returns each card's
+    owed balance (cents) at the ledger's start (0 for cards issued during it)."""
+    lay, s, d0 = book.lay, book.stream, book.d0
     cards = lay.cards
     card_pos = np.flatnonzero(lay.kind == CARD)
+    acc_key = book.account_keys
+    income = lay.people.income[lay.owner]
     spend = income[card_pos] / 12 * 0.1 * np.exp(0.6 * s("card_spend").normal(acc_key[card_pos]))
     owed = cards.utilization * cards.limit + np.where(cards.delinquency > 0, 0.3, 1.0) * spend * 100
     card_open = np.minimum(np.round(owed), np.round(cards.limit * 0.95)).astype(np.int64)
     card_open = np.where(lay.open_day[card_pos] >= d0, 0, card_open)
-    opening = drawn.copy()
-    opening[card_pos] = card_open
     revolving = cards.revolver & (cards.delinquency == 0)
     delinquent = cards.delinquency > 0
-    c_i, day_i = _monthly(months, cards.statement_dom)
+
+    c_i, day_i = _monthly(book.months, cards.statement_dom)
     pos = card_pos[c_i]
-    ok = (day_i >= lo[pos]) & (day_i < hi[pos]) & (cards.revolver[c_i]) & (card_open[c_i] > 0)
+    ok = book.in_span(pos, day_i) & (cards.revolver[c_i]) & (card_open[c_i] > 0)
     c_i, day_i, pos = c_i[ok], day_i[ok], pos[ok]
-    key = acc_key[pos] * 1024 + (day_i - d0)
-    rows.add(
+    book.rows.add(
         pos,
         day_i * SECONDS_PER_DAY + 2 * SECONDS_PER_HOUR,
         CARD_INTEREST,
         np.round(card_open[c_i] * cards.apr[c_i] / 12).astype(np.int64),
-        key,
+        book.identity(CARD_INTEREST, book.at(pos, day_i)),
     )
+
     due_dom = (cards.statement_dom + 20) % 28 + 1
-    c_p, day_p = _monthly(months, due_dom)
+    c_p, day_p = _monthly(book.months, due_dom)
     pos = card_pos[c_p]
-    ok = (day_p >= lo[pos]) & (day_p < hi[pos]) & (card_open[c_p] > 0)
+    ok = book.in_span(pos, day_p) & (card_open[c_p] > 0)
     c_p, day_p, pos = c_p[ok], day_p[ok], pos[ok]
-    key = acc_key[pos] * 1024 + (day_p - d0)
+    at = book.at(pos, day_p)
+    payment = book.identity(CARD_PAY_IN, at)
     late = delinquent[c_p]
-    frac = np.where(revolving[c_p], 0.03 + 0.3 * s("card_pay").uniform(key) ** 2, 1.0)
+    frac = np.where(revolving[c_p], 0.03 + 0.3 * s("card_pay").uniform(at) ** 2, 1.0)
     pay = np.where(
         revolving[c_p], np.maximum(np.round(card_open[c_p] * frac), 2500), card_open[c_p]
     )
     pay = np.minimum(pay, card_open[c_p]).astype(np.int64)
-    src = checking[owner[pos]]
-    src_ok = src >= 0
-    src_ok &= (day_p >= lo[np.maximum(src, 0)]) & (day_p < hi[np.maximum(src, 0)])
-    sec = _seconds(day_p, s("card_pay_time").uniform(key), 7, 22)
+    src = book.checking[lay.owner[pos]]
+    src_ok = (src >= 0) & book.in_span(np.maximum(src, 0), day_p)
+    sec = _seconds(day_p, s("card_pay_time").uniform(at), 7, 22)
     m = ~late & src_ok
-    rows.add(src[m], sec[m], CARD_PAY_OUT, -pay[m], key[m], pair=key[m])
-    rows.add(pos[m], sec[m], CARD_PAY_IN, -pay[m], key[m], pair=key[m])
+    book.rows.add(src[m], sec[m], CARD_PAY_OUT, -pay[m], payment[m], pair=payment[m])
+    book.rows.add(pos[m], sec[m], CARD_PAY_IN, -pay[m], payment[m], pair=payment[m])
     m = ~late & ~src_ok
-    rows.add(pos[m], sec[m], CARD_PAY_EXT, -pay[m], key[m])
-    rows.add(
+    book.rows.add(pos[m], sec[m], CARD_PAY_EXT, -pay[m], payment[m])
+    book.rows.add(
         pos[late],
         day_p[late] * SECONDS_PER_DAY + 23 * SECONDS_PER_HOUR,
         LATE_FEE,
-        int(p.cards.late_fee * 100),
-        key[late] + 1,
+        int(book.ctx.params.cards.late_fee * 100),
+        book.identity(LATE_FEE, at[late]),
     )
+
     _, im, idom, _ = calendar(cards.issue_day)
-    c_f, day_f = _monthly(months, idom)
+    c_f, day_f = _monthly(book.months, idom)
     pos = card_pos[c_f]
     _, fm, _, _ = calendar(day_f)
-    ok = (fm == im[c_f]) & (cards.annual_fee[c_f] > 0) & (day_f >= lo[pos]) & (day_f < hi[pos])
+    ok = (fm == im[c_f]) & (cards.annual_fee[c_f] > 0) & book.in_span(pos, day_f)
     ok &= cards.issue_day[c_f] < d0
     c_f, day_f, pos = c_f[ok], day_f[ok], pos[ok]
-    rows.add(
+    book.rows.add(
         pos,
         day_f * SECONDS_PER_DAY + 3 * SECONDS_PER_HOUR,
         ANNUAL_FEE,
         cards.annual_fee[c_f],
-        acc_key[pos] * 1024 + 1023,
+        book.identity(ANNUAL_FEE, book.at(pos, day_f)),
     )
+    return card_open
 
-    # 6. loans: instalments paid inside the ledger and new disbursements
+
+def _loans(book: _Book) -> np.ndarray:
+    """Loans: the instalments due during the ledger (from Checking, or from outside), split
+    into the payment leaving Checking and the principal reducing the loan; disbursements of
+    loans originated during the ledger. Returns each loan's balance (cents) at the ledger's
+    start (0 for new loans, which start with their disbursement)."""
+    lay, s, d0, d1 = book.lay, book.stream, book.d0, book.d1
     loans = lay.loans
-    loan_pos = np.flatnonzero(is_loan)
+    loan_pos = np.flatnonzero(lay.kind == LOAN)
     month0 = calendar(loans.origination)
     o_month = month0[0] * 12 + month0[1] - 1
-    k_first = np.array(months[0]) - o_month - 1  # due dates before the ledger's first month
-    n_k = len(months) + 2
+    k_first = np.array(book.months[0]) - o_month - 1  # due dates before the ledger's first month
+    n_k = len(book.months) + 2
     l_i = np.repeat(np.arange(len(loan_pos)), n_k)
     k = np.maximum(k_first[l_i], 0) + np.tile(np.arange(n_k), len(loan_pos))
     day_k = layout.due_day(o_month[l_i], loans.due_dom[l_i], k)
@@ -595,89 +735,55 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     l_i, k, day_k = l_i[ok], k[ok], day_k[ok]
     paid_before = loans.payments_made - np.bincount(l_i, minlength=len(loan_pos))
     pos = loan_pos[l_i]
-    principal = layout.schedule_balance(
-        loans.amount[l_i], loans.rate[l_i], loans.term[l_i], k - 1
-    ) - layout.schedule_balance(loans.amount[l_i], loans.rate[l_i], loans.term[l_i], k)
-    key = acc_key[pos] * 1024 + k % 1024
-    sec = _seconds(day_k, s("loan_time").uniform(key), 3, 6)
-    src = checking[owner[pos]]
-    src_ok = src >= 0
-    src_ok &= (day_k >= lo[np.maximum(src, 0)]) & (day_k < hi[np.maximum(src, 0)])
-    rows.add(
-        src[src_ok],
-        sec[src_ok],
-        LOAN_PAY_OUT,
-        -loans.payment[l_i][src_ok],
-        key[src_ok],
-        pair=key[src_ok],
+    amount, rate, term = loans.amount[l_i], loans.rate[l_i], loans.term[l_i]
+    principal = layout.schedule_balance(amount, rate, term, k - 1) - layout.schedule_balance(
+        amount, rate, term, k
     )
-    rows.add(
-        pos[src_ok], sec[src_ok], LOAN_PAY_IN, -principal[src_ok], key[src_ok], pair=key[src_ok]
-    )
-    rows.add(pos[~src_ok], sec[~src_ok], LOAN_PAY_EXT, -principal[~src_ok], key[~src_ok])
+    at = book.at(pos, k)
+    sec = _seconds(day_k, s("loan_time").uniform(at), 3, 6)
+    instalment = book.identity(LOAN_PAY_IN, at)
+    src = book.checking[lay.owner[pos]]
+    src_ok = (src >= 0) & book.in_span(np.maximum(src, 0), day_k)
+    m, paid = src_ok, instalment[src_ok]
+    book.rows.add(src[m], sec[m], LOAN_PAY_OUT, -loans.payment[l_i][m], paid, pair=paid)
+    book.rows.add(pos[m], sec[m], LOAN_PAY_IN, -principal[m], paid, pair=paid)
+    book.rows.add(pos[~m], sec[~m], LOAN_PAY_EXT, -principal[~m], instalment[~m])
+
     new = loans.origination >= d0
-    opening[loan_pos] = np.where(
-        new, 0, layout.schedule_balance(loans.amount, loans.rate, loans.term, paid_before)
-    )
     pos = loan_pos[new]
-    rows.add(
+    book.rows.add(
         pos,
         loans.origination[new] * SECONDS_PER_DAY + 11 * SECONDS_PER_HOUR,
         DISBURSE,
         loans.amount[new],
-        acc_key[pos] * 1024 + 1022,
+        book.identity(DISBURSE, book.at(pos, loans.origination[new])),
     )
+    balance = layout.schedule_balance(loans.amount, loans.rate, loans.term, paid_before)
+    return np.where(new, 0, balance)
 
-    # 7. deposit accounts opened or closed inside the ledger
-    pos = np.flatnonzero(opened_inside)
-    rows.add(
+
+def _openings_and_closings(book: _Book) -> None:
+    """Deposit accounts opened during the ledger get their initial deposit (its amount is
+    set when balances run); those closed during it a withdrawal of what is left."""
+    lay, acc_key = book.lay, book.account_keys
+    pos = np.flatnonzero(book.opened_inside)
+    book.rows.add(
         pos,
-        _seconds(lay.open_day[pos], s("open_time").uniform(acc_key[pos]), 9, 17),
+        _seconds(lay.open_day[pos], book.stream("open_time").uniform(acc_key[pos]), 9, 17),
         OPEN_DEPOSIT,
         0,
-        acc_key[pos] * 1024 + 1021,
+        book.identity(OPEN_DEPOSIT, book.at(pos, lay.open_day[pos])),
     )
-    closing = dep & (lay.close_day >= d0) & (lay.close_day <= d1) & (lay.close_day >= lay.open_day)
+    closing = (lay.kind < CARD) & (lay.close_day >= book.d0) & (lay.close_day <= book.d1)
     closing &= lay.close_day > lay.open_day
     pos = np.flatnonzero(closing)
-    rows.add(
+    book.rows.add(
         pos,
         lay.close_day[pos] * SECONDS_PER_DAY + 17 * SECONDS_PER_HOUR,
         CLOSE_OUT,
         0,
-        acc_key[pos] * 1024 + 1020,
+        book.identity(CLOSE_OUT, book.at(pos, lay.close_day[pos])),
     )
-
-    recurring = rows.join()
-    n_groups = lay.g1 - lay.g0
-    budget = groups.allocation(ctx, NAME).counts(lay.g0, lay.g1)
-    acc_group = lay.account_group
-    r_counts = np.bincount(acc_group[recurring["acc"]], minlength=n_groups)
-    keep = _thin(ctx, recurring, acc_group, budget, r_counts, lay.g0)
-    if keep is not None:
-        recurring = {k2: v2[keep] for k2, v2 in recurring.items()}
-        r_counts = np.bincount(acc_group[recurring["acc"]], minlength=n_groups)
-
-    # 8. fraud episodes
-    fraud, episodes = _fraud(ctx, lay, lo, hi, live, budget - r_counts, drawn)
-    f_counts = np.bincount(acc_group[fraud["acc"]], minlength=n_groups)
-
-    # 9. discretionary activity fills each group's share
-    spare = budget - r_counts - f_counts
-    disc = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0), count_only)
-    if count_only:
-        return np.concatenate([recurring["acc"], fraud["acc"], disc])
-    d_counts = np.bincount(acc_group[disc["acc"]], minlength=n_groups)
-
-    allrows = {k2: np.concatenate([recurring[k2], fraud[k2], disc[k2]]) for k2 in recurring}
-    group_rows = r_counts + f_counts + d_counts
-    first_row = int(groups.allocation(ctx, NAME).cum(lay.g0))
-    gone = lay.close_day < np.maximum(lay.open_day, d0) + (lay.close_day < d0)
-    opening = np.where(gone & (lay.kind < CARD), 0, opening)
-    drawn = np.where(gone, 0, drawn)
-    ledger_ = _settle(ctx, lay, allrows, opening, drawn, opened_inside, gone, group_rows, first_row)
-    ledger_.episodes = episodes
-    return ledger_
 
 
 def _thin(ctx, rows, acc_group, budget, r_counts, g0):
@@ -685,10 +791,10 @@ def _thin(ctx, rows, acc_group, budget, r_counts, g0):
     over = r_counts - np.floor(budget * 0.8).astype(np.int64)
     if not (over > 0).any():
         return None
-    prio = Stream(ctx.stream(NAME, "thin").key).uniform(rows["key"] + rows["kind"])
+    # both sides of a pair are one event with one priority, so they go together
+    event = np.where(rows["pair"] >= 0, rows["pair"], rows["key"])
+    prio = ctx.stream(NAME, "thin").uniform(event)
     grp = acc_group[rows["acc"]]
-    event = np.where(rows["pair"] >= 0, rows["pair"], -1 - np.arange(len(grp)))
-    # both sides of a pair get the priority of the pair, so they go together
     order = np.lexsort((event, prio, grp))
     rank = segments.positions(np.bincount(grp[order], minlength=len(budget)))
     drop = np.zeros(len(grp), dtype=bool)
@@ -707,8 +813,9 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     episodes must fit its exact share of cases, so whole detectable episodes beyond that
     share are dropped (with default parameters about 2.6 fraud rows meet 25.6 cases a group,
     so this never binds). An account is the victim of one episode at most, so that its
-    investigation covers all its fraud. Episodes carry their key, typology, size, whether
-    they are detectable and the second of their last row, from which detection lags.
+    investigation covers all its fraud. Episodes carry their key (an identity drawn from their
+    group and number there), typology, size, whether they are detectable and the second of
+    their last row, from which detection lags.
     """
     p = ctx.params
     pf = p.fraud
@@ -723,10 +830,11 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     sizes = np.array([x.size for x in typologies])
     mean_size = float(np.dot(typo.cum - np.r_[0, typo.cum[:-1]], sizes.mean(axis=1)))
     lam = pf.rate * budget / mean_size
-    n_ep = poisson(s("episodes").uniform(gk), lam, cap=256)
+    n_ep = poisson(s("episodes").uniform(gk), lam, cap=MAX_EPISODES)
     n_ep = np.minimum(n_ep, np.maximum(room, 0) // (4 * int(sizes[:, 1].max())))
     ep_group = segments.ids(n_ep)
-    ek = gk[ep_group] * 1024 + segments.positions(n_ep)  # episode keys
+    eg, en = gk[ep_group], segments.positions(n_ep)  # an episode: its group, its number there
+    ek = path(eg, en)  # the episodes' draw index
     kind = typo.sample(s("typology").uniform(ek))
     lo_sz, hi_sz = sizes[kind, 0], sizes[kind, 1]
     size = lo_sz + np.floor(s("size").uniform(ek) * (hi_sz - lo_sz + 1)).astype(np.int64)
@@ -744,8 +852,8 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     acc_group = lay.account_group
     g_start = segments.starts(np.bincount(acc_group, minlength=n_groups))
     g_stop = g_start + np.bincount(acc_group, minlength=n_groups)
-    victim = np.zeros(len(ek), dtype=np.int64)
-    found = np.zeros(len(ek), dtype=bool)
+    victim = np.zeros(len(eg), dtype=np.int64)
+    found = np.zeros(len(eg), dtype=bool)
     u = s("victim").uniform(ek)
     for t_i in range(len(TYPOLOGIES)):
         w = eligible[t_i] * (span_days >= 1)
@@ -757,20 +865,21 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
         victim[mine] = pick
         found[mine] = (len(w) > 0) & (w[pick] > 0) if len(w) else False
     grp = ep_group[found]
-    ek, kind, size, victim = ek[found], kind[found], size[found], victim[found]
+    eg, en, ek = eg[found], en[found], ek[found]
+    kind, size, victim = kind[found], size[found], victim[found]
     # one episode per victim account (the first drawn), so that a detected account has all
     # its fraud investigated: a later draw on the same account is dropped (rare)
-    first = np.zeros(len(ek), dtype=bool)
+    first = np.zeros(len(eg), dtype=bool)
     first[np.unique(victim, return_index=True)[1]] = True
     # detectable episodes, in episode order, while their rows fit the group's cases
     detectable = s("detected").uniform(ek) < pf.detected_rate
     fits = segments.cumsum(size * (detectable & first), grp) <= cases[grp]
     keep = first & (~detectable | fits)
-    ek, kind, size, victim = ek[keep], kind[keep], size[keep], victim[keep]
-    detectable = detectable[keep]
-    n = len(ek)
+    eg, en, ek = eg[keep], en[keep], ek[keep]
+    kind, size, victim, detectable = kind[keep], size[keep], victim[keep], detectable[keep]
+    n = len(eg)
     episodes = {
-        "key": ek,
+        "key": s("episode").ids(ek),
         "kind": kind,
         "size": size,
         "detectable": detectable,
@@ -796,7 +905,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     )
     r_ep = segments.ids(size)
     j = segments.positions(size)
-    rk = ek[r_ep] * 64 + j  # row keys
+    rk = path(eg[r_ep], en[r_ep], j)  # a row: its episode and its number there
     rkind = kind[r_ep]
     gap_mean = np.array([8 * 60, 20 * 60, 25 * 60, 90, 15 * 60])[rkind]
     gap = np.where(j == 0, 0, np.floor(-gap_mean * np.log(s("gap").uniform(rk))).astype(np.int64))
@@ -862,7 +971,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
     far = reference.places().sample(s("far").uniform(ek))[r_ep]
     near = _near_place(home, s("near").uniform(rk))
     place = np.select([np.isin(rkind, (1, 2)), rkind == 4], [far, near], -1)
-    device = np.where(rkind == 1, DEVICE_BASE + ek[r_ep], -1)
+    device = np.where(rkind == 1, DEVICE_BASE + eg[r_ep] * MAX_EPISODES + en[r_ep], -1)
     declined = s("declined").uniform(rk) < pf.declined_rate
     status = np.where(declined, FAILED, COMPLETED)
     rows = Rows()
@@ -871,7 +980,7 @@ def _fraud(ctx, lay, lo, hi, live, room, drawn):
         sec,
         row_kind,
         amount,
-        rk,
+        s("row").ids(rk),
         fraud=1 + rkind,
         merchant=merchant,
         category=cat,

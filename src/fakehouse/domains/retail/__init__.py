@@ -2,11 +2,11 @@
 reviews and campaigns."""
 
 from fakehouse.core.table import Domain
+from fakehouse.core.timeline import history_window
 from fakehouse.domains.retail import (
     behavior,
     campaigns,
     checks,
-    clock,
     customers,
     employees,
     inventory,
@@ -37,5 +37,5 @@ DOMAIN = Domain(
     ),
     params_type=RetailParams,
     checks=checks.checks,
-    window=clock.history,
+    window=history_window,
 )

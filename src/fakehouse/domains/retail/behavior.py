@@ -18,7 +18,7 @@ from fakehouse.core.distributions import Categorical, geometric
 from fakehouse.core.table import MAX_MULTIPLIER, Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from fakehouse.domains.retail import customers, products
-from fakehouse.domains.retail.clock import intensity, window
+from fakehouse.domains.retail.clock import intensity
 
 NAME = "customer_behavior"
 EVENT_TYPES = (
@@ -78,7 +78,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     f = funnel(ctx, session)
     n = f.events
     customer = customers.pick(ctx, s("customer"), session)
-    w = window(ctx)
+    w = ctx.window
     registered = np.maximum(customers.registration_day(ctx, customer), w.start_day)
     begin = intensity(ctx, online=True).sample(
         s("start").uniform(session),

@@ -17,7 +17,6 @@ from fakehouse.core import arrow
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import calendar
-from fakehouse.domains.retail.clock import window
 
 NAME = "marketing_campaigns"
 LEAD_DAYS = 60  # campaigns start from this long before the window ...
@@ -52,7 +51,7 @@ class Schedule:
 
 
 def schedule(ctx: Context) -> Schedule:
-    w = window(ctx)
+    w = ctx.window
     n = ctx.sizes[NAME]
     first = w.start_day - LEAD_DAYS
     longest = max(t.duration_days[1] for t in ctx.params.campaigns.types.values())
@@ -106,7 +105,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     types = _types(ctx)
     kind = campaign_type(ctx, idx)
     first, last = dates(ctx, idx)
-    end = window(ctx).end_day
+    end = ctx.window.end_day
     status = np.select([last < end, first <= end], [0, 1], 2)
     year, month, _, _ = calendar(first)
     spec = [p.types[t] for t in types.values]

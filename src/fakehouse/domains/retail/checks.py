@@ -27,7 +27,7 @@ from fakehouse.core.checks import (
     unique_key,
     violations,
 )
-from fakehouse.core.timeline import calendar, holiday_factors
+from fakehouse.core.timeline import calendar, history_window, holiday_factors
 from fakehouse.domains.retail.params import RetailParams
 
 SEGMENT_ORDER = ("VIP", "Premium", "Regular", "Basic")  # most active first
@@ -126,7 +126,7 @@ def calendar_effect(name: str, what: str, condition: str, params: RetailParams) 
     the effect the calendar (months, weekdays, holidays, trend) gives them; a calendar that
     makes those days quieter is checked the other way round."""
     c = params.calendar
-    w = params.history.window()
+    w = history_window(params)
     days = w.day_numbers()
     _, month, _, weekday = calendar(days)
     daily = (

@@ -1,21 +1,11 @@
-"""The retail history window and its two activity intensities (in store, online)."""
+"""Retail's two activity intensities over the history window: in store and online."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from fakehouse.core.table import Context
-from fakehouse.core.timeline import Intensity, Window
-from fakehouse.domains.retail.params import RetailParams
-
-
-def history(params: RetailParams) -> Window:
-    """The history window of a warehouse made with `params`."""
-    return params.history.window()
-
-
-def window(ctx: Context) -> Window:
-    return history(ctx.params)
+from fakehouse.core.timeline import Intensity
 
 
 def intensity(ctx: Context, online: bool) -> Intensity:
@@ -25,7 +15,7 @@ def intensity(ctx: Context, online: bool) -> Intensity:
         c = ctx.params.calendar
         hours = c.online_hours if online else c.store_hours
         return Intensity.build(
-            window(ctx),
+            ctx.window,
             hour_weights=np.array(list(hours.values())),
             weekday_weights=np.array(list(c.weekdays.values())),
             month_weights=np.array(list(c.months.values())),

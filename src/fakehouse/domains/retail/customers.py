@@ -24,7 +24,7 @@ from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, uniform_days
-from fakehouse.domains.retail.clock import intensity, window
+from fakehouse.domains.retail.clock import intensity
 from fakehouse.domains.retail.params import SEGMENTS
 
 NAME = "customers"
@@ -93,7 +93,7 @@ def registration_day(ctx: Context, idx: np.ndarray, seg: np.ndarray | None = Non
     """Registration date (epoch day); loyal segments registered earlier."""
     p = ctx.params.customers
     seg = segment(ctx, idx) if seg is None else seg
-    w = window(ctx)
+    w = ctx.window
     first = w.start_day - int(p.registration_lead_years * 365.25)
     skew = _by_segment(ctx, "registration_skew")[seg]
     u = ctx.stream(NAME, "registration_date").uniform(idx) ** skew

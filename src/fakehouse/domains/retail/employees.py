@@ -17,7 +17,6 @@ from fakehouse.core.distributions import Categorical
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import stores
-from fakehouse.domains.retail.clock import window
 
 NAME = "employees"
 MANAGER, ASSISTANT, STAFF = 0, 1, 2
@@ -52,7 +51,7 @@ def pick(ctx: Context, store: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def _hired_after(ctx: Context, base: np.ndarray, e: np.ndarray) -> np.ndarray:
-    last = window(ctx).end_day - 14
+    last = ctx.window.end_day - 14
     u = ctx.stream(NAME, "hire_date").uniform(e) ** 1.5  # most staff joined soon after
     return np.where(base >= last, base, uniform_days(u, base, last))
 
@@ -70,7 +69,7 @@ def hire_day(ctx: Context, e: np.ndarray) -> np.ndarray:
 def termination_day(ctx: Context, e: np.ndarray, hire: np.ndarray | None = None) -> np.ndarray:
     """Last working day of staff who left; NEVER for active employees."""
     hire = hire_day(ctx, e) if hire is None else hire
-    end = window(ctx).end_day
+    end = ctx.window.end_day
     left = (
         (role(ctx, e) == STAFF)
         & (ctx.stream(NAME, "left").uniform(e) >= ctx.params.employees.active_rate)

@@ -14,7 +14,6 @@ from fakehouse.core import arrow
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import products, stores
-from fakehouse.domains.retail.clock import window
 
 NAME = "inventory"
 COUNT_DAYS = 90  # stock counts happen in the last 90 days of the window
@@ -41,7 +40,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     on_hand = np.round(typical * np.exp(0.5 * s("on_hand").normal(i))).astype(np.int64)
     on_hand = np.where(s("stockout").uniform(i) < 0.05, 0, on_hand)
     reserved = np.floor(on_hand * 0.3 * s("reserved").uniform(i) ** 2).astype(np.int64)
-    end = window(ctx).end_day
+    end = ctx.window.end_day
     first_count = np.maximum(products.launch_day(ctx, product), end - COUNT_DAYS)
     return {
         "inventory_id": TABLE.ids(i),
@@ -57,6 +56,12 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     }
 
 
+def pairs(sizes: dict[str, int]) -> int:
+    """At most one row per (product, store): a function of the module, so that the domain
+    pickles (spawned workers, Spark executors)."""
+    return sizes[stores.NAME] * sizes[products.NAME]
+
+
 TABLE = Table(
     name=NAME,
     description="Stock per (product, store) at its last count.",
@@ -64,7 +69,7 @@ TABLE = Table(
     block=block,
     primary_key=("inventory_id",),
     parents=("products", "stores"),
-    limit=lambda sizes: sizes[stores.NAME] * sizes[products.NAME],
+    limit=pairs,
     columns=(
         Column(
             "inventory_id",

@@ -7,11 +7,6 @@ a product that was on the shelf on its day.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-
 import numpy as np
 import pyarrow as pa
 
@@ -22,64 +17,11 @@ from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import suppliers
-from fakehouse.domains.retail.clock import window
+from fakehouse.domains.retail.catalog import catalog
 
 NAME = "products"
 ALWAYS_OLD = 10  # popularity ranks that never launch inside the window
 SEARCH_STEPS = 12  # neighbours of a sampled rank tried before falling back to an old product
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Categories with their subcategories, product nouns and brands, flattened for numpy."""
-
-    categories: tuple[str, ...]
-    sub_start: np.ndarray  # per category: first subcategory, count
-    sub_count: np.ndarray
-    subcategories: pa.Array
-    noun_start: np.ndarray  # per subcategory: first noun, count
-    noun_count: np.ndarray
-    nouns: pa.Array
-    brand_start: np.ndarray
-    brand_count: np.ndarray
-    brands: pa.Array
-    adjectives: pa.Array
-    raw: dict
-
-
-@cache
-def catalog() -> Catalog:
-    text = resources.files("fakehouse.domains.retail").joinpath("data/catalog.json").read_text()
-    raw = json.loads(text)
-    cats = raw["categories"]
-    subs, nouns, brands = [], [], []
-    sub_start, sub_count, noun_start, noun_count, brand_start, brand_count = ([] for _ in range(6))
-    for spec in cats.values():
-        sub_start.append(len(subs))
-        sub_count.append(len(spec["subcategories"]))
-        brand_start.append(len(brands))
-        brand_count.append(len(spec["brands"]))
-        brands.extend(spec["brands"])
-        for sub, sub_nouns in spec["subcategories"].items():
-            subs.append(sub)
-            noun_start.append(len(nouns))
-            noun_count.append(len(sub_nouns))
-            nouns.extend(sub_nouns)
-    a = np.asarray
-    return Catalog(
-        tuple(cats),
-        a(sub_start),
-        a(sub_count),
-        arrow.strings(subs),
-        a(noun_start),
-        a(noun_count),
-        arrow.strings(nouns),
-        a(brand_start),
-        a(brand_count),
-        arrow.strings(brands),
-        arrow.strings(raw["adjectives"]),
-        raw,
-    )
 
 
 def ids(idx: np.ndarray) -> pa.Array:
@@ -123,7 +65,7 @@ def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) ->
 def launch_day(ctx: Context, idx: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
     """First day on sale; pass the popularity rank when known (saves a permutation)."""
     p = ctx.params.products
-    w = window(ctx)
+    w = ctx.window
     rank = _popularity(ctx).forward(idx) if rank is None else rank
     new = (ctx.stream(NAME, "new").uniform(idx) < p.launched_in_window) & (rank >= ALWAYS_OLD)
     u = ctx.stream(NAME, "launch_date").uniform(idx)

@@ -20,7 +20,6 @@ from fakehouse.core.distributions import geometric
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import customers, products, sales
-from fakehouse.domains.retail.clock import window
 
 NAME = "product_reviews"
 UNVERIFIABLE = ("Cancelled", "Pending")
@@ -57,7 +56,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     p = ctx.params.reviews
     r = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
-    w = window(ctx)
+    w = ctx.window
 
     # the sale behind each review (used only where the review is verified)
     sale = s("transaction").integers(r, 0, ctx.sizes[sales.NAME])

@@ -20,7 +20,7 @@ from fakehouse.core.distributions import Categorical, poisson
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY
 from fakehouse.domains.retail import campaigns, customers, employees, products, stores
-from fakehouse.domains.retail.clock import intensity, window
+from fakehouse.domains.retail.clock import intensity
 from fakehouse.domains.retail.params import SEGMENTS
 
 NAME = "transactions"
@@ -101,7 +101,7 @@ def baskets(ctx: Context, t: np.ndarray) -> Basket:
     """Customer, channel, timestamp (after registration, by the channel's intensity), status
     and line count of sales `t` (any indices, any order)."""
     p = ctx.params.sales
-    w = window(ctx)
+    w = ctx.window
     t = np.asarray(t, dtype=np.int64)
     c = customers.pick(ctx, _s(ctx, "customer"), t)
     seg = customers.segment(ctx, c)

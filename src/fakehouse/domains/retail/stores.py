@@ -17,7 +17,6 @@ from fakehouse.core import arrow, people, reference
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
-from fakehouse.domains.retail.clock import window
 
 NAME = "stores"
 ONLINE = "Online"
@@ -53,7 +52,7 @@ def place(ctx: Context, idx: np.ndarray) -> np.ndarray:
 
 def opening_day(ctx: Context, idx: np.ndarray) -> np.ndarray:
     p = ctx.params.stores
-    w = window(ctx)
+    w = ctx.window
     u = ctx.stream(NAME, "opening_date").uniform(idx)
     new = (ctx.stream(NAME, "new").uniform(idx) < p.opened_in_window) & (idx >= online_count(ctx))
     old = uniform_days(u, w.start_day - int(p.opening_lead_years * 365.25), w.start_day - 1)
@@ -62,7 +61,7 @@ def opening_day(ctx: Context, idx: np.ndarray) -> np.ndarray:
 
 def closing_day(ctx: Context, idx: np.ndarray) -> np.ndarray:
     """Last day a closed store traded; NEVER for open stores."""
-    w = window(ctx)
+    w = ctx.window
     first = np.maximum(opening_day(ctx, idx) + 180, w.start_day)
     closed = (
         (ctx.stream(NAME, "closed").uniform(idx) < ctx.params.stores.closed_rate)

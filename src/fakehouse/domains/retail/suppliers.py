@@ -11,7 +11,7 @@ from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
-from fakehouse.domains.retail.clock import window
+from fakehouse.domains.retail.catalog import catalog
 
 NAME = "suppliers"
 NEARSHORE = ("Mexico", "Canada")
@@ -29,8 +29,6 @@ def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    from fakehouse.domains.retail.products import catalog
-
     p = ctx.params.suppliers
     idx = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
@@ -52,7 +50,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     low = np.array([p.lead_time_days[d][0] for d in distance])[country]
     high = np.array([p.lead_time_days[d][1] for d in distance])[country]
     terms = Categorical.of(p.payment_terms)
-    w = window(ctx)
+    w = ctx.window
     contract_start = uniform_days(
         s("contract_start").uniform(idx), w.start_day - 5 * 365, w.end_day
     )
