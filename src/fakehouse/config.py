@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from fakehouse.core.table import Domain
 from fakehouse.domains import registry
-from fakehouse.domains.params import ParamsError
+from fakehouse.domains.params import ParamsError, parse
 from fakehouse.errors import UserError
 
 WIDTH = 100
@@ -41,9 +41,9 @@ def parameters(domain: Domain, data: Mapping[str, Any] | None = None, merge: boo
     is False), with every table's base rows filled in. Raises ParamsError."""
     context = {"tables": declared(domain)}
     if merge:
-        defaults = domain.params_type.parse(None, context)
+        defaults = parse(domain.params_type, None, context)
         data = _merge(_plain(defaults), data or {})
-    return domain.params_type.parse(data, context)
+    return parse(domain.params_type, data, context)
 
 
 def load(config: str | Path | Mapping[str, Any] | None, domains: Iterable[Domain]) -> dict:
@@ -89,7 +89,7 @@ def load(config: str | Path | Mapping[str, Any] | None, domains: Iterable[Domain
 
 def _by_domain(data: Mapping, domains: list[Domain], source: str) -> bool:
     """Whether `data` holds one section per domain (else it is one domain's sections)."""
-    names = set(registry.NAMES)
+    names = set(registry.known())
     keys = set(data)
     if keys and keys <= names:
         return True

@@ -106,9 +106,9 @@ class Manifest(_Record):
         if not path.is_file():
             raise UserError(f"no manifest {path}; was this folder made by fakehouse?")
         try:
-            return cls.model_validate_json(path.read_text())
+            return cls.model_validate_json(path.read_bytes())
         except OSError as exc:
-            raise UserError(f"cannot read {path}: {exc.strerror}") from None
+            raise UserError(f"unreadable manifest {path}: {exc.strerror}") from None
         except ValidationError as exc:
             raise UserError(f"unreadable manifest {path}: {_first_error(exc)}") from None
 

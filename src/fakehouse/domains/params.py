@@ -74,10 +74,16 @@ class Params(BaseModel):
     @classmethod
     def parse(cls, data: Any = None, context: Mapping[str, Any] | None = None):
         """`data` as this model, or a ParamsError listing every problem with its path."""
-        try:
-            return cls.model_validate({} if data is None else data, context=context)
-        except ValidationError as exc:
-            raise ParamsError(problems(exc, cls)) from None
+        return parse(cls, data, context)
+
+
+def parse(model: type[BaseModel], data: Any = None, context: Mapping[str, Any] | None = None):
+    """`data` as `model` (any pydantic model: a user's domain need not build on ours), or a
+    ParamsError listing every problem with its path."""
+    try:
+        return model.model_validate({} if data is None else data, context=context)
+    except ValidationError as exc:
+        raise ParamsError(problems(exc, model)) from None
 
 
 def problems(exc: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[str, str]]:
