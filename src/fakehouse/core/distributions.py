@@ -44,6 +44,54 @@ class Categorical:
         return choice(u, self.cum)
 
 
+@dataclass(frozen=True)
+class Alias:
+    """Several finite laws as Walker's alias tables laid end to end: a draw costs O(1)
+    whatever the number of values (one uniform: which entry, and whether to keep it)."""
+
+    keep: np.ndarray  # per entry: the chance of keeping it
+    other: np.ndarray  # per entry: the value (within its law) taken otherwise
+    start: np.ndarray  # per law: first entry
+    count: np.ndarray
+
+    @classmethod
+    def of(cls, laws: Sequence[Sequence[float] | np.ndarray]) -> Alias:
+        """Tables of the laws (each a vector of weights >= 0 with a positive sum)."""
+        keep, other, count = [], [], []
+        for weights in laws:
+            w = cumulative(weights)  # checks the weights
+            n = len(w)
+            scaled = list(np.diff(np.concatenate([[0.0], w])) * n)
+            k, o = [1.0] * n, list(range(n))
+            small = [i for i, x in enumerate(scaled) if x < 1.0]
+            large = [i for i, x in enumerate(scaled) if x >= 1.0]
+            while small and large:  # Vose: each small entry is topped up by a large one
+                a, b = small.pop(), large.pop()
+                k[a], o[a] = scaled[a], b
+                scaled[b] -= 1.0 - scaled[a]
+                (small if scaled[b] < 1.0 else large).append(b)
+            keep += k
+            other += o
+            count.append(n)
+        count = np.asarray(count, dtype=np.int64)
+        start = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+        return cls(np.asarray(keep), np.asarray(other, dtype=np.int64), start, count)
+
+    def sample(self, law: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """A value (0-based within its law) of law `law` for each uniform."""
+        n = self.count[law]
+        x = u * n
+        slot = np.minimum(x.astype(np.int64), n - 1)
+        at = self.start[law] + slot
+        return np.where(x - slot < self.keep[at], slot, self.other[at])
+
+
+def logistic(u: np.ndarray) -> np.ndarray:
+    """Unit-variance logistic draws from uniforms: bell-shaped like a normal, a little
+    heavier-tailed, and from one uniform (a normal by Box-Muller takes two)."""
+    return np.log(u / (1.0 - u)) * (np.sqrt(3.0) / np.pi)
+
+
 def lognormal(z: np.ndarray, median: float | np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
     """Log-normal values with the given median from standard normals `z`."""
     return np.asarray(median) * np.exp(np.asarray(sigma) * z)
@@ -56,9 +104,17 @@ def truncated_normal(
     return np.clip(np.asarray(mean) + np.asarray(sd) * z, low, high)
 
 
-def geometric(u: np.ndarray, p: float | np.ndarray) -> np.ndarray:
-    """Failures before the first success, P(k) = (1-p)^k p, k >= 0."""
-    return np.floor(np.log(u) / np.log1p(-np.asarray(p))).astype(np.int64)
+def geometric(
+    u: np.ndarray, p: float | np.ndarray, cap: int | np.ndarray | None = None
+) -> np.ndarray:
+    """Failures before the first success, P(k) = (1-p)^k p, k >= 0; with `cap`, the law
+    truncated to k <= cap (by inverse CDF, so no mass piles up at the cap)."""
+    p = np.asarray(p, dtype=np.float64)
+    if cap is not None:  # u scaled into [1 - F(cap), 1): the upper tail above cap is cut off
+        tail = np.exp((np.asarray(cap) + 1.0) * np.log1p(-np.minimum(p, 1.0 - 1e-12)))
+        u = tail + u * (1.0 - tail)
+    with np.errstate(divide="ignore"):
+        return np.floor(np.log(u) / np.log1p(-p)).astype(np.int64)
 
 
 def poisson(u: np.ndarray, lam: float | np.ndarray, cap: int = 64) -> np.ndarray:
@@ -77,17 +133,62 @@ def poisson(u: np.ndarray, lam: float | np.ndarray, cap: int = 64) -> np.ndarray
     return count
 
 
-def zipf_rank(u: np.ndarray, n: int, s: float) -> np.ndarray:
-    """Ranks in [0, n) with P(rank k) roughly proportional to (k + 1) ** -s.
+def zipf_rank(
+    u: np.ndarray, n: int | np.ndarray, s: float, offset: float | np.ndarray = 0.0
+) -> np.ndarray:
+    """Ranks in [0, n) with P(rank k) roughly proportional to (k + 1 + offset) ** -s.
 
-    A continuous power law on [1, n + 1) inverted in closed form: a few ranks get most draws,
-    the cost is O(1) per draw whatever n is.
+    A continuous power law on [1 + offset, n + 1 + offset) inverted in closed form: a few
+    ranks get most draws, the cost is O(1) per draw whatever n is. An offset (Zipf-Mandelbrot)
+    flattens the head: the top ranks share their lead instead of one rank taking it all.
+    `n` and `offset` may be arrays (one law per draw).
     """
-    if n <= 1:
-        return np.zeros(u.shape, dtype=np.int64)
+    n = np.asarray(n)
+    if n.ndim == 0 and n <= 1:
+        return np.zeros(np.shape(u), dtype=np.int64)
+    low = 1.0 + np.asarray(offset, dtype=np.float64)
+    high = n + low
     if abs(s - 1.0) < 1e-9:
-        x = np.exp(u * np.log(n + 1.0))
+        x = low * np.exp(u * np.log(high / low))
     else:
         a = 1.0 - s
-        x = (1.0 + u * ((n + 1.0) ** a - 1.0)) ** (1.0 / a)
-    return np.clip(np.floor(x).astype(np.int64) - 1, 0, n - 1)
+        x = (low**a + u * (high**a - low**a)) ** (1.0 / a)
+    return np.clip(np.floor(x - (low - 1.0)).astype(np.int64) - 1, 0, np.maximum(n - 1, 0))
+
+
+@dataclass(frozen=True)
+class ZipfLaws:
+    """Several Zipf-Mandelbrot laws (`zipf_rank`'s, one per entry: n ranks, an offset, one
+    exponent s) with their terms worked out once, so that a draw costs one power."""
+
+    n: np.ndarray
+    s: float
+    offset: np.ndarray
+    low: np.ndarray  # the law's terms at the ends of [1 + offset, n + 1 + offset)
+    high: np.ndarray
+
+    @classmethod
+    def of(cls, n: np.ndarray, s: float, offset: np.ndarray) -> ZipfLaws:
+        n = np.asarray(n, dtype=np.int64)
+        start = 1.0 + np.asarray(offset, dtype=np.float64)
+        return cls(n, s, start - 1.0, cls._term(start, s), cls._term(start + n, s))
+
+    @staticmethod
+    def _term(x: np.ndarray, s: float) -> np.ndarray:
+        return np.log(x) if abs(s - 1.0) < 1e-9 else x ** (1.0 - s)
+
+    def _position(self, term: np.ndarray) -> np.ndarray:
+        return np.exp(term) if abs(self.s - 1.0) < 1e-9 else term ** (1.0 / (1.0 - self.s))
+
+    def sample(self, u: np.ndarray, law: np.ndarray) -> np.ndarray:
+        """A rank of law `law` for each uniform."""
+        low, high = self.low[law], self.high[law]
+        x = self._position(low + u * (high - low))
+        rank = np.floor(x - self.offset[law]).astype(np.int64) - 1
+        return np.clip(rank, 0, np.maximum(self.n[law] - 1, 0))
+
+    def share(self, rank: np.ndarray, law: np.ndarray) -> np.ndarray:
+        """The chance of `rank` under law `law`."""
+        start = 1.0 + self.offset[law] + rank
+        low, high = self.low[law], self.high[law]
+        return (self._term(start + 1.0, self.s) - self._term(start, self.s)) / (high - low)

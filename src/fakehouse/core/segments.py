@@ -133,3 +133,35 @@ class Allocation:
             g = np.where(self.cum(g) > rows, g - 1, g)
             g = np.where(self.cum(g + 1) <= rows, g + 1, g)
         return np.clip(g, 0, self.groups - 1)
+
+
+def apportion(total: int, weights: np.ndarray, caps: np.ndarray | None = None) -> np.ndarray:
+    """Non-negative integers summing exactly to `total`, in proportion to `weights`, none
+    above its cap: capped items give their excess to the others (water-filling), then the
+    largest remainders are rounded up (ties to the lower index). A pure function of its
+    arguments, so every worker derives the same split."""
+    w = np.asarray(weights, dtype=np.float64)
+    cap = np.full(len(w), np.inf) if caps is None else np.asarray(caps, dtype=np.float64)
+    room = float(np.sum(np.where(w > 0, cap, 0.0)))
+    if total < 0 or (w < 0).any() or (total > 0 and not total <= room):
+        raise ValueError(f"cannot split {total} over weights {w} with caps {cap}")
+    if total == 0:
+        return np.zeros(len(w), dtype=np.int64)
+    # the scale at which each item reaches its cap; items fill up in that order
+    order = np.argsort(np.divide(cap, w, out=np.full(len(w), np.inf), where=w > 0), kind="stable")
+    w_sorted, cap_sorted = w[order], cap[order]
+    level = np.divide(cap_sorted, w_sorted, out=np.full(len(w), np.inf), where=w_sorted > 0)
+    full = np.concatenate([[0.0], np.cumsum(np.where(np.isinf(level), 0.0, cap_sorted))])
+    rest = np.concatenate([np.cumsum(w_sorted[::-1])[::-1], [0.0]])  # weight not yet capped
+    # filled at scale level[j]: items 0..j capped, the rest at level[j] x weight
+    with np.errstate(invalid="ignore"):
+        filled = np.where(np.isinf(level), np.inf, full[1:] + level * rest[1:])
+    j = min(int(np.searchsorted(filled, total, side="left")), len(w) - 1)
+    scale = (total - full[j]) / rest[j] if rest[j] > 0 else 0.0
+    quota = np.minimum(w * scale, cap)
+    count = np.floor(quota).astype(np.int64)
+    short = total - int(count.sum())
+    if short > 0:
+        remainder = np.where((count < cap) & (w > 0), quota - count, -1.0)
+        count[np.argsort(-remainder, kind="stable")[:short]] += 1
+    return count
