@@ -45,7 +45,7 @@ calendar:
   store_hours: {3: 1.0, 10: 0.5}
 products:
   categories:
-    Books: {share: 0.3, price_median: 300.0, margin: [0.5, 0.5]}
+    Books: {share: 0.3, price_scale: 20.0, margin: [0.5, 0.5]}
 segments:
   Basic: {basket_mean: 7.0, purchase_frequency: 3.0}
 tables:

@@ -45,6 +45,17 @@ LAST_EVENT_OF_LONG_SESSION = (
 )
 FIRST_PRODUCT_VIEW = _first("customer_behavior", "event_id", "event_type = 'product_view'")
 FUTURE = "DATE '2100-01-01'"
+FIRST_SOLD_PRODUCT = f"(SELECT min(product_id) FROM {S}.transaction_items)"
+#: larger physical stores made smaller and the other way round
+SIZES_INVERTED = (
+    f"UPDATE {S}.stores SET store_size_sqft = 100000 - store_size_sqft WHERE store_type <> 'Online'"
+)
+#: the first physical store closed at the start of 2024, as a closed store's row reads
+FIRST_PHYSICAL_STORE = _first("stores", "store_id", "store_type <> 'Online'")
+FIRST_STORE_CLOSED = (
+    f"UPDATE {S}.stores SET closing_date = DATE '2024-01-01', is_active = false "
+    f"WHERE {FIRST_PHYSICAL_STORE}"
+)
 
 BREAKS: dict[str, str] = {
     **breaking.generic_breaks(S, RETAIL),
@@ -64,7 +75,15 @@ BREAKS: dict[str, str] = {
     f"WHERE {_first('products', 'product_id')}",
     "products.price_level_by_category": f"UPDATE {S}.products "
     "SET unit_price = unit_price + 5000 WHERE category = 'Books'",
+    "products.price_by_type": f"UPDATE {S}.products SET unit_price = unit_price + 10000 "
+    f"WHERE {_first('products', 'product_id')}",
+    "products.name_has_type": f"UPDATE {S}.products SET product_name = 'Widget' "
+    f"WHERE {_first('products', 'product_id')}",
+    "products.margin_by_category": f"UPDATE {S}.products SET unit_cost = unit_price * 0.6",
+    "products.supplier_category": f"UPDATE {S}.suppliers SET category = 'Toys', "
+    "second_category = NULL",
     # stores
+    "stores.sales_by_size": SIZES_INVERTED,
     "stores.online_exists": f"UPDATE {S}.stores SET store_type = 'Mall' "
     "WHERE store_type = 'Online'",
     "stores.manager_at_store": f"UPDATE {S}.stores "
@@ -75,6 +94,8 @@ BREAKS: dict[str, str] = {
     "stores.active_iff_open": f"UPDATE {S}.stores SET is_active = NOT is_active "
     f"WHERE {_first('stores', 'store_id')}",
     # employees
+    "employees.head_count_by_size": SIZES_INVERTED,
+    "employees.left_closed_store": FIRST_STORE_CLOSED,
     "employees.hierarchy_forest": f"UPDATE {S}.employees SET manager_id = "
     f"(SELECT min(employee_id) FROM {S}.employees WHERE manager_id = "
     f"(SELECT min(employee_id) FROM {S}.employees WHERE manager_id IS NULL)) "
@@ -131,7 +152,30 @@ BREAKS: dict[str, str] = {
     "transactions.segment_basket": f"UPDATE {S}.transactions SET item_count = 3",
     "transactions.home_state": f"UPDATE {S}.customers "
     "SET state = CASE WHEN state = 'CA' THEN 'TX' ELSE 'CA' END",
+    "transactions.single_line_most_common": f"UPDATE {S}.transactions SET item_count = 2 "
+    "WHERE item_count = 1",
+    "transactions.checkout_staff": f"UPDATE {S}.transactions SET employee_id = "
+    f"(SELECT manager_id FROM {S}.stores AS st WHERE st.store_id = transactions.store_id) "
+    "WHERE channel = 'In-Store'",
+    "transactions.checkout_managers": f"UPDATE {S}.transactions SET employee_id = "
+    f"(SELECT manager_id FROM {S}.stores AS st WHERE st.store_id = transactions.store_id) "
+    "WHERE channel = 'In-Store'",
     # transaction_items
+    "transaction_items.product_share": f"UPDATE {S}.transaction_items "
+    f"SET product_id = {FIRST_SOLD_PRODUCT} WHERE line_number = 1",
+    # every product sold once, one unit: no tail at all
+    "transaction_items.long_tail": f"DELETE FROM {S}.transaction_items WHERE rowid NOT IN "
+    f"(SELECT min(rowid) FROM {S}.transaction_items GROUP BY product_id); "
+    f"UPDATE {S}.transaction_items SET quantity = 1",
+    "transaction_items.quantity_by_type": f"UPDATE {S}.transaction_items SET quantity = 1",
+    "transaction_items.not_after_discontinued": f"UPDATE {S}.products "
+    f"SET discontinued = true, discontinued_date = DATE '2000-01-01' "
+    f"WHERE product_id = {FIRST_SOLD_PRODUCT}",
+    "transaction_items.from_stock": f"DELETE FROM {S}.inventory "
+    f"WHERE product_id = {FIRST_SOLD_PRODUCT}",
+    "transaction_items.supplier_under_contract": f"UPDATE {S}.suppliers "
+    f"SET contract_end = contract_start + 1 WHERE supplier_id = (SELECT supplier_id "
+    f"FROM {S}.products WHERE product_id = {FIRST_SOLD_PRODUCT})",
     "transaction_items.line_numbers": f"UPDATE {S}.transaction_items SET line_number = 99 "
     f"WHERE {FIRST_SALE} AND line_number = 1",
     "transaction_items.lines_per_transaction": f"DELETE FROM {S}.transaction_items "
@@ -144,6 +188,14 @@ BREAKS: dict[str, str] = {
     "transaction_items.line_total_formula": f"UPDATE {S}.transaction_items "
     f"SET line_total = line_total + 1 WHERE {FIRST_SALE} AND line_number = 1",
     # inventory
+    "inventory.closed_store_empty": FIRST_STORE_CLOSED,
+    "inventory.stock_follows_sales": f"UPDATE {S}.inventory "
+    "SET quantity_on_hand = 1 + hash(inventory_id) % 100",
+    "inventory.reorder_by_lead_time": f"UPDATE {S}.suppliers "
+    "SET lead_time_days = 1 + hash(supplier_id) % 60",
+    "inventory.stockouts_hit_fast_sellers": f"UPDATE {S}.inventory "
+    "SET stockout_flag = NOT stockout_flag",
+    "inventory.assortment_by_size": SIZES_INVERTED,
     "inventory.key_unique": f"UPDATE {S}.inventory SET "
     f"product_id = (SELECT product_id FROM {S}.inventory "
     f"WHERE {_first('inventory', 'inventory_id')}), "

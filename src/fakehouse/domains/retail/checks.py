@@ -28,6 +28,7 @@ from fakehouse.core.checks import (
     violations,
 )
 from fakehouse.core.timeline import calendar, history_window, holiday_factors
+from fakehouse.domains.retail.catalog import catalog
 from fakehouse.domains.retail.params import RetailParams
 
 SEGMENT_ORDER = ("VIP", "Premium", "Regular", "Basic")  # most active first
@@ -202,13 +203,37 @@ def _distinct(values: Mapping[str, float], top: bool) -> str | None:
     return best if clear else None
 
 
+def _type_ranges(params: RetailParams) -> str:
+    """(category, type, lowest price, highest price) of every product type, as SQL VALUES:
+    whole dollars of the catalogue's range times the category's price_scale, ending in .99."""
+    c = catalog()
+    scale = {k: v.price_scale for k, v in params.products.categories.items()}
+    return ", ".join(
+        f"('{c.categories[cat]}', '{name}', "
+        f"{math.floor(low * scale[c.categories[cat]]) + 0.99!r}, "
+        f"{math.floor(high * scale[c.categories[cat]]) + 0.99!r})"
+        for name, cat, low, high in zip(
+            c.types.to_pylist(), c.type_category, c.price_low, c.price_high, strict=True
+        )
+    )
+
+
 def _products(params: RetailParams) -> list[Check]:
     categories = params.products.categories
     offered = [k for k, c in categories.items() if c.share > 0]
-    medians = {k: categories[k].price_median for k in offered}
+    levels = catalog().category_levels()
+    medians = {k: levels[k] * categories[k].price_scale for k in offered}
     top, bottom = _distinct(medians, top=True), _distinct(medians, top=False)
     top_sql = f"'{top}'" if top else "NULL"
     bottom_sql = f"'{bottom}'" if bottom else "NULL"
+    margin_cases = " ".join(
+        f"WHEN '{k}' THEN 1 - unit_cost / unit_price BETWEEN {c.margin[0] - 0.01!r} "
+        f"AND {c.margin[1] + 0.01!r} OR unit_cost = unit_price - 0.01"
+        for k, c in categories.items()
+    )
+    margins_text = ", ".join(
+        f"{k} {c.margin[0]:.0%}-{c.margin[1]:.0%}" for k, c in categories.items()
+    )
     return [
         rows(
             "products.category_values",
@@ -225,10 +250,10 @@ def _products(params: RetailParams) -> list[Check]:
         violations(
             "products.price_level_by_category",
             "products",
-            f"median unit_price: {top or 'no category'} above every other category, "
-            f"{bottom or 'none'} below, as their configured price medians are "
+            f"price level (geometric mean unit_price): {top or 'no category'} above every other "
+            f"category, {bottom or 'none'} below, as their product types' catalogue levels are "
             "(categories with at least 30 products)",
-            "WITH m AS (SELECT category, median(unit_price) AS med FROM {s}.products "
+            "WITH m AS (SELECT category, avg(ln(unit_price)) AS med FROM {s}.products "
             "GROUP BY category HAVING count(*) >= 30), "
             f"e AS (SELECT max(med) FILTER (WHERE category = {top_sql}) AS top, "
             f"max(med) FILTER (WHERE category = {bottom_sql}) AS bottom FROM m) "
@@ -237,11 +262,58 @@ def _products(params: RetailParams) -> list[Check]:
             f"+ count(*) FILTER (WHERE category <> coalesce({bottom_sql}, '') "
             "AND NOT coalesce(med > bottom, true)) FROM m, e",
         ),
+        rows(
+            "products.price_by_type",
+            "products",
+            "unit_price lies in the catalogue's price range of the product's type (within its "
+            "category, times the category's price_scale)",
+            f"EXISTS (SELECT 1 FROM (VALUES {_type_ranges(params)}) "
+            "AS r(category, kind, low, high) "
+            "WHERE r.category = t.category AND r.kind = t.product_type "
+            "AND t.unit_price BETWEEN r.low AND r.high)",
+        ),
+        rows(
+            "products.name_has_type",
+            "products",
+            "product_name names the product's type (a TV is called a TV)",
+            "product_name LIKE concat('%', product_type, '%')",
+        ),
+        rows(
+            "products.margin_by_category",
+            "products",
+            "gross margin 1 - unit_cost / unit_price lies in the category's configured margin "
+            f"range ({margins_text}), within a cent's rounding",
+            f"CASE category {margin_cases} ELSE false END",
+        ),
+        violations(
+            "products.supplier_category",
+            "products",
+            "the product's supplier serves its category (category or second_category)",
+            "SELECT count(*) FROM {s}.products AS p JOIN {s}.suppliers AS x "
+            "ON x.supplier_id = p.supplier_id WHERE NOT coalesce(p.category = x.category "
+            "OR p.category = x.second_category, false)",
+        ),
     ]
 
 
 def _stores() -> list[Check]:
+    in_store = (
+        "SELECT st.store_size_sqft AS size, count(t.transaction_id) AS sales FROM {s}.stores AS st "
+        "LEFT JOIN {s}.transactions AS t ON t.store_id = st.store_id WHERE st.store_type <> "
+        "'Online' AND st.closing_date IS NULL AND st.opening_date < {start} GROUP BY st.store_id, "
+        "st.store_size_sqft"
+    )
     return [
+        metric(
+            "stores.sales_by_size",
+            "stores",
+            "busier stores are larger: corr(ln(1 + In-Store sales), ln(store_size_sqft)) >= 0.2 "
+            "over physical stores trading the whole window (when there are 10 or more)",
+            f"SELECT CASE WHEN count(*) < 10 THEN 1 ELSE corr(ln(1 + sales), ln(size)) END "
+            f"FROM ({in_store}) AS x",
+            0.2,
+            1.0,
+        ),
         metric(
             "stores.online_exists",
             "stores",
@@ -273,7 +345,30 @@ def _stores() -> list[Check]:
 
 
 def _employees() -> list[Check]:
+    heads = (
+        "SELECT st.store_size_sqft AS size, count(*) AS staff FROM {s}.employees AS e "
+        "JOIN {s}.stores AS st ON st.store_id = e.store_id WHERE st.store_type <> 'Online' "
+        "GROUP BY st.store_id, st.store_size_sqft"
+    )
     return [
+        metric(
+            "employees.head_count_by_size",
+            "employees",
+            "head count follows floor area: corr(employees of a physical store, "
+            "store_size_sqft) >= 0.8 (when there are 3 or more such stores)",
+            f"SELECT CASE WHEN count(*) < 3 THEN 1 ELSE coalesce(corr(staff, size), 0) END "
+            f"FROM ({heads}) AS x",
+            0.8,
+            1.0,
+        ),
+        violations(
+            "employees.left_closed_store",
+            "employees",
+            "everyone at a closed store left by its closing_date",
+            "SELECT count(*) FROM {s}.employees AS e JOIN {s}.stores AS st "
+            "ON st.store_id = e.store_id WHERE st.closing_date IS NOT NULL "
+            "AND NOT coalesce(e.termination_date <= st.closing_date, false)",
+        ),
         violations(
             "employees.hierarchy_forest",
             "employees",
@@ -469,15 +564,28 @@ def _transactions(params: RetailParams) -> list[Check]:
             ORDERED_STEP,
             math.inf,
         ),
-        metric(
+        Check(
             "transactions.segment_basket",
             "transactions",
             f"average item_count in the order of basket_mean ({basket_order}): each segment "
-            f">= {ORDERED_STEP} x the next where configured >= {ORDERED_FROM} x",
-            basket,
-            ORDERED_STEP,
-            math.inf,
+            f">= {ORDERED_STEP} x the next where configured >= {ORDERED_FROM} x, less 3 "
+            "standard errors of the ratio (baskets vary about as much as their mean), > 1",
+            f"SELECT ({basket}) AS value, greatest(1.01, {ORDERED_STEP!r} * exp(-3 * "
+            "sqrt(2.0 / greatest(min(sales), 1)))) AS low, 'inf'::DOUBLE AS high "
+            f"FROM ({by_segment}) AS x",
         ),
+        metric(
+            "transactions.single_line_most_common",
+            "transactions",
+            "one line is the most common basket: share of 1-line sales minus the share of the "
+            "next most common item_count >= 0",
+            "SELECT coalesce(max(n) FILTER (WHERE item_count = 1), 0) - "
+            "coalesce(max(n) FILTER (WHERE item_count <> 1), 0) FROM (SELECT item_count, "
+            "count(*) / sum(count(*)) OVER () AS n FROM {s}.transactions GROUP BY item_count) AS x",
+            0.0,
+            1.0,
+        ),
+        *_checkout(params),
         metric(
             "transactions.home_state",
             "transactions",
@@ -492,14 +600,52 @@ def _transactions(params: RetailParams) -> list[Check]:
     ]
 
 
-def _poisson_capped_mean(lam: float, cap: int) -> float:
-    """E[min(X, cap)] for X ~ Poisson(lam)."""
-    p, cdf, mean = math.exp(-lam), 0.0, 0.0
-    for k in range(cap):
-        cdf += p
-        mean += 1.0 - cdf  # P(X > k)
-        p *= lam / (k + 1)
-    return mean
+def _checkout(params: RetailParams) -> list[Check]:
+    """Who rings up in-store sales, by the positions' configured checkout weights: the two
+    positions of largest share x weight, and the managers."""
+    p = params.employees
+    weight = {k: x.share * x.checkout for k, x in p.positions.items()}
+    top = sorted(weight, key=lambda k: -weight[k])[:2]
+    top_share = sum(weight[k] for k in top) / max(sum(weight.values()), 1e-12)
+    staff_most = max(x.checkout for x in p.positions.values())
+    # held to "most sales" only where the configuration gives them a clear majority
+    at_least = 0.5 if top_share >= 0.6 else 0.0
+    managers = max(p.manager_checkout, p.assistant_checkout)
+    at_most = 0.25 if managers <= staff_most / 2 else 1.0
+    shares = (
+        "SELECT e.position AS position, count(*) / sum(count(*)) OVER () AS n "
+        "FROM {s}.transactions AS t JOIN {s}.employees AS e ON e.employee_id = t.employee_id "
+        "WHERE t.channel = 'In-Store' GROUP BY e.position"
+    )
+    return [
+        metric(
+            "transactions.checkout_staff",
+            "transactions",
+            f"{' and '.join(top)} (largest configured share x checkout weight) ring up >= "
+            f"{at_least:g} of In-Store sales",
+            f"SELECT coalesce(sum(n) FILTER (WHERE position IN ({quoted(top)})), 0) "
+            f"FROM ({shares}) AS x",
+            at_least,
+            1.0,
+        ),
+        metric(
+            "transactions.checkout_managers",
+            "transactions",
+            f"store managers and assistants ring up <= {at_most:g} of In-Store sales (their "
+            "checkout weights are at most half the staff's largest)",
+            "SELECT coalesce(sum(n) FILTER (WHERE position IN ('Store Manager', "
+            f"'Assistant Store Manager')), 0) FROM ({shares}) AS x",
+            0.0,
+            at_most,
+        ),
+    ]
+
+
+def _geometric_capped_mean(p: float, cap: int) -> float:
+    """Mean of a geometric count (failures before a success of chance p) truncated to
+    0..cap."""
+    weights = [(1.0 - p) ** k for k in range(cap + 1)]
+    return sum(k * w for k, w in enumerate(weights)) / sum(weights)
 
 
 def expected_lines(params: RetailParams) -> float:
@@ -507,7 +653,8 @@ def expected_lines(params: RetailParams) -> float:
     most = params.sales.max_items
     weights = {k: s.share * s.purchase_frequency for k, s in params.segments.items()}
     means = {
-        k: 1 + _poisson_capped_mean(s.basket_mean - 1, most - 1) for k, s in params.segments.items()
+        k: 1 + _geometric_capped_mean(1.0 / s.basket_mean, most - 1)
+        for k, s in params.segments.items()
     }
     return sum(weights[k] * means[k] for k in weights) / sum(weights.values())
 
@@ -565,11 +712,184 @@ def _transaction_items(params: RetailParams) -> list[Check]:
             "line_total = quantity * unit_price - discount_amount + tax_amount",
             "line_total = quantity * unit_price - discount_amount + tax_amount",
         ),
+        *_popularity(params),
+        _quantities(params),
+        violations(
+            "transaction_items.not_after_discontinued",
+            "transaction_items",
+            "no sale of a product after its discontinued_date",
+            "SELECT count(*) FROM {s}.transaction_items AS i JOIN {s}.products AS p "
+            "ON p.product_id = i.product_id JOIN {s}.transactions AS t "
+            f"ON t.transaction_id = i.transaction_id WHERE {DAY} > p.discontinued_date",
+        ),
+        violations(
+            "transaction_items.from_stock",
+            "transaction_items",
+            "every line's product is carried by the sale's store (online: its fulfilment "
+            "centre): an inventory row of that (product_id, store_id)",
+            "SELECT count(*) FROM {s}.transaction_items AS i JOIN {s}.transactions AS t "
+            "ON t.transaction_id = i.transaction_id LEFT JOIN {s}.inventory AS v "
+            "ON v.product_id = i.product_id AND v.store_id = t.store_id "
+            "WHERE v.inventory_id IS NULL",
+        ),
+        violations(
+            "transaction_items.supplier_under_contract",
+            "transaction_items",
+            "the product's supplier was under contract on the sale's date",
+            "SELECT count(*) FROM {s}.transaction_items AS i JOIN {s}.transactions AS t "
+            "ON t.transaction_id = i.transaction_id JOIN {s}.products AS p "
+            "ON p.product_id = i.product_id JOIN {s}.suppliers AS x "
+            f"ON x.supplier_id = p.supplier_id WHERE NOT coalesce({DAY} BETWEEN "
+            "x.contract_start AND x.contract_end, false)",
+        ),
     ]
 
 
-def _inventory() -> list[Check]:
+def _zipf_share(params: RetailParams, first: str, last: str) -> str:
+    """SQL: the share of popularity ranks [first, last) (SQL expressions of n, the number of
+    products) under the products' Zipf-Mandelbrot law (`popularity_skew`, `_offset`)."""
+    p = params.products
+    a, o = 1.0 - p.popularity_skew, 1.0 + p.popularity_offset
+
+    def term(x: str) -> str:
+        return f"ln({o!r} + {x})" if abs(a) < 1e-9 else f"power({o!r} + {x}, {a!r})"
+
+    return f"(({term(last)}) - ({term(first)})) / (({term('n')}) - ({term('0')}))"
+
+
+def _popularity(params: RetailParams) -> list[Check]:
+    """The long tail and its flat head, bounded by the configured popularity law: the most
+    sold product's share of sales at most max(5%, 3 x what the law gives the top rank x lines
+    per sale); the top 20% of products' share of units at least halfway from a flat 20% to
+    the law's share of the top 20% of ranks (best sellers are in more stores than the law
+    alone says, so the data run above the law)."""
+    lines = expected_lines(params)
+    top = _zipf_share(params, "0", "1")
+    head = _zipf_share(params, "0", "floor(0.2 * n)")
+    per_product = (
+        "SELECT p.product_id, count(DISTINCT i.transaction_id) AS sales, "
+        "coalesce(sum(i.quantity), 0) AS units FROM {s}.products AS p "
+        "LEFT JOIN {s}.transaction_items AS i ON i.product_id = p.product_id GROUP BY p.product_id"
+    )
+    n = "SELECT count(*) AS n FROM {s}.products"
+    ranked = f"SELECT units, row_number() OVER (ORDER BY units DESC) AS k FROM ({per_product}) AS x"
     return [
+        Check(
+            "transaction_items.product_share",
+            "transaction_items",
+            "no product is in more than a few percent of sales: the most sold product's share "
+            f"of sales <= max(5%, 3 x the popularity law's top rank x {lines:.2f} lines)",
+            f"SELECT (SELECT max(sales) FROM ({per_product}) AS x) / "
+            "greatest((SELECT count(*) FROM {s}.transactions), 1) AS value, 0.0 AS low, "
+            f"greatest(0.05, 3 * {lines!r} * {top}) AS high FROM ({n}) AS c",
+        ),
+        Check(
+            "transaction_items.long_tail",
+            "transaction_items",
+            "a long tail: the top 20% of products sell a share of units >= halfway from a flat "
+            "0.2 to the popularity law's share of the top 20% of ranks",
+            f"SELECT (SELECT sum(units) FILTER (WHERE k <= floor(0.2 * c.n)) / "
+            f"greatest(sum(units), 1) FROM ({ranked}) AS r) AS value, "
+            f"0.2 + 0.5 * ({head} - 0.2) AS low, 1.0 AS high FROM ({n}) AS c",
+        ),
+    ]
+
+
+def _quantities(params: RetailParams) -> Check:
+    """Units per line by product type: lines of multi-unit types (catalogue units >= 1.5)
+    average more units than single-unit types' lines, by at least half the catalogue's
+    difference."""
+    c = catalog()
+    cap = params.sales.max_quantity - 1
+    mean = [1 + _geometric_capped_mean(1.0 / float(u), cap) for u in c.units]
+    multi = [k for k, u in enumerate(c.units) if u >= 1.5]
+    single = [k for k, u in enumerate(c.units) if u < 1.5]
+    names = c.types.to_pylist()
+    # the catalogue's own ratio of the two groups' mean units, their types equally weighted
+    ratio = (sum(mean[k] for k in multi) / max(len(multi), 1)) / max(
+        sum(mean[k] for k in single) / max(len(single), 1), 1e-9
+    )
+    at_least = round(1 + (ratio - 1) / 2, 3) if multi and single else 0.0
+    return metric(
+        "transaction_items.quantity_by_type",
+        "transaction_items",
+        f"several of a consumable, one TV: average quantity on lines of multi-unit types "
+        f"(catalogue units >= 1.5) >= {at_least:g} x that of the other types' lines",
+        "SELECT coalesce(avg(i.quantity) FILTER (WHERE p.product_type IN "
+        f"({quoted(names[k] for k in multi) or 'NULL'})) / avg(i.quantity) FILTER (WHERE "
+        f"p.product_type NOT IN ({quoted(names[k] for k in multi) or 'NULL'})), {at_least!r}) "
+        "FROM {s}.transaction_items AS i JOIN {s}.products AS p ON p.product_id = i.product_id",
+        at_least,
+        math.inf,
+    )
+
+
+def _inventory() -> list[Check]:
+    sold = (
+        "SELECT i.product_id, t.store_id, sum(i.quantity) AS units FROM {s}.transaction_items AS i "
+        "JOIN {s}.transactions AS t ON t.transaction_id = i.transaction_id GROUP BY 1, 2"
+    )
+    stock = (
+        "SELECT v.*, coalesce(x.units, 0) AS units, st.store_type, st.store_size_sqft, "
+        "st.closing_date FROM {s}.inventory AS v JOIN {s}.stores AS st "
+        f"ON st.store_id = v.store_id LEFT JOIN ({sold}) AS x "
+        "ON x.product_id = v.product_id AND x.store_id = v.store_id"
+    )
+    assortment = (
+        "SELECT store_size_sqft AS size, count(*) AS products FROM ({stock}) AS v "
+        "WHERE store_type <> 'Online' GROUP BY store_id, store_size_sqft"
+    ).replace("{stock}", stock)
+    return [
+        rows(
+            "inventory.closed_store_empty",
+            "inventory",
+            "closed stores hold no stock",
+            "quantity_on_hand = 0 OR NOT EXISTS (SELECT 1 FROM {s}.stores AS st "
+            "WHERE st.store_id = t.store_id AND st.closing_date IS NOT NULL)",
+        ),
+        metric(
+            "inventory.stock_follows_sales",
+            "inventory",
+            "stock on hand follows sales velocity (days of supply): corr(ln(1 + on_hand), "
+            "ln(1 + units sold of the pair)) >= 0.3 over stocked pairs of open stores",
+            "SELECT coalesce(corr(ln(1 + quantity_on_hand), ln(1 + units)), 0) "
+            f"FROM ({stock}) AS v WHERE closing_date IS NULL AND NOT stockout_flag",
+            0.3,
+            1.0,
+        ),
+        metric(
+            "inventory.reorder_by_lead_time",
+            "inventory",
+            "reorder points cover the supplier's lead time: corr(reorder_point / "
+            "reorder_quantity, lead_time_days) >= 0.8 over pairs reordered 20+ at a time",
+            "SELECT coalesce(corr(v.reorder_point / v.reorder_quantity, x.lead_time_days), 1) "
+            "FROM {s}.inventory AS v JOIN {s}.products AS p ON p.product_id = v.product_id "
+            "JOIN {s}.suppliers AS x ON x.supplier_id = p.supplier_id "
+            "WHERE v.reorder_quantity >= 20",
+            0.8,
+            1.0,
+        ),
+        metric(
+            "inventory.stockouts_hit_fast_sellers",
+            "inventory",
+            "stockouts hit fast sellers: units sold of out-of-stock pairs of open stores "
+            "average >= the others' (when 20 or more are out of stock)",
+            "SELECT CASE WHEN count(*) FILTER (WHERE stockout_flag) < 20 THEN 1 ELSE "
+            "avg(units) FILTER (WHERE stockout_flag) / greatest(avg(units) FILTER (WHERE NOT "
+            f"stockout_flag), 1e-9) END FROM ({stock}) AS v WHERE closing_date IS NULL",
+            1.0,
+            math.inf,
+        ),
+        metric(
+            "inventory.assortment_by_size",
+            "inventory",
+            "larger stores carry more products: corr(products of a physical store, "
+            "store_size_sqft) >= 0.8 (when there are 3 or more such stores)",
+            f"SELECT CASE WHEN count(*) < 3 THEN 1 ELSE coalesce(corr(products, size), 0) END "
+            f"FROM ({assortment}) AS x",
+            0.8,
+            1.0,
+        ),
         unique_key("inventory", ("product_id", "store_id")),
         rows(
             "inventory.reserved_range",

@@ -1,7 +1,7 @@
 """Every business parameter of the retail warehouse, in one typed, documented object.
 
 One model per entity, and one model per key of a vocabulary (`segments.VIP.purchase_frequency`,
-`products.categories.Books.price_median`) instead of parallel dicts. Mixes are label -> weight
+`products.categories.Books.price_scale`) instead of parallel dicts. Mixes are label -> weight
 (normalised when used); ranges are [low, high]; money is in dollars. Tables read these values
 and hold no literals of their own. A configuration file can override any of them
 (`fakehouse config show retail`); `RetailParams.parse(data)` lists every fault with its path.
@@ -25,7 +25,6 @@ from fakehouse.domains.params import (
     IntRange,
     Label,
     Mix,
-    NumberMix,
     Params,
     Positive,
     Probability,
@@ -125,7 +124,11 @@ class Calendar(Params):
 class Segment(Params):
     share: Weight = Field(description="Share of customers in the segment.")
     purchase_frequency: Weight = Field(description="Relative purchases per customer.")
-    basket_mean: float = Field(ge=1, description="Mean items per sale (1 to sales.max_items).")
+    basket_mean: float = Field(
+        ge=1,
+        description="Mean lines per sale (1 + a geometric count, so one line is the most "
+        "common basket; capped at sales.max_items).",
+    )
     online_share: Probability = Field(description="Share of the segment's purchases made online.")
     registration_skew: Positive = Field(
         description="Exponent on the registration draw: > 1 registers earlier (longer tenure)."
@@ -141,10 +144,10 @@ class Segment(Params):
 def _segments() -> dict[str, Segment]:
     rows = {
         #          share freq basket online reg   age  score income   opt-in
-        "VIP": (0.05, 6.0, 6.0, 0.35, 1.8, 47, 765, 150_000, 0.85),
-        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 44, 735, 98_000, 0.72),
-        "Regular": (0.45, 1.0, 3.6, 0.28, 1.0, 40, 695, 64_000, 0.58),
-        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 35, 645, 41_000, 0.45),
+        "VIP": (0.05, 6.0, 6.2, 0.35, 1.8, 47, 765, 150_000, 0.85),
+        "Premium": (0.20, 2.6, 3.8, 0.33, 1.3, 44, 735, 98_000, 0.72),
+        "Regular": (0.45, 1.0, 2.8, 0.28, 1.0, 40, 695, 64_000, 0.58),
+        "Basic": (0.30, 0.45, 2.2, 0.24, 0.75, 35, 645, 41_000, 0.45),
     }
     names = [n for n in Segment.model_fields]
     return {k: Segment(**dict(zip(names, v, strict=True))) for k, v in rows.items()}
@@ -184,23 +187,29 @@ class CustomerParams(Params):
 
 class Category(Params):
     share: Weight = Field(description="Share of products in the category.")
-    price_median: Positive = Field(description="Median unit price (log-normal around it).")
-    price_sigma: Weight = Field(description="Log-normal spread of unit prices.")
-    margin: Share = Field(
-        (0.18, 0.62), description="Gross margin range: unit_cost = unit_price x (1 - margin)."
+    price_scale: Positive = Field(
+        1.0,
+        description="Prices relative to the catalogue's price range of each product type "
+        "(data/catalog.json); 1 = catalogue prices.",
     )
+    price_sigma: Weight = Field(
+        0.25, description="Log-normal spread of prices around the level of the product's type."
+    )
+    margin: Share = Field(description="Gross margin range: unit_cost = unit_price x (1 - margin).")
 
 
 def _categories() -> dict[str, Category]:
+    # gross margins of US retail by category, orders of magnitude (NYU Stern margin data by
+    # industry; retailers' annual reports): electronics thin, apparel and beauty rich
     rows = {
-        "Electronics": (0.18, 180.0, 0.95),
-        "Clothing": (0.24, 38.0, 0.55),
-        "Home & Garden": (0.20, 55.0, 0.75),
-        "Books": (0.14, 17.0, 0.4),
-        "Sports": (0.13, 48.0, 0.7),
-        "Beauty": (0.11, 22.0, 0.5),
+        "Electronics": (0.18, (0.20, 0.30)),
+        "Clothing": (0.24, (0.45, 0.60)),
+        "Home & Garden": (0.20, (0.30, 0.45)),
+        "Books": (0.14, (0.30, 0.40)),
+        "Sports": (0.13, (0.30, 0.45)),
+        "Beauty": (0.11, (0.50, 0.70)),
     }
-    return {k: Category(share=s, price_median=m, price_sigma=g) for k, (s, m, g) in rows.items()}
+    return {k: Category(share=s, margin=m) for k, (s, m) in rows.items()}
 
 
 class ProductParams(Params):
@@ -208,40 +217,88 @@ class ProductParams(Params):
         default_factory=_categories,
         description="Per category of the catalogue: share, price level and margin.",
     )
-    popularity_skew: float = Field(1.05, gt=0, description="Zipf exponent of product sales.")
+    popularity_skew: float = Field(
+        0.9, gt=0, description="Zipf exponent of product popularity (the long tail)."
+    )
+    popularity_offset: float = Field(
+        80.0,
+        ge=0,
+        description="Zipf-Mandelbrot offset: flattens the head, so that no product is in more "
+        "than a few percent of baskets.",
+    )
+    price_popularity: float = Field(
+        2.0,
+        ge=0,
+        le=3,
+        description="How much the most popular products lean to the cheaper types of their "
+        "category (0: type independent of popularity).",
+    )
     launched_in_window: Probability = Field(
         0.2, description="Share of products launched inside the window."
     )
     launch_lead_years: float = Field(
         8.0, gt=0, le=50, description="Oldest products launched this long before the window."
     )
-    discontinued_rate: Probability = Field(0.07, description="Share no longer reordered.")
+    launch_ramp_days: int = Field(
+        60, ge=1, description="Days a new product takes to reach its full rate of sales."
+    )
+    discontinued_rate: Probability = Field(
+        0.07, description="Share of products discontinued inside the window."
+    )
+    fade_days: int = Field(
+        90,
+        ge=1,
+        description="Days over which a discontinued product's sales fade out before its "
+        "discontinued_date (none after it).",
+    )
 
 
 class StoreType(Params):
     share: Weight = Field(description="Share of physical stores of this type.")
     size_sqft: IntRange = Field(description="Selling area range in square feet.")
+    sales_density: Positive = Field(
+        description="Relative sales per square foot: store traffic is density x area x the "
+        "local population's pull."
+    )
 
 
 class StoreParams(Params):
     types: shares(dict[Label, StoreType]) = Field(
         {
-            "Flagship": StoreType(share=0.05, size_sqft=(40_000, 90_000)),
-            "Mall": StoreType(share=0.30, size_sqft=(8_000, 25_000)),
-            "Standalone": StoreType(share=0.33, size_sqft=(12_000, 45_000)),
-            "Outlet": StoreType(share=0.14, size_sqft=(10_000, 30_000)),
-            "Express": StoreType(share=0.16, size_sqft=(2_500, 6_000)),
+            "Flagship": StoreType(share=0.05, size_sqft=(40_000, 90_000), sales_density=1.1),
+            "Mall": StoreType(share=0.30, size_sqft=(8_000, 25_000), sales_density=1.0),
+            "Standalone": StoreType(share=0.33, size_sqft=(12_000, 45_000), sales_density=0.8),
+            "Outlet": StoreType(share=0.14, size_sqft=(10_000, 30_000), sales_density=0.7),
+            "Express": StoreType(share=0.16, size_sqft=(2_500, 6_000), sales_density=1.6),
         },
         description="Physical store types.",
     )
     online_share: float = Field(
         0.02, ge=0, lt=1, description="Share of stores that are online (at least one)."
     )
+    fulfilment_sqft: Positive = Field(
+        150_000,
+        description="Floor area of an online store's fulfilment centre (not published: "
+        "store_size_sqft is null for Online); sizes its staff like a store's.",
+    )
+    population_elasticity: float = Field(
+        0.25,
+        ge=0,
+        le=2,
+        description="Store traffic grows with the population of the store's ZIP code to "
+        "this power.",
+    )
     opening_lead_years: float = Field(
         20.0, gt=0, le=100, description="Oldest stores opened this long before the window."
     )
     opened_in_window: Probability = Field(
         0.1, description="Share of stores opened inside the window."
+    )
+    ramp_days: int = Field(
+        180, ge=1, description="Days a new store takes to reach its full traffic."
+    )
+    ramp_start: Probability = Field(
+        0.4, description="Traffic of a new store on its opening day, relative to its full traffic."
     )
     closed_rate: Probability = Field(
         0.03, description="Share of physical stores closed in the window."
@@ -252,23 +309,28 @@ class Position(Params):
     department: Label
     share: Weight = Field(description="Share of a store's staff in this position.")
     salary: Positive = Field(description="Median annual salary in dollars.")
+    checkout: Weight = Field(
+        0.0, description="Relative chance that someone in this position rings up a sale."
+    )
 
 
-def _positions(rows: dict[str, tuple[str, float, float]]) -> dict[str, Position]:
-    return {k: Position(department=d, share=sh, salary=sa) for k, (d, sh, sa) in rows.items()}
+def _positions(rows: dict[str, tuple]) -> dict[str, Position]:
+    names = [n for n in Position.model_fields]
+    return {k: Position(**dict(zip(names, v, strict=False))) for k, v in rows.items()}
 
 
 class EmployeeParams(Params):
     positions: shares(dict[Label, Position]) = Field(
         _positions(
             {
-                "Sales Associate": ("Sales", 0.34, 33_000),
-                "Cashier": ("Sales", 0.20, 29_000),
-                "Stock Associate": ("Operations", 0.16, 31_000),
-                "Visual Merchandiser": ("Merchandising", 0.06, 42_000),
-                "Customer Service Representative": ("Customer Service", 0.12, 36_000),
-                "Department Supervisor": ("Sales", 0.08, 52_000),
-                "Loss Prevention Specialist": ("Security", 0.04, 40_000),
+                #                                   dept   share salary  checkout
+                "Sales Associate": ("Sales", 0.34, 33_000, 0.5),
+                "Cashier": ("Sales", 0.20, 29_000, 1.0),
+                "Stock Associate": ("Operations", 0.16, 31_000, 0.03),
+                "Visual Merchandiser": ("Merchandising", 0.06, 42_000, 0.02),
+                "Customer Service Representative": ("Customer Service", 0.12, 36_000, 0.3),
+                "Department Supervisor": ("Sales", 0.08, 52_000, 0.15),
+                "Loss Prevention Specialist": ("Security", 0.04, 40_000, 0.0),
             }
         ),
         description="Positions of store staff.",
@@ -281,11 +343,25 @@ class EmployeeParams(Params):
                 "E-commerce Specialist": ("Digital", 0.20, 68_000),
             }
         ),
-        description="Positions at online stores (fulfilment centres).",
+        description="Positions at online stores (fulfilment centres; nobody rings up sales).",
     )
     store_manager_salary: Positive = Field(82_000, description="Median salary of store managers.")
     assistant_manager_salary: Positive = Field(
         58_000, description="Median salary of assistant store managers."
+    )
+    manager_checkout: Weight = Field(
+        0.05,
+        description="Relative chance that the store manager rings up a sale (the manager also "
+        "rings up sales nobody else on shift takes).",
+    )
+    assistant_checkout: Weight = Field(
+        0.15, description="Relative chance that the assistant store manager rings up a sale."
+    )
+    min_staff: int = Field(
+        1, ge=0, description="Staff of every store besides its manager; the rest follow floor area."
+    )
+    assistant_from: int = Field(
+        4, ge=2, description="Head count from which a store has an assistant store manager."
     )
     salary_sigma: float = Field(0.12, ge=0, description="Log-normal spread of salaries.")
     employment_mix: EMPLOYMENT.mix() = Field(
@@ -296,7 +372,54 @@ class EmployeeParams(Params):
         0.55, gt=0, le=1, description="Part-time and seasonal salary factor."
     )
     active_rate: Probability = Field(
-        0.86, description="Share of staff (not managers) still employed."
+        0.86,
+        description="Share of staff (not managers) still employed; everyone at a closed store "
+        "left by its closing date.",
+    )
+
+    @model_validator(mode="after")
+    def _someone_checks_out(self) -> EmployeeParams:
+        weights = [p.checkout for p in self.positions.values()]
+        if max([*weights, self.manager_checkout, self.assistant_checkout]) <= 0:
+            raise ValueError("someone must ring up sales: a checkout weight above 0")
+        return self
+
+
+class InventoryParams(Params):
+    online_share: Probability = Field(
+        0.3, description="Share of inventory rows (store assortments) held by fulfilment centres."
+    )
+    size_elasticity: float = Field(
+        0.8,
+        ge=0,
+        le=2,
+        description="A physical store's assortment grows with its floor area to this power.",
+    )
+    spread: float = Field(
+        10.0,
+        ge=1,
+        description="A physical store carries one product of each band of `spread` "
+        "popularity ranks (bands from the top): stores differ, best sellers are in more stores.",
+    )
+    daily_units: Positive = Field(
+        1.5,
+        description="Units an average product sells a day at an average store, at full scale "
+        "(the warehouse's sales are a sample: stock levels are kept at this scale).",
+    )
+    days_of_supply: Positive = Field(
+        30.0, description="Median days of sales a store keeps on hand."
+    )
+    days_of_supply_sigma: float = Field(
+        0.35, ge=0, description="Log-normal spread of days of supply."
+    )
+    safety_days: Weight = Field(
+        7.0, description="Reorder point: sales over the supplier's lead time plus these days."
+    )
+    order_days: Positive = Field(21.0, description="Reorder quantity: this many days of sales.")
+    stockout_rate: Probability = Field(
+        0.05,
+        description="Chance that a pair selling at the average velocity is out of stock at the "
+        "count (by the square root of velocity: fast sellers more, slow ones less).",
     )
 
 
@@ -331,13 +454,23 @@ class SupplierParams(Params):
     )
     rating_mean: float = Field(4.0, ge=1, le=5, description="Mean supplier score (1-5).")
     rating_sd: float = Field(0.5, ge=0, description="Spread of supplier scores.")
-    contract_years: IntRange = Field((1, 5), description="Contract length range in years.")
+    contract_years: IntRange = Field((3, 10), description="Contract length range in years.")
+    contract_lead_years: float = Field(
+        6.0, ge=0, le=50, description="The oldest contracts started this long before the window."
+    )
+    second_category_rate: Probability = Field(
+        0.3,
+        description="Share of suppliers serving a second category besides their main one.",
+    )
 
 
 class SalesParams(Params):
     max_items: int = Field(10, ge=1, le=16, description="Most lines in one sale.")
-    quantity_mix: NumberMix = Field(
-        {1: 0.72, 2: 0.18, 3: 0.06, 4: 0.025, 5: 0.015}, description="Units per line."
+    max_quantity: int = Field(
+        12,
+        ge=1,
+        description="Most units on one line; the mean follows the product's type (several "
+        "of a consumable, one TV).",
     )
     status_mix: STATUS.mix() = Field(
         {"Completed": 0.905, "Returned": 0.045, "Cancelled": 0.03, "Pending": 0.02},
@@ -456,6 +589,7 @@ class RetailParams(DomainParams):
     products: ProductParams = ProductParams()
     stores: StoreParams = StoreParams()
     employees: EmployeeParams = EmployeeParams()
+    inventory: InventoryParams = InventoryParams()
     suppliers: SupplierParams = SupplierParams()
     sales: SalesParams = SalesParams()
     behavior: BehaviorParams = BehaviorParams()

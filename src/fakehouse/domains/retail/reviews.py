@@ -64,7 +64,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     line = 1 + np.floor(s("line").uniform(r) * sold.items).astype(np.int64)
     status = np.asarray(list(ctx.params.sales.status_mix))[sold.status]
     verified = (s("verified").uniform(r) < p.verified_share) & ~np.isin(status, UNVERIFIABLE)
-    sold_product = sales.line_products(ctx, sale, line, sold.day)
+    sold_product = sales.line_products(ctx, sale, line, sold.day, sales.stores_of(ctx, sold))
     lag = geometric(s("delay").uniform(r), 1.0 / (1.0 + p.mean_delay_days))
     verified_day = np.minimum(sold.day + lag, w.end_day)
 

@@ -1,10 +1,12 @@
 """retail_analytics.transactions and transaction_items: one sales model, two tables.
 
 Every fact of sale t is a pure function of t: its customer (by segment frequency), channel,
-store (in the customer's state, else online), employee, timestamp (seasonal, peak hours,
-never before the customer registered, the store opened or the employee was hired), campaign,
-and its lines (products by popularity, launched before the sale). The transactions table sums
-the lines in integer cents, so totals equal the sum of their items to the cent; reviews
+timestamp (seasonal, peak hours, never before the customer registered), store (in the
+customer's state by the stores' traffic, trading that day, else online), the employee who
+rang it up (by position: cashiers and sales associates most), campaign, and its lines: how
+many (one line the most common basket), which products (from the store's assortment, by
+popularity, on sale that day) and how many units (by product type). The transactions table
+sums the lines in integer cents, so totals equal the sum of their items to the cent; reviews
 re-derive a sale the same way instead of reading it back.
 """
 
@@ -16,10 +18,10 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow, reference
-from fakehouse.core.distributions import Categorical, poisson
+from fakehouse.core.distributions import Categorical, geometric
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY
-from fakehouse.domains.retail import campaigns, customers, employees, products, stores
+from fakehouse.domains.retail import campaigns, customers, employees, inventory, products, stores
 from fakehouse.domains.retail.clock import intensity
 from fakehouse.domains.retail.params import SEGMENTS
 
@@ -27,7 +29,8 @@ NAME = "transactions"
 ITEMS = "transaction_items"
 LINE_SLOTS = 16  # line streams are indexed by t * LINE_SLOTS + line
 CHANNELS = ("In-Store", "Online")
-DRAWS = 4  # tries to find a store open / an employee at work on the day of a sale
+DRAWS = 4  # tries to find a store trading on the day of a sale
+STAFF_DRAWS = 8  # tries to find who rang up an in-store sale (else the store manager)
 
 
 def ids(idx: np.ndarray) -> pa.Array:
@@ -39,11 +42,11 @@ def _s(ctx: Context, column: str):
 
 
 def item_count(ctx: Context, t: np.ndarray, seg: np.ndarray) -> np.ndarray:
-    """1..max_items lines; the mean rises with the customer's segment."""
+    """1..max_items lines: 1 + a geometric count, so one line is the most common basket and
+    larger ones get rarer; the mean rises with the customer's segment."""
     mean = np.array([ctx.params.segments[s].basket_mean for s in SEGMENTS])[seg]
     cap = ctx.params.sales.max_items - 1
-    extra = poisson(_s(ctx, "item_count").uniform(t), mean - 1.0, cap=cap)
-    return 1 + extra
+    return 1 + geometric(_s(ctx, "item_count").uniform(t), 1.0 / mean, cap=cap)
 
 
 def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
@@ -117,18 +120,35 @@ def baskets(ctx: Context, t: np.ndarray) -> Basket:
     return Basket(t, c, ~online, seconds, status, item_count(ctx, t, seg))
 
 
-def line_products(ctx: Context, t: np.ndarray, line: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """The product on line `line` (1-based) of sale `t`, on sale by `day`."""
-    return products.pick(ctx, ctx.stream(ITEMS, "product"), t * LINE_SLOTS + line, day)
+def line_products(
+    ctx: Context, t: np.ndarray, line: np.ndarray, day: np.ndarray, store: np.ndarray | None = None
+) -> np.ndarray:
+    """The product on line `line` (1-based) of sale `t` on `day`: one its store stocks, on
+    sale that day. Pass the sales' stores when known (`stores_of`), else they are re-derived
+    from t."""
+    if store is None:
+        store = stores_of(ctx, baskets(ctx, t))
+    return _lines(ctx, t, line, day, store)[0]
+
+
+def stores_of(ctx: Context, b: Basket) -> np.ndarray:
+    """The store (or fulfilment centre) of each sale."""
+    return _place(ctx, b)[1]
+
+
+def _lines(ctx: Context, t: np.ndarray, line: np.ndarray, day: np.ndarray, store: np.ndarray):
+    """Products of sale lines, with their popularity ranks."""
+    key = t * LINE_SLOTS + line
+    return inventory.pick(ctx, ctx.stream(ITEMS, "product"), key, store, day)
 
 
 def _place(ctx: Context, b: Basket):
-    """Store and employee of in-store sales; online, home state.
+    """Online or not, store and home state of sales.
 
-    The time came first; now a store of the customer's state that was open that day and an
-    employee who worked there that day are drawn (a few tries each; else the sale is online,
-    or the store manager rang it up). Drawing resources for a time, rather than a time for
-    resources, keeps new stores and new hires from cramming a full share of sales into their
+    The time came first; now a store of the customer's state is drawn by traffic and kept
+    with its share of full traffic that day (0 unless open, lower while a new store ramps
+    up), a few tries, else the sale is online. Drawing resources for a time, rather than a
+    time for resources, keeps new stores from cramming a full share of sales into their
     first weeks.
     """
     t, day = b.t, b.day
@@ -138,29 +158,37 @@ def _place(ctx: Context, b: Basket):
         todo = np.flatnonzero(b.in_store & (store < 0))
         if not len(todo):
             break
-        u = _s(ctx, "store").child(attempt).uniform(t[todo])
-        candidate = stores.pick_in_state(ctx, home[todo], u)
+        draw = _s(ctx, "store").child(attempt)
+        candidate = stores.pick_in_state(ctx, home[todo], draw.uniform(t[todo]))
         safe = np.maximum(candidate, 0)
-        open_then = (
-            (candidate >= 0)
-            & (stores.opening_day(ctx, safe) <= day[todo])
-            & (day[todo] <= stores.closing_day(ctx, safe))
-        )
-        store[todo[open_then]] = candidate[open_then]
-    online = store < 0  # drawn online, or no store of the state was open that day
+        rate = np.where(candidate >= 0, stores.trading(ctx, safe, day[todo]), 0.0)
+        kept = draw.child("trading").uniform(t[todo]) < rate
+        store[todo[kept]] = candidate[kept]
+    online = store < 0  # drawn online, or no store of the state was trading that day
     store = np.where(online, stores.pick_online(ctx, _s(ctx, "online_store").uniform(t)), store)
+    return online, store, home
 
+
+def _served_by(ctx: Context, t: np.ndarray, day: np.ndarray, store: np.ndarray, online):
+    """Who rang up each sale (-1 online): a member of the store's staff at work that day,
+    kept with their position's checkout weight (cashiers most), else the store manager (at
+    work while the store trades). Drawing the person for the time keeps new hires from
+    cramming a full share of sales into their first weeks."""
     employee = np.where(online, -1, store)  # the store manager, unless someone else served
-    for attempt in range(DRAWS):
-        todo = np.flatnonzero(~online & (employee == store))
+    todo = np.flatnonzero(~online)
+    for attempt in range(STAFF_DRAWS):
         if not len(todo):
             break
-        u = _s(ctx, "employee").child(attempt).uniform(t[todo])
-        candidate = employees.pick(ctx, store[todo], u)
-        hire = employees.hire_day(ctx, candidate)
-        there = (hire <= day[todo]) & (day[todo] <= employees.termination_day(ctx, candidate, hire))
-        employee[todo[there]] = candidate[there]
-    return online, store, employee, home
+        draw = _s(ctx, "employee").child(attempt)
+        candidate = employees.pick(ctx, store[todo], draw.uniform(t[todo]))
+        who = employees.staff(ctx, candidate, store[todo])
+        takes = draw.child("checkout").uniform(t[todo]) < employees.checkout_weight(ctx, who)
+        rows = np.flatnonzero(takes)
+        served = np.zeros(len(todo), dtype=bool)
+        served[rows] = employees.at_work(ctx, who[rows], day[todo[rows]])
+        employee[todo[served]] = candidate[served]
+        todo = todo[~served]
+    return employee
 
 
 def sales(ctx: Context, t: np.ndarray) -> Sales:
@@ -168,7 +196,8 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     p = ctx.params.sales
     b = baskets(ctx, t)
     t, seconds, status, items, day = b.t, b.seconds, b.status, b.items, b.day
-    online, store, employee, home = _place(ctx, b)
+    online, store, home = _place(ctx, b)
+    employee = _served_by(ctx, t, day, store, online)
     u_pay = _s(ctx, "payment_method").uniform(t)
     payment = np.where(
         online,
@@ -185,12 +214,10 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     line_number = np.arange(len(line_sale)) - np.repeat(starts, items) + 1
     key = t[line_sale] * LINE_SLOTS + line_number
     ls = lambda column: ctx.stream(ITEMS, column)  # noqa: E731
-    product = line_products(ctx, t[line_sale], line_number, day[line_sale])
-    price = products.price_cents(ctx, product)
-    quantities = Categorical.of(p.quantity_mix)
-    quantity = np.asarray(quantities.values, dtype=np.int64)[
-        quantities.sample(ls("quantity").uniform(key))
-    ]
+    product, rank = _lines(ctx, t[line_sale], line_number, day[line_sale], store[line_sale])
+    facts = products.facts(ctx, product, rank)
+    price = facts.price
+    quantity = 1 + geometric(ls("quantity").uniform(key), 1.0 / facts.units, p.max_quantity - 1)
     gross = price * quantity
     line_campaign = campaign[line_sale]
     low, high = p.promo_discount
@@ -205,7 +232,7 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
         np.round(promo, 2),
     )
     discount = np.round(gross * rate).astype(np.int64)
-    tax_state = np.where(online, home, reference.places().state_index[stores.place(ctx, store)])
+    tax_state = np.where(online, home, stores.profile(ctx).state[store])
     tax_rate = reference.states().sales_tax_rate[tax_state][line_sale]
     tax = np.round((gross - discount) * tax_rate).astype(np.int64)
     return Sales(
@@ -309,13 +336,14 @@ TRANSACTIONS = Table(
         Column(
             "store_id",
             pa.string(),
-            "In the customer's state, or an Online store.",
+            "In the customer's state (busier stores more often), or an Online store.",
             references="stores.store_id",
         ),
         Column(
             "employee_id",
             pa.string(),
-            "Cashier working at that store then; null online.",
+            "Who rang up the sale, working at that store then (cashiers and sales "
+            "associates most); null online.",
             nullable=True,
             references="employees.employee_id",
         ),
@@ -335,7 +363,7 @@ TRANSACTIONS = Table(
             nullable=True,
             references="marketing_campaigns.campaign_id",
         ),
-        Column("item_count", pa.int32(), "Number of lines, 1-10."),
+        Column("item_count", pa.int32(), "Number of lines, 1-10; one line is the most common."),
         Column("subtotal", arrow.MONEY, "Sum of quantity x unit_price over the lines."),
         Column("discount_amount", arrow.MONEY, "Sum of line discounts."),
         Column("tax_amount", arrow.MONEY, "Sum of line sales tax (state rate)."),
@@ -353,7 +381,7 @@ TRANSACTION_ITEMS = Table(
     driver=NAME,
     group=NAME,
     counts=counts,
-    rows_per_driver=4.0,
+    rows_per_driver=3.0,
     columns=(
         Column(
             "transaction_id", pa.string(), "The sale.", references="transactions.transaction_id"
@@ -362,10 +390,10 @@ TRANSACTION_ITEMS = Table(
         Column(
             "product_id",
             pa.string(),
-            "A product launched before the sale.",
+            "A product the store stocks, on sale that day (launched, not discontinued).",
             references="products.product_id",
         ),
-        Column("quantity", pa.int32(), "Units, mostly 1."),
+        Column("quantity", pa.int32(), "Units, by product type: several of a consumable, one TV."),
         Column("unit_price", arrow.MONEY, "The product's list price (before discount)."),
         Column("discount_amount", arrow.MONEY, "Campaign or promotion discount of the line."),
         Column("tax_amount", arrow.MONEY, "Sales tax of the line."),

@@ -1,9 +1,12 @@
-"""retail_analytics.stores, and the store facts sales re-derive (state, opening, closing).
+"""retail_analytics.stores, and the store facts other tables re-derive (state, size,
+traffic, opening, closing).
 
 Store numbers 1..k are the online stores (fulfilment centres, k >= 1); the rest are physical
 stores placed by population. Employee i (0-based) manages store i, so `manager_id` is known
-without a lookup. Sales find the physical stores of a state through a small index built
-once per worker (one int per store).
+without a lookup. A physical store's traffic is its type's sales density x its floor area x
+the pull of its ZIP code's population; an in-store sale picks a store of the customer's
+state by traffic (through a small index built once per worker: one int and one float per
+store), and a new store ramps up to its full traffic over its first months.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pyarrow as pa
 
 from fakehouse.core import arrow, people, reference
 from fakehouse.core.distributions import Categorical
+from fakehouse.core.segments import draws
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 
@@ -50,6 +54,37 @@ def place(ctx: Context, idx: np.ndarray) -> np.ndarray:
     return reference.places().sample(ctx.stream(NAME, "place").uniform(idx))
 
 
+def size_sqft(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Selling area of physical stores in whole hundreds of square feet; 0 for online ones."""
+    p = ctx.params.stores
+    kind = store_type(ctx, idx)
+    sizes = [p.types[t].size_sqft if t in p.types else (0, 0) for t in type_labels(ctx)]
+    low = np.array([lo for lo, _ in sizes])[kind]
+    high = np.array([hi for _, hi in sizes])[kind]
+    u = ctx.stream(NAME, "size").uniform(idx)
+    return low + np.floor(u * (high - low) / 100).astype(np.int64) * 100
+
+
+def floor_area(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Square feet of every store, a fulfilment centre's included (it sizes staff)."""
+    online = idx < online_count(ctx)
+    return np.where(online, ctx.params.stores.fulfilment_sqft, size_sqft(ctx, idx))
+
+
+def traffic(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Relative sales of physical stores at full traffic: the type's sales density x floor
+    area x the population of the store's ZIP code (relative to the average ZIP's) to the
+    configured elasticity."""
+    p = ctx.params.stores
+    places = reference.places()
+    where = place(ctx, idx)
+    share = places.cumulative[where] - np.where(where > 0, places.cumulative[where - 1], 0.0)
+    pull = (share * len(places)) ** p.population_elasticity
+    labels = type_labels(ctx)
+    density = np.array([p.types[t].sales_density if t in p.types else 0.0 for t in labels])
+    return density[store_type(ctx, idx)] * size_sqft(ctx, idx) * pull
+
+
 def opening_day(ctx: Context, idx: np.ndarray) -> np.ndarray:
     p = ctx.params.stores
     w = ctx.window
@@ -73,34 +108,68 @@ def closing_day(ctx: Context, idx: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """Facts of every store that sales, staff and stock look up over and over, derived once
+    per worker (a few numbers per store)."""
+
+    state: np.ndarray  # index into reference.states()
+    opening: np.ndarray
+    closing: np.ndarray
+
+
+def profile(ctx: Context) -> Profile:
+    def build() -> Profile:
+        idx = np.arange(ctx.sizes[NAME], dtype=np.int64)
+        state = reference.places().state_index[place(ctx, idx)]
+        return Profile(state, opening_day(ctx, idx), closing_day(ctx, idx))
+
+    return ctx.cached("stores.profile", build)
+
+
+def trading(ctx: Context, idx: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Share of its full traffic each store has on `day`: 0 before it opens and after it
+    closes; a new store starts at `ramp_start` and reaches 1 after `ramp_days`."""
+    p = ctx.params.stores
+    known = profile(ctx)
+    opened = known.opening[idx]
+    ramp = p.ramp_start + (1.0 - p.ramp_start) * (day - opened) / p.ramp_days
+    open_then = (opened <= day) & (day <= known.closing[idx])
+    return np.where(open_then, np.minimum(ramp, 1.0), 0.0)
+
+
+@dataclass(frozen=True)
 class StateIndex:
-    """Physical stores grouped by state: stores[start[s]:start[s] + count[s]]."""
+    """Physical stores grouped by state: stores[start[s]:start[s] + count[s]], with the
+    running sum of their traffic (`cum`) for picking by traffic."""
 
     stores: np.ndarray
     start: np.ndarray
     count: np.ndarray
+    cum: np.ndarray
 
 
 def state_index(ctx: Context) -> StateIndex:
     def build() -> StateIndex:
         physical = np.arange(online_count(ctx), ctx.sizes[NAME], dtype=np.int64)
-        state = reference.places().state_index[place(ctx, physical)]
+        state = profile(ctx).state[physical]
         order = np.argsort(state, kind="stable")
         count = np.bincount(state, minlength=len(reference.states().code))
         start = np.concatenate([[0], np.cumsum(count)[:-1]])
-        return StateIndex(physical[order], start, count)
+        stores = physical[order]
+        return StateIndex(stores, start, count, np.cumsum(traffic(ctx, stores)))
 
     return ctx.cached("stores.by_state", build)
 
 
 def pick_in_state(ctx: Context, state: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """A physical store of each given state, or -1 where the state has none."""
+    """A physical store of each given state by traffic, or -1 where the state has none."""
     index = state_index(ctx)
     if not len(index.stores):  # a tiny warehouse whose only store is online
         return np.full(len(state), -1)
     count = index.count[state]
-    slot = index.start[state] + np.floor(u * count).astype(np.int64)
-    return np.where(count > 0, index.stores[np.minimum(slot, len(index.stores) - 1)], -1)
+    start = np.where(count > 0, index.start[state], 0)  # states without stores: any, then -1
+    slot = draws(index.cum, start, start + np.maximum(count, 1), u)
+    return np.where(count > 0, index.stores[slot], -1)
 
 
 def pick_online(ctx: Context, u: np.ndarray) -> np.ndarray:
@@ -108,7 +177,6 @@ def pick_online(ctx: Context, u: np.ndarray) -> np.ndarray:
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    p = ctx.params.stores
     idx = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
     places = reference.places()
@@ -116,10 +184,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     kind = store_type(ctx, idx)
     labels = type_labels(ctx)
     online = idx < online_count(ctx)
-    sizes = [p.types[t].size_sqft if t in p.types else (0, 0) for t in labels]
-    low = np.array([lo for lo, _ in sizes])[kind]
-    high = np.array([hi for _, hi in sizes])[kind]
-    size = low + np.floor(s("size").uniform(idx) * (high - low) / 100).astype(np.int64) * 100
+    size = size_sqft(ctx, idx)
     city = arrow.take(places.city, where)
     closing = closing_day(ctx, idx)
     return {
