@@ -21,13 +21,27 @@ def _close(a, b) -> bool:
     return a == b or abs(a - b) <= 1e-4 * max(1.0, abs(a), abs(b))
 
 
-def test_every_check_passes_on_spark_with_duckdbs_values(spark, spark_warehouse, local_twin):
+def test_every_check_passes_on_spark_with_duckdbs_values(
+    spark, spark_warehouse, session_warehouse, local_twin
+):
     import fakehouse.spark as fs
 
     manifest = json.loads((spark_warehouse / "fakehouse.json").read_text())
     checked = [e["schema"] for n, e in manifest["domains"].items() if n in checks.DOMAIN_CHECKS]
     assert checked
-    on_spark = fs.validate(spark, checked)
+    # in a session logging at WARN (Spark's default), the checks add no warning to the log
+    # (the session's JVM writes its console to spark.log; this query shows that it warns)
+    log = session_warehouse / "spark.log"
+    spark.sparkContext.setLogLevel("WARN")
+    try:
+        spark.sql("SELECT row_number() OVER (ORDER BY id) FROM range(3)").collect()
+        before = log.read_bytes()
+        on_spark = fs.validate(spark, checked)
+    finally:
+        spark.sparkContext.setLogLevel("ERROR")
+    after = log.read_bytes()
+    assert b" WARN WindowExec: No Partition Defined" in before
+    assert after.startswith(before) and b" WARN " not in after[len(before) :]
     failed = [(r.check.name, r.shown_value, r.expected) for r in on_spark if not r.passed]
     assert not failed
 

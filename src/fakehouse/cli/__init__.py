@@ -45,6 +45,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {exc}", file=sys.stderr)
         code = 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("aborted", file=sys.stderr)
         code = 130
     sys.exit(code if isinstance(code, int) else 0)

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
-from fakehouse.cli.spark import master_option
+from fakehouse.cli.spark import executor_timeout_option, master_option
+from fakehouse.errors import UserError
 
 
 @click.command("generate")
@@ -51,6 +52,14 @@ from fakehouse.cli.spark import master_option
     help="local: process pool + DuckDB catalog; spark: Spark, tables in a Hive metastore in OUT.",
 )
 @master_option
+@executor_timeout_option
+@click.option(
+    "--timestamp-type",
+    type=click.Choice(["timestamp_ntz", "timestamp"]),
+    default=None,
+    help="Spark type of the timestamp columns with --engine spark: timestamp_ntz (Spark 3.4+) "
+    "or timestamp (wall clock as UTC; Hive and Trino read it) [default: timestamp_ntz].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option(
     "--block-rows",
@@ -60,7 +69,18 @@ from fakehouse.cli.spark import master_option
     help="Target rows per block (bounds memory per worker).",
 )
 def command(
-    domain, multiplier, seed, out, workers, formats, overwrite, engine, master, quiet, block_rows
+    domain,
+    multiplier,
+    seed,
+    out,
+    workers,
+    formats,
+    overwrite,
+    engine,
+    master,
+    timestamp_type,
+    quiet,
+    block_rows,
 ):
     """Generate DOMAIN (retail, financial, or all) into OUT.
 
@@ -77,14 +97,17 @@ def command(
 
         try:
             summary = spark.generate(
-                domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter
-            )
+                domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter,
+                timestamp_type=timestamp_type or "timestamp_ntz",
+            )  # fmt: skip
         finally:
             reporter.stop()
         reporter.summary(summary)
         if not quiet:
             click.echo(spark.hint(summary.out), err=True)
         return
+    if timestamp_type:
+        raise UserError("--timestamp-type is for --engine spark (Parquet timestamps have no zone)")
     try:
         summary = generate(
             domain,

@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
-from fakehouse.cli.spark import engine_option, master_option
+from fakehouse.cli.spark import engine_option, executor_timeout_option, master_option
 
 
 @click.command("validate")
 @options.warehouse_option
 @engine_option
 @master_option
+@executor_timeout_option
 def command(warehouse: Path, engine: str | None, master: str | None) -> None:
     """Check a warehouse against its contract (exit code 1 on failure)."""
     from rich.console import Console
