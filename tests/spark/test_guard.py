@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,19 @@ def _start(*args: str, **kwargs) -> subprocess.Popen:
         start_new_session=True,
         **kwargs,
     )
+
+
+@contextmanager
+def _reaped(processes: dict[str, subprocess.Popen]):
+    """Whatever the test asserts, no process it started (nor their JVMs) outlives it."""
+    try:
+        yield processes
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                with suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
 
 
 def _children(pid: int) -> list[int]:
@@ -111,6 +124,32 @@ def test_one_line_prefers_javas_message():
 # --- with Spark ------------------------------------------------------------------------------
 
 
+def test_the_api_keeps_the_executor_timeout_in_the_session(spark):
+    from fakehouse.catalog import hive
+
+    try:
+        hive.set_executor_timeout(spark, 7.5)
+        assert spark.conf.get(spark_guard.EXECUTOR_TIMEOUT) == "7.5"
+        assert spark_guard.executor_timeout(spark) == 7.5
+        hive.set_executor_timeout(spark, None)  # None leaves the session's value
+        assert spark_guard.executor_timeout(spark) == 7.5
+    finally:
+        spark.conf.unset(spark_guard.EXECUTOR_TIMEOUT)
+    assert spark_guard.executor_timeout(spark) == 120
+
+
+def test_the_shells_probe_the_master_too(tmp_path, capsys):
+    from fakehouse.cli import main
+
+    (tmp_path / "metastore_db").mkdir()
+    port = _free_port()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["spark-sql", "-w", str(tmp_path), "--master", f"spark://127.0.0.1:{port}"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"spark://127.0.0.1:{port} is unreachable" in err
+
+
 @contextmanager
 def _standalone_master(log: Path):
     """A standalone master with no worker, on free ports; stopped afterwards."""
@@ -151,40 +190,43 @@ def test_masters_that_cannot_run_jobs_end_in_one_line(tmp_path):
     URL Spark cannot read: one line, exit 2, nothing left behind."""
     (tmp_path / "logs").mkdir()
     nobody = _free_port()
-    unreachable = _start(
-        "generate", "retail", "--engine", "spark", "--master", f"spark://127.0.0.1:{nobody}",
-        "-o", str(tmp_path / "unreachable"),
-    )  # fmt: skip
-    malformed = _start(
-        "generate", "retail", "--engine", "spark", "--master", "local[two]",
-        "-o", str(tmp_path / "malformed"),
-    )  # fmt: skip
-    with _standalone_master(tmp_path / "logs" / "master.log") as master:
+    processes = {
+        "unreachable": _start(
+            "generate", "retail", "--engine", "spark", "--master", f"spark://127.0.0.1:{nobody}",
+            "-o", str(tmp_path / "unreachable"),
+        ),
+        "malformed": _start(
+            "generate", "retail", "--engine", "spark", "--master", "local[two]",
+            "-o", str(tmp_path / "malformed"),
+        ),
+    }  # fmt: skip
+    with _reaped(processes), _standalone_master(tmp_path / "logs" / "master.log") as master:
         started = time.monotonic()
-        starved = _start(
+        processes["starved"] = _start(
             "generate", "retail", "--engine", "spark", "--master", master, "-m", "0.01",
             "--executor-timeout", "2", "-o", str(tmp_path / "starved"),
         )  # fmt: skip
-        out, err = starved.communicate(timeout=300)
+        out, err = processes["starved"].communicate(timeout=300)
         seconds = time.monotonic() - started
-    assert starved.returncode == 2, err[-3000:]
-    assert err.count("\n") == 1 and out == ""
-    assert f"error: no live Spark executor for 2 s on {master}, jobs stopped:" in err
-    assert "--executor-timeout" in err
-    assert seconds < 240  # start-up (a minute on a busy machine) + 2 s, never "forever"
+        assert processes["starved"].returncode == 2, err[-3000:]
+        assert err.count("\n") == 1 and out == ""
+        assert f"error: no live Spark executor for 2 s on {master}, jobs stopped:" in err
+        assert "--executor-timeout" in err
+        assert seconds < 240  # start-up (a minute on a busy machine) + 2 s, never "forever"
 
-    out, err = unreachable.communicate(timeout=120)
-    assert unreachable.returncode == 2, err
-    assert err == (
-        f"error: Spark master spark://127.0.0.1:{nobody} is unreachable (127.0.0.1:{nobody}: "
-        "Connection refused): check the host and port, and that the master runs "
-        "(sbin/start-master.sh)\n"
-    )
-    out, err = malformed.communicate(timeout=300)
-    assert malformed.returncode == 2, err[-3000:]
-    assert err == (
-        "error: Spark did not start (master local[two]): Could not parse Master URL: 'local[two]'\n"
-    )
+        out, err = processes["unreachable"].communicate(timeout=120)
+        assert processes["unreachable"].returncode == 2, err
+        assert err == (
+            f"error: Spark master spark://127.0.0.1:{nobody} is unreachable (127.0.0.1:{nobody}: "
+            "Connection refused): check the host and port, and that the master runs "
+            "(sbin/start-master.sh)\n"
+        )
+        out, err = processes["malformed"].communicate(timeout=300)
+        assert processes["malformed"].returncode == 2, err[-3000:]
+        assert err == (
+            "error: Spark did not start (master local[two]): "
+            "Could not parse Master URL: 'local[two]'\n"
+        )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["logs"]
 
 
@@ -233,14 +275,16 @@ def test_ctrl_c_prints_aborted_and_nothing_else(spark_root, tmp_path):
         jvms[name] = _children(process.pid)
         os.killpg(process.pid, signal.SIGINT)
 
-    threads = [threading.Thread(target=interrupt, args=(name,)) for name in runs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures, failures
+    with _reaped(runs):
+        threads = [threading.Thread(target=interrupt, args=(name,)) for name in runs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not failures, failures
+        ended = {name: process.communicate(timeout=120) for name, process in runs.items()}
     for name, process in runs.items():
-        out, err = process.communicate(timeout=120)
+        out, err = ended[name]
         assert process.returncode == 130, f"{name}: {err[-3000:]}"
         # a copied warehouse is re-registered at its first opening, and says so
         lines = [x for x in err.splitlines() if x.strip() and "warehouse moved from" not in x]

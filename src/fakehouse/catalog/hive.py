@@ -277,6 +277,7 @@ def session(
         check_warehouse(out)
     ensure_free(out)
     spark_guard.check_master(master)
+    spark_guard.quiet_py4j()
     from pyspark import SparkContext
     from pyspark.sql import SparkSession
 

@@ -11,6 +11,8 @@ here serve every entry (the commands, the Python API, the spark-submit applicati
   forever; local masters never trigger it) and raises a one-line UserError, and a Ctrl-C that
   cancels the jobs and raises KeyboardInterrupt, with nothing printed;
 - `install_interrupt`: that same Ctrl-C for the whole life of a session fakehouse started;
+- `quiet_py4j`: py4j's own log records (tracebacks of calls that an interrupt or a stopped JVM
+  broke) kept off the terminal; the caller gets the exception anyway;
 - `one_line(exc)`: what a Spark or py4j error says, in one line.
 
 pyspark is never imported here: callers hand in their session.
@@ -104,6 +106,15 @@ class _Py4JRootLog(logging.Filter):
 _PY4J_FILTER = _Py4JRootLog()
 
 
+def quiet_py4j() -> None:
+    """Keep py4j's log records off stderr: those it logs on the root logger (`logging.exception`
+    when a call is interrupted or the JVM is gone) and those of its own loggers (a connection
+    it fails to shut down). Idempotent."""
+    if _PY4J_FILTER not in logging.getLogger().filters:
+        logging.getLogger().addFilter(_PY4J_FILTER)
+    logging.getLogger("py4j").setLevel(logging.CRITICAL)
+
+
 def cancel_all(sc: SparkContext) -> None:
     """Cancel every job of `sc`; a stopped context has none."""
     with contextlib.suppress(Exception):
@@ -117,14 +128,13 @@ def install_interrupt(sc: SparkContext) -> Any:
 
     pyspark's own handler cancels from inside the signal handler, on the very py4j connection
     the interrupted call is using: py4j then logs two tracebacks per Ctrl-C. Here the jobs are
-    cancelled from another thread, and py4j's root-logger noise is filtered out.
+    cancelled from another thread, and py4j's log records are kept off stderr.
     """
     if threading.current_thread() is not threading.main_thread():
         return None
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         return None
-    if _PY4J_FILTER not in logging.getLogger().filters:
-        logging.getLogger().addFilter(_PY4J_FILTER)
+    quiet_py4j()
 
     def interrupted(signum: int, frame: Any) -> None:
         cancel = threading.Thread(target=cancel_all, args=(sc,), name="fakehouse-cancel")
