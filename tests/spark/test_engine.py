@@ -63,19 +63,34 @@ def test_every_column_type_has_a_spark_type():
                     assert isinstance(field.dataType, T.TimestampNTZType)
 
 
+@pytest.fixture(scope="module")
+def api_retail(spark):
+    """Retail generated through the API into api_retail_analytics, with TIMESTAMP columns
+    (one generation serves the tests of both)."""
+    import fakehouse.spark as fs
+
+    seen = {}
+    summary = fs.generate(
+        spark,
+        "retail",
+        multiplier=0.01,
+        seed=3,
+        database_prefix="api_",
+        on_progress=lambda name, rows: seen.setdefault(name, rows),
+        timestamp_type="timestamp",
+    )
+    return summary, seen
+
+
 def test_timestamp_type_timestamp_is_read_by_hive_clients_and_in_utc(
-    spark, session_warehouse, tmp_path
+    spark, api_retail, session_warehouse, tmp_path
 ):
     """timestamp_type="timestamp": TIMESTAMP columns, which the metastore registers as Hive
     columns (TIMESTAMP_NTZ tables get Spark's placeholder `col`), holding the local engine's
     wall-clock values when read in UTC (the warehouse's session time zone)."""
     import fakehouse as fh
-    import fakehouse.spark as fs
 
-    fs.generate(
-        spark, "retail", multiplier=0.01, seed=5, database_prefix="ltz_", timestamp_type="timestamp"
-    )
-    fh.generate("retail", multiplier=0.01, seed=5, out=tmp_path / "local", workers=1)
+    fh.generate("retail", multiplier=0.01, seed=3, out=tmp_path / "local", workers=1)
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
     jvm = spark.sparkContext._jvm
     url = f"jdbc:derby:;databaseName={session_warehouse / 'metastore_db'}"
@@ -99,7 +114,7 @@ def test_timestamp_type_timestamp_is_read_by_hive_clients_and_in_utc(
             return columns
 
         assert hive_columns("retail_analytics", "transactions") == {"col": "array<string>"}
-        registered = hive_columns("ltz_retail_analytics", "transactions")
+        registered = hive_columns("api_retail_analytics", "transactions")
         assert registered["transaction_date"] == "timestamp"
     finally:
         connection.close()
@@ -107,7 +122,7 @@ def test_timestamp_type_timestamp_is_read_by_hive_clients_and_in_utc(
         ("transactions", "transaction_date"),
         ("customer_behavior", "event_timestamp"),
     ]:
-        ours = spark.table(f"ltz_retail_analytics.{table}")
+        ours = spark.table(f"api_retail_analytics.{table}")
         assert dict(ours.dtypes)[column] == "timestamp"
         ours = ours.withColumn(column, ours[column].cast("timestamp_ntz"))
         local = spark.read.parquet(str(tmp_path / "local" / "retail_analytics" / table))
@@ -153,18 +168,8 @@ def test_database_properties_round_trip():
     }
 
 
-def test_api_generates_into_prefixed_databases(spark):
-    import fakehouse.spark as fs
-
-    seen = {}
-    summary = fs.generate(
-        spark,
-        "retail",
-        multiplier=0.01,
-        seed=3,
-        database_prefix="api_",
-        on_progress=lambda name, rows: seen.setdefault(name, rows),
-    )
+def test_api_generates_into_prefixed_databases(spark, api_retail):
+    summary, seen = api_retail
     shown = spark.sql("SHOW TABLES IN api_retail_analytics").collect()
     tables = {r.tableName for r in shown if not r.isTemporary}  # validate's views are temporary
     assert tables == {t.name for t in registry.domain("retail").tables}

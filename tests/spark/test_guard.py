@@ -240,7 +240,7 @@ def test_ctrl_c_prints_aborted_and_nothing_else(spark_root, tmp_path):
     booted = derby.stat().st_mtime_ns
     runs = {
         "generate": _start(
-            "generate", "all", "--engine", "spark", "--master", MASTER, "-m", "0.3",
+            "generate", "retail", "--engine", "spark", "--master", MASTER, "-m", "0.3",
             "-o", str(generate_out),
         ),
         # the first statement's row says that the session runs; the second takes minutes
@@ -259,7 +259,7 @@ def test_ctrl_c_prints_aborted_and_nothing_else(spark_root, tmp_path):
         # the metastore booted (derby.log is rewritten), then a minute of checks
         "validate": lambda: derby.stat().st_mtime_ns != booted,
     }
-    settle = {"generate": 1, "sql": 2, "validate": 5}  # into the write jobs, the query, checks
+    settle = {"generate": 1, "sql": 1, "validate": 3}  # into the write jobs, the query, checks
     jvms: dict[str, list[int]] = {}
     failures: dict[str, str] = {}
 
