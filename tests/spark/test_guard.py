@@ -121,6 +121,33 @@ def test_one_line_prefers_javas_message():
     assert spark_guard.one_line(KeyboardInterrupt()) == "KeyboardInterrupt"
 
 
+def test_an_error_raised_after_ctrl_c_is_the_ctrl_c():
+    """Ctrl-C cancels the jobs (from another thread) and whatever a guarded block raises next
+    (here what py4j raises when the interrupt broke its connection) ends as KeyboardInterrupt;
+    an error without a Ctrl-C stays what it is."""
+
+    class Context:  # what the handler uses of a SparkContext
+        cancelled = threading.Event()
+
+        def cancelAllJobs(self):
+            self.cancelled.set()
+
+    sc = Context()
+    previous = spark_guard.install_interrupt(sc)
+    try:
+        with pytest.raises(KeyboardInterrupt), spark_guard.interruptible():
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(10)  # the handler interrupts the wait
+            except KeyboardInterrupt:
+                raise RuntimeError("Answer from Java side is empty") from None
+        with pytest.raises(RuntimeError, match="a real error"), spark_guard.interruptible():
+            raise RuntimeError("a real error")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert sc.cancelled.wait(10)
+
+
 # --- with Spark ------------------------------------------------------------------------------
 
 

@@ -320,13 +320,14 @@ def session(
     spark.sparkContext.setLogLevel("ERROR")
     quiet()
     set_executor_timeout(spark, executor_timeout)
-    try:
-        spark.sql("SHOW DATABASES").collect()  # boot the metastore now, to report its errors
-    except Exception as exc:
-        release(spark, out)
-        raise translate(exc, out) from None
-    if not create:
-        relocate(spark, out)
+    with spark_guard.interruptible():
+        try:
+            spark.sql("SHOW DATABASES").collect()  # boot the metastore now, to report its errors
+        except Exception as exc:
+            release(spark, out)
+            raise translate(exc, out) from None
+        if not create:
+            relocate(spark, out)
     return spark
 
 

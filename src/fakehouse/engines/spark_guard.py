@@ -10,7 +10,9 @@ here serve every entry (the commands, the Python API, the spark-submit applicati
   executor has been alive for `spark.fakehouse.executorTimeout` seconds (default 120, 0 waits
   forever; local masters never trigger it) and raises a one-line UserError, and a Ctrl-C that
   cancels the jobs and raises KeyboardInterrupt, with nothing printed;
-- `install_interrupt`: that same Ctrl-C for the whole life of a session fakehouse started;
+- `install_interrupt`: that same Ctrl-C for the whole life of a session fakehouse started, and
+  `interruptible()`: whatever a block raises after a Ctrl-C (a cancelled job, a py4j
+  connection the interrupt broke) is reported as the KeyboardInterrupt it is;
 - `quiet_py4j`: py4j's own log records (tracebacks of calls that an interrupt or a stopped JVM
   broke) kept off the terminal; the caller gets the exception anyway;
 - `one_line(exc)`: what a Spark or py4j error says, in one line.
@@ -137,12 +139,35 @@ def install_interrupt(sc: SparkContext) -> Any:
     quiet_py4j()
 
     def interrupted(signum: int, frame: Any) -> None:
+        global _presses
+        _presses += 1
         cancel = threading.Thread(target=cancel_all, args=(sc,), name="fakehouse-cancel")
         cancel.daemon = True
         cancel.start()
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGINT, interrupted)
+
+
+#: Ctrl-C presses the handler above has seen (in this process)
+_presses = 0
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Turn an exception raised in the block after a Ctrl-C into KeyboardInterrupt.
+
+    The KeyboardInterrupt itself can lose the race: a context manager of pyspark's that calls
+    the JVM on the way out, on the connection py4j just shut down, raises a network error
+    instead; and the cancelled jobs fail with errors of their own.
+    """
+    seen = _presses
+    try:
+        yield
+    except Exception:
+        if _presses != seen:
+            raise KeyboardInterrupt from None
+        raise
 
 
 # --- the executor watchdog -----------------------------------------------------------------
@@ -227,7 +252,8 @@ def guarded(spark: SparkSession) -> Iterator[Watchdog | None]:
     """Run fakehouse's Spark jobs under the watchdog and the quiet Ctrl-C (see module doc).
 
     Yields the watchdog (None for local masters, Spark Connect or a timeout of 0); when it has
-    fired, the block ends with its one-line UserError, whatever the jobs raised.
+    fired, the block ends with its one-line UserError, whatever the jobs raised; after a Ctrl-C,
+    with KeyboardInterrupt.
     """
     sc = _context(spark)
     watch = None
@@ -237,7 +263,8 @@ def guarded(spark: SparkSession) -> Iterator[Watchdog | None]:
             watch = Watchdog(sc, timeout).start()
     previous = install_interrupt(sc) if sc is not None else None
     try:
-        yield watch
+        with interruptible():
+            yield watch
     except Exception:
         if watch is not None and watch.fired:
             raise UserError(watch.message) from None
