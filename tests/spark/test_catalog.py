@@ -227,3 +227,36 @@ def test_pyspark_shell_sees_the_databases_and_imports_fakehouse(spark_root):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "'retail_analytics'" in result.stdout and "FAKEHOUSE" in result.stdout
+
+
+def test_a_killed_run_leaves_the_previous_warehouse_as_it_was(spark_root):
+    """kill -9 of a Spark run (driver and JVM) part-way: OUT is untouched, because the run
+    builds beside it; the next run into that parent removes what the killed one left."""
+    import signal
+    import time
+
+    out = spark_root / "killed"
+    before = {
+        str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fakehouse", "generate", "retail", "--engine", "spark",
+         "--master", MASTER, "-m", "0.05", "-o", str(out), "--overwrite", "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    staging = spark_root / f".killed.fakehouse-staging-{process.pid}"
+    deadline = time.monotonic() + 120
+    while not (staging / "metastore_db").exists():  # the session booted in the staging folder
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    after = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert after == before
+    assert staging.exists()  # what the killed run left, until the next run
+    result = fakehouse("generate", "retail", "-m", "0.01", "-o", str(spark_root / "next"), "-q")
+    assert result.returncode == 0, result.stderr
+    assert not staging.exists()
+    assert not (spark_root / ".killed.fakehouse-lock").exists()
