@@ -395,7 +395,7 @@ def test_a_skewed_bank_passes_its_own_validation(tmp_path):
         "financial", multiplier=0.3, seed=8, out=out, workers=2,
         config={
             "fraud": {"rate": 0.002, "detected_rate": 0.6},
-            "loans": {"risks": {"High": {"default_rate": 0.3}, "Low": {"default_rate": 0.01}}},
+            "loans": {"risks": {"High": {"default_factor": 4}, "Low": {"default_factor": 0.1}}},
             "customers": {
                 "score_gap_median": 70.0,
                 "state_mix": {"top": {"TX": 1}, "rest": "none"},

@@ -42,6 +42,7 @@ FIRST_TRANSFER = _first(
     "transaction_id",
     "transaction_type = 'Transfer' AND counterparty_account_id IS NOT NULL",
 )
+FIRST_DEFAULT = _first("loans", "loan_id", "loan_status IN ('Default', 'Late')")
 LOW_RISK = f"customer_id IN (SELECT customer_id FROM {S}.customers WHERE risk_category = 'Low')"
 
 BREAKS: dict[str, str] = {
@@ -107,9 +108,26 @@ BREAKS: dict[str, str] = {
     f"WHERE {FIRST_LOAN}",
     "loans.account_balance": f"UPDATE {S}.accounts SET current_balance = current_balance + 1 "
     f"WHERE account_id = (SELECT account_id FROM {S}.loans WHERE {FIRST_LOAN})",
+    "loans.status_from_payments": f"UPDATE {S}.loans SET loan_status = 'Current' "
+    f"WHERE {FIRST_DEFAULT}",
+    # an unemployed borrower's $329k mortgage (the old generator)
+    "loans.within_debt_to_income": f"UPDATE {S}.loans SET monthly_payment = 2000 "
+    f"WHERE {FIRST_LOAN}",
+    # every mortgage at 9% whatever the year
+    "loans.rate_follows_market": f"UPDATE {S}.loans SET interest_rate = 0.09 "
+    "WHERE loan_type = 'Mortgage'",
     "loans.default_share": f"UPDATE {S}.loans SET loan_status = 'Default'",
     "loans.default_by_risk": f"UPDATE {S}.loans "
     f"SET loan_status = CASE WHEN {LOW_RISK} THEN 'Default' ELSE 'Current' END",
+    "loans.default_by_type": f"UPDATE {S}.loans SET loan_status = CASE WHEN "
+    "loan_type = 'Mortgage' THEN 'Default' ELSE 'Current' END",
+    # defaults on the smallest payments of each type only
+    "loans.default_by_payment_to_income": f"WITH p AS (SELECT l.loan_id, l.loan_type, "
+    "l.monthly_payment / c.annual_income AS pti "
+    f"FROM {S}.loans AS l JOIN {S}.customers AS c USING (customer_id)) "
+    f"UPDATE {S}.loans AS l SET loan_status = CASE WHEN (SELECT pti FROM p WHERE "
+    "p.loan_id = l.loan_id) <= (SELECT median(pti) FROM p WHERE p.loan_type = l.loan_type) "
+    "THEN 'Default' ELSE 'Current' END",
     # fraud_cases
     "fraud_cases.transaction_of_account": f"UPDATE {S}.fraud_cases SET account_id = "
     f"(SELECT min(account_id) FROM {S}.accounts WHERE account_id NOT IN "

@@ -33,8 +33,8 @@ FRAUD_SHARE = (0.8, 1.2)  # times the configured fraud rate ("about 0.1%" by def
 #: "every detected fraud gets a case": the share detected, less those detected after the end
 #: date (90% detected by default: 75% asked for)
 FRAUD_CASED = 5 / 6
-#: loans in Default as a share of the configured default rate of their holders' risk (a loan
-#: defaults only 4 months in and when not paid off: about 0.62 by default)
+#: loans in Default as a share of their configured chance of default (a loan defaults only 4
+#: months in and when not paid off: about 0.6 by default)
 DEFAULT_SHARE = (0.4, 0.9)
 SCORE_MEAN_WITHIN = 25  # points either side of the configured distribution's mean
 SCORE_SKEW_SHARE = 0.3  # of the configured distribution's (negative) skewness
@@ -383,49 +383,114 @@ _SCHEDULE = (
 )
 
 
-def _by_risk() -> str:
-    """Default rates by risk as a ratio of each category's to the previous one's (smoothed by
-    half a loan) and the ratio's log standard error."""
-    return (
-        "WITH r AS (SELECT c.risk_category AS risk, count(*) AS n, "
+def _rise(groups: str, labels: tuple[str, ...], rates: dict[str, float]) -> tuple[str, str]:
+    """A metric that default rates rise along `labels` (the values of the SQL expression
+    `groups` over loans l joined to customers c) as configured by `rates`: each rate over
+    the previous one (smoothed by half a loan) divided by the ratio required, less 3
+    standard errors of the ratio; the smallest of these must be >= 1. Returns (query, the
+    required steps as text)."""
+    required = {
+        (a, b): min(DEFAULT_STEP, (rates[b] / rates[a]) ** 0.75)
+        for a, b in pairwise(labels)
+        if rates[a] > 0 and rates[b] >= DEFAULT_RISE_FROM * rates[a]
+    }
+    key = {label: f"g{i}" for i, label in enumerate(labels)}
+    steps = [
+        f"(p_{key[b]} / p_{key[a]}) / ({step!r} * exp(-3 * sqrt(1 / k_{key[a]} + 1 / k_{key[b]})))"
+        for (a, b), step in required.items()
+    ] or ["1e9"]
+    per = ", ".join(
+        f"max(k / n) FILTER (WHERE g = '{label}') AS p_{key[label]}, "
+        f"max(k) FILTER (WHERE g = '{label}') AS k_{key[label]}"
+        for label in labels
+    )
+    query = (
+        f"WITH r AS (SELECT {groups} AS g, count(*) AS n, "
         "count(*) FILTER (WHERE l.loan_status = 'Default') + 0.5 AS k "
         "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id "
-        "GROUP BY 1), "
-        "p AS (SELECT "
-        + ", ".join(
-            f"max(k / n) FILTER (WHERE risk = '{r}') AS p_{r.lower()}, "
-            f"max(k) FILTER (WHERE risk = '{r}') AS k_{r.lower()}"
-            for r in RISKS
-        )
-        + " FROM r)"
+        f"GROUP BY 1), p AS (SELECT {per} FROM r) SELECT least({', '.join(steps)}) FROM p"
+    )
+    shown = ", ".join(f"{a} < {b}: {x:.2g} x" for (a, b), x in required.items()) or "none"
+    return query, shown
+
+
+# "rising": default rates multiply from one risk grade (or loan type) to the next, so each
+# one's rate is held to at least twice the one below it (or the configured ratio to the power
+# 0.75, if smaller; no promise where the configured rates rise less than 1.5 x), less 3
+# standard errors of the ratio (with few defaults the bound drops below 1; from multiplier 5
+# on it demands a real rise)
+DEFAULT_STEP, DEFAULT_RISE_FROM = 2.0, 1.5
+#: "mortgages default least, unsecured loans most": the order of loan types checked
+DEFAULT_ORDER = ("Mortgage", "Auto", "Personal")
+#: defaults rise with payment over income: loans above their type's median payment-to-income
+#: default at least this many times as often as those below (Mantel-Haenszel over types)
+PTI_STEP = 1.15
+#: mortgage rates by origination year: the mean gap to the market rate plus the borrower's
+#: spread, within this many points (plus 3 standard errors)
+RATE_WITHIN = 0.005
+
+
+def _case(column: str, values: dict) -> str:
+    """`CASE column WHEN key THEN value ... END` (string keys quoted)."""
+    whens = " ".join(
+        f"WHEN {f'{k!r}' if isinstance(k, str) else k} THEN {v!r}" for k, v in values.items()
+    )
+    return f"CASE {column} {whens} END"
+
+
+def _default_chance(params: FinancialParams) -> str:
+    """The configured chance of default of loan l (of customer c), as SQL."""
+    p = params.loans
+    rate = _case("l.loan_type", {t: x.default_rate for t, x in p.types.items()})
+    factor = _case("c.risk_category", {r: x.default_factor for r, x in p.risks.items()})
+    return (
+        f"least(0.95, {rate} * {factor} * exp({p.payment_to_income_weight!r} * "
+        f"(12 * l.monthly_payment / c.annual_income - {p.reference_payment_to_income!r})))"
     )
 
 
-# "rising with risk": default rates multiply from one risk grade to the next, so each category's
-# rate is held to at least twice the one below it (or the configured ratio to the power 0.75,
-# if smaller; no promise where the configured rates rise less than 1.5 x), less 3 standard
-# errors of the ratio (with few defaults the bound drops below 1; from multiplier 5 on it
-# demands a real rise)
-DEFAULT_STEP, DEFAULT_RISE_FROM = 2.0, 1.5
+def _market_rate(params: FinancialParams) -> str:
+    """The rate of mortgage l of customer c at its origination: the year's market rate (the
+    nearest year's outside the table), less the short-term discount, plus the risk spread."""
+    p = params.loans
+    years = list(p.mortgage_rates)
+    market = _case(
+        f"least(greatest(year(l.origination_date), {years[0]}), {years[-1]})",
+        dict(p.mortgage_rates),
+    )
+    spread = _case(
+        "c.risk_category",
+        {r: x.spread * p.types["Mortgage"].spread_scale for r, x in p.risks.items()},
+    )
+    margin = p.types["Mortgage"].margin
+    short = p.mortgage_short_term
+    return (
+        f"({market} + {margin!r} - CASE WHEN l.term_months <= 180 THEN {short!r} ELSE 0 END "
+        f"+ {spread})"
+    )
+
+
+# Due dates fall monthly on the origination day (the 28th at most): instalments due by the
+# end date, as the schedule counts them
+_ELAPSED = (
+    "greatest(0, (year({end}) * 12 + month({end})) - (year(origination_date) * 12 "
+    "+ month(origination_date)) - CASE WHEN least(day(origination_date), 28) > day({end}) "
+    "THEN 1 ELSE 0 END)"
+)
 
 
 def _loans(params: FinancialParams) -> list[Check]:
+    p = params.loans
     low, high = DEFAULT_SHARE
-    rates = {r: params.loans.risks[r].default_rate for r in RISKS}
-    required = {
-        (a, b): min(DEFAULT_STEP, (rates[b] / rates[a]) ** 0.75)
-        for a, b in pairwise(RISKS)
-        if rates[a] > 0 and rates[b] >= DEFAULT_RISE_FROM * rates[a]
-    }
-    steps = [
-        f"(p_{b.lower()} / p_{a.lower()}) / ({step!r} "
-        f"* exp(-3 * sqrt(1 / k_{a.lower()} + 1 / k_{b.lower()})))"
-        for (a, b), step in required.items()
-    ] or ["1e9"]
-    expected = " + ".join(
-        f"count(*) FILTER (WHERE c.risk_category = '{r}') * {rate!r}" for r, rate in rates.items()
+    by_risk, risk_steps = _rise(
+        "c.risk_category", RISKS, {r: p.risks[r].default_factor for r in RISKS}
     )
-    shown = ", ".join(f"{a} < {b}: {s:.2g} x" for (a, b), s in required.items()) or "none"
+    by_type, type_steps = _rise(
+        "l.loan_type", DEFAULT_ORDER, {t: p.types[t].default_rate for t in DEFAULT_ORDER}
+    )
+    chance = _default_chance(params)
+    caps = _case("loan_type", {t: x.max_payment_to_income for t, x in p.types.items()})
+    pti_step = PTI_STEP if p.payment_to_income_weight >= 2 else 0.0
     return [
         rows(
             "loans.amortisation",
@@ -451,14 +516,57 @@ def _loans(params: FinancialParams) -> list[Check]:
             "AND a.customer_id = t.customer_id AND a.account_type = 'Loan' "
             "AND a.current_balance = t.remaining_balance)",
         ),
+        rows(
+            "loans.status_from_payments",
+            "loans",
+            "loan_status agrees with the instalments due by the end date (monthly from "
+            "origination) and payments_made: Paid Off iff all term_months are paid; Current "
+            "missed none; Late missed 1 or 2; Default 3 or more",
+            f"CASE loan_status WHEN 'Paid Off' THEN payments_made = term_months "
+            f"AND {_ELAPSED} >= term_months "
+            f"ELSE payments_made < term_months AND CASE loan_status "
+            f"WHEN 'Current' THEN {_ELAPSED} - payments_made = 0 "
+            f"WHEN 'Late' THEN {_ELAPSED} - payments_made BETWEEN 1 AND 2 "
+            f"WHEN 'Default' THEN {_ELAPSED} - payments_made >= 3 END END",
+        ),
+        violations(
+            "loans.within_debt_to_income",
+            "loans",
+            f"underwritten to income: each loan's payment within its type's cap of monthly "
+            f"income (loans at the $500 floor excepted), and a borrower's loans together "
+            f"within {p.max_debt_to_income:g} of it (to the cent)",
+            "SELECT (SELECT count(*) FROM {s}.loans AS t JOIN {s}.customers AS c "
+            "ON c.customer_id = t.customer_id WHERE t.loan_amount > 500 AND NOT coalesce("
+            f"t.monthly_payment <= {caps.replace('loan_type', 't.loan_type')} "
+            "* c.annual_income / 12 + 0.01, false)) + (SELECT count(*) FROM (SELECT customer_id, "
+            "sum(monthly_payment) AS paid FROM {s}.loans GROUP BY 1) AS t "
+            "JOIN {s}.customers AS c ON c.customer_id = t.customer_id WHERE NOT coalesce("
+            f"t.paid <= {p.max_debt_to_income!r} * c.annual_income / 12 + 0.01, false))",
+        ),
+        Check(
+            "loans.rate_follows_market",
+            "loans",
+            "mortgage rates follow the market of their origination year: per year (with 3+ "
+            "mortgages) the mean of interest_rate less the year's 30-year rate (the "
+            "configured Freddie Mac PMMS table; less the 15-year discount) and the borrower's "
+            f"risk spread is within {RATE_WITHIN:g}, plus 3 standard errors",
+            "WITH y AS (SELECT year(l.origination_date) AS y, count(*) AS n, "
+            f"avg(l.interest_rate - {_market_rate(params)}) AS gap, "
+            f"stddev_samp(l.interest_rate - {_market_rate(params)}) AS sd "
+            "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id "
+            "WHERE l.loan_type = 'Mortgage' GROUP BY 1 HAVING count(*) >= 3) "
+            "SELECT coalesce(max(abs(gap) - 3 * sd / sqrt(n)), 0) AS value, "
+            f"'-inf'::DOUBLE AS low, {RATE_WITHIN!r} AS high FROM y",
+        ),
         Check(
             "loans.default_share",
             "loans",
-            f"loans in Default are {low:g}-{high:g} x the configured default rates of their "
-            "holders' risk categories (5-10% of all by default; a loan defaults only once 4 "
-            "months in and when not paid off), less/plus 3 standard errors",
+            f"loans in Default are {low:g}-{high:g} x the configured chance of default of "
+            "each (by type, the holder's risk and payment over income; 5-10% of all by "
+            "default: a loan defaults only once 4 months in and when not paid off), less/plus "
+            "3 standard errors",
             "WITH x AS (SELECT avg(CASE WHEN l.loan_status = 'Default' THEN 1.0 ELSE 0.0 END) "
-            f"AS share, ({expected}) / count(*) AS rate, count(*) AS n "
+            f"AS share, avg({chance}) AS rate, count(*) AS n "
             "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id) "
             f"SELECT share AS value, greatest(0.0, {low!r} * rate "
             f"- 3 * sqrt({low!r} * rate * (1 - {low!r} * rate) / n)) AS low, "
@@ -468,10 +576,40 @@ def _loans(params: FinancialParams) -> list[Check]:
         metric(
             "loans.default_by_risk",
             "loans",
-            f"default rate rises with risk as configured ({shown} the previous), less 3 "
+            f"default rate rises with risk as configured ({risk_steps} the previous), less 3 "
             "standard errors (shown: smallest ratio over its bound)",
-            f"{_by_risk()} SELECT least({', '.join(steps)}) FROM p",
+            by_risk,
             1.0,
+            math.inf,
+        ),
+        metric(
+            "loans.default_by_type",
+            "loans",
+            "mortgages default least, unsecured personal loans most: default rate rises from "
+            f"Mortgage to Auto to Personal as configured ({type_steps} the previous), less 3 "
+            "standard errors (shown: smallest ratio over its bound)",
+            by_type,
+            1.0,
+            math.inf,
+        ),
+        metric(
+            "loans.default_by_payment_to_income",
+            "loans",
+            "defaults rise with payment over income: loans above their type's median "
+            f"payment-to-income default at least {pti_step:g} x as often as those below "
+            "(Mantel-Haenszel over loan types), less 3 standard errors (shown: the ratio "
+            "over its bound)",
+            "WITH l AS (SELECT l.loan_type AS t, CASE WHEN l.loan_status = 'Default' THEN 1.0 "
+            "ELSE 0.0 END AS d, 12 * l.monthly_payment / c.annual_income AS pti "
+            "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id), "
+            "h AS (SELECT l.t, l.d, l.pti > m.mid AS high FROM l "
+            "JOIN (SELECT t, median(pti) AS mid FROM l GROUP BY 1) AS m ON m.t = l.t), "
+            "s AS (SELECT t, count(*) AS n, sum(d) FILTER (WHERE high) + 0.5 AS d_hi, "
+            "sum(d) FILTER (WHERE NOT high) + 0.5 AS d_lo, count(*) FILTER (WHERE high) AS n_hi, "
+            "count(*) FILTER (WHERE NOT high) AS n_lo FROM h GROUP BY 1) "
+            "SELECT (sum(d_hi * n_lo / n) / sum(d_lo * n_hi / n)) "
+            f"/ ({pti_step!r} * exp(-3 * sqrt(1 / sum(d_hi) + 1 / sum(d_lo)))) FROM s",
+            1.0 if pti_step else -math.inf,
             math.inf,
         ),
     ]

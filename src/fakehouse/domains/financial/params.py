@@ -441,30 +441,76 @@ class LoanType(Params):
     share: Weight = Field(description="Share of loans of this type.")
     amount_median: Positive = Field(description="Median principal in dollars.")
     amount_sigma: float = Field(ge=0, description="Log-normal spread of principals.")
-    amount_range: Range = Field(description="Principals are clipped to this range.")
+    amount_range: Range = Field(
+        description="Principals are clipped to this range (below its low end only where the "
+        "borrower's debt-to-income cap allows no more)."
+    )
     terms: NumberMix = Field(description="Term in months -> weight.")
-    base_rate: Probability = Field(description="Annual rate before the risk spread.")
+    margin: float = Field(
+        ge=-0.05,
+        le=0.3,
+        description="Rate over the year's 30-year mortgage rate for a Low-risk borrower (a "
+        "term of 15 years or less takes mortgage_short_term off).",
+    )
+    spread_scale: float = Field(
+        ge=0, le=5, description="Multiplies the risk spreads: lenders price risk harder unsecured."
+    )
+    max_payment_to_income: Probability = Field(
+        description="Underwriting cap: the payment over the borrower's monthly gross income."
+    )
+    default_rate: Probability = Field(
+        description="Chance of default over the loan's life for a Medium-risk borrower at the "
+        "reference payment-to-income."
+    )
     collateral: str | None = Field(None, description="What secures the loan, if anything.")
     min_age: float = Field(18, ge=18, description="Youngest borrower.")
     max_age: float = Field(90, le=120, description="Oldest borrower.")
 
 
 class LoanRisk(Params):
-    spread: float = Field(ge=0, le=0.3, description="Rate added to the type's base rate.")
-    default_rate: Probability = Field(description="Share of loans in Default.")
+    spread: float = Field(ge=0, le=0.3, description="Rate added for the risk (x the type's scale).")
+    default_factor: float = Field(ge=0, le=20, description="Multiplies the type's default rate.")
     late_rate: Probability = Field(description="Share of loans Late.")
+
+
+def _mortgage_rates() -> dict[int, float]:
+    # Freddie Mac Primary Mortgage Market Survey (PMMS), 30-year fixed-rate mortgage, yearly
+    # averages of the weekly rates (2025: the average of its first months, about 6.6-6.8%)
+    rows = (
+        (1990, 10.13), (1991, 9.25), (1992, 8.39), (1993, 7.31), (1994, 8.38), (1995, 7.93),
+        (1996, 7.81), (1997, 7.60), (1998, 6.94), (1999, 7.44), (2000, 8.05), (2001, 6.97),
+        (2002, 6.54), (2003, 5.83), (2004, 5.84), (2005, 5.87), (2006, 6.41), (2007, 6.34),
+        (2008, 6.03), (2009, 5.04), (2010, 4.69), (2011, 4.45), (2012, 3.66), (2013, 3.98),
+        (2014, 4.17), (2015, 3.85), (2016, 3.65), (2017, 3.99), (2018, 4.54), (2019, 3.94),
+        (2020, 3.11), (2021, 2.96), (2022, 5.34), (2023, 6.81), (2024, 6.72), (2025, 6.60),
+    )  # fmt: skip
+    return {year: round(rate / 100, 4) for year, rate in rows}
+
+
+def _years(rates: dict[int, float]) -> dict[int, float]:
+    years = sorted(rates)
+    if not years or years != list(range(years[0], years[-1] + 1)):
+        raise ValueError("market rates need every year of one span, without gaps")
+    return dict(sorted(rates.items()))
 
 
 class LoanParams(Params):
     types: shares(LOAN.each(LoanType)) = Field(
         {
+            # margins over the 30-year mortgage rate, for a Low-risk borrower: new-car loans a
+            # couple of points above mortgages (Federal Reserve G.19), personal loans from about
+            # 10% for the best credit to 25%+ (G.19, 24-month personal loans), federal student
+            # loans the 10-year Treasury plus 2-4 points, home equity about prime
             "Mortgage": LoanType(
                 share=0.2,
-                amount_median=290_000,
+                amount_median=200_000,
                 amount_sigma=0.5,
                 amount_range=(60_000, 2_000_000),
                 terms={180: 0.25, 360: 0.75},
-                base_rate=0.0625,
+                margin=0.0,
+                spread_scale=0.3,
+                max_payment_to_income=0.31,
+                default_rate=0.008,
                 collateral="Residential Property",
                 min_age=24,
             ),
@@ -474,7 +520,10 @@ class LoanParams(Params):
                 amount_sigma=0.45,
                 amount_range=(5_000, 120_000),
                 terms={36: 0.15, 48: 0.2, 60: 0.4, 72: 0.25},
-                base_rate=0.069,
+                margin=0.02,
+                spread_scale=1.0,
+                max_payment_to_income=0.15,
+                default_rate=0.065,
                 collateral="Vehicle",
             ),
             "Personal": LoanType(
@@ -483,7 +532,10 @@ class LoanParams(Params):
                 amount_sigma=0.7,
                 amount_range=(1_000, 60_000),
                 terms={12: 0.1, 24: 0.2, 36: 0.35, 48: 0.15, 60: 0.2},
-                base_rate=0.105,
+                margin=0.055,
+                spread_scale=2.0,
+                max_payment_to_income=0.12,
+                default_rate=0.22,
             ),
             "Student": LoanType(
                 share=0.13,
@@ -491,7 +543,10 @@ class LoanParams(Params):
                 amount_sigma=0.7,
                 amount_range=(3_000, 200_000),
                 terms={120: 0.8, 180: 0.2},
-                base_rate=0.058,
+                margin=0.005,
+                spread_scale=0.2,
+                max_payment_to_income=0.15,
+                default_rate=0.1,
                 max_age=45,
             ),
             "Home Equity": LoanType(
@@ -500,7 +555,10 @@ class LoanParams(Params):
                 amount_sigma=0.6,
                 amount_range=(10_000, 500_000),
                 terms={60: 0.2, 120: 0.4, 180: 0.4},
-                base_rate=0.08,
+                margin=0.015,
+                spread_scale=0.6,
+                max_payment_to_income=0.12,
+                default_rate=0.025,
                 collateral="Residential Property",
                 min_age=30,
             ),
@@ -509,14 +567,37 @@ class LoanParams(Params):
     )
     risks: RISK.each(LoanRisk) = Field(
         {
-            "Low": LoanRisk(spread=0.0, default_rate=0.02, late_rate=0.015),
-            "Medium": LoanRisk(spread=0.022, default_rate=0.075, late_rate=0.05),
-            "High": LoanRisk(spread=0.055, default_rate=0.19, late_rate=0.1),
+            "Low": LoanRisk(spread=0.0, default_factor=0.35, late_rate=0.015),
+            "Medium": LoanRisk(spread=0.022, default_factor=1.0, late_rate=0.05),
+            "High": LoanRisk(spread=0.055, default_factor=2.4, late_rate=0.1),
         },
-        description="By the borrower's risk category: rate spread, defaults (5-10% overall at "
-        "these defaults) and late payments.",
+        description="By the borrower's risk category: rate spread, defaults (5-10% of loans "
+        "overall at these defaults) and late payments.",
     )
-    rate_noise: float = Field(0.006, ge=0, description="Spread of rates around the formula.")
+    mortgage_rates: Annotated[dict[int, Probability], AfterValidator(_years)] = Field(
+        default_factory=_mortgage_rates,
+        description="The market: average 30-year fixed mortgage rate by origination year "
+        "(Freddie Mac PMMS); years outside it take the nearest year's rate.",
+    )
+    mortgage_short_term: float = Field(
+        0.006, ge=0, le=0.05, description="Rate off loans of 15 years or less (15-year mortgages)."
+    )
+    rate_noise: float = Field(0.004, ge=0, description="Spread of rates around the formula.")
+    max_debt_to_income: Probability = Field(
+        0.43,
+        description="Underwriting cap on all of a borrower's loan payments over monthly gross "
+        "income (qualified mortgages: 43%).",
+    )
+    payment_to_income_weight: float = Field(
+        4.0,
+        ge=0,
+        le=20,
+        description="Defaults rise with the payment over income: the chance is multiplied by "
+        "exp(weight x (payment-to-income - reference)).",
+    )
+    reference_payment_to_income: Probability = Field(
+        0.1, description="Payment-to-income at which a type defaults at its default_rate."
+    )
     amount_income_weight: float = Field(
         0.6, ge=0, description="Elasticity of loan amounts to income (1 = proportional)."
     )
