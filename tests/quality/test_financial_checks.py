@@ -101,6 +101,21 @@ BREAKS: dict[str, str] = {
     "SET credit_limit = 60000 - credit_limit",
     "credit_cards.rate_follows_score": f"UPDATE {S}.credit_cards "
     "SET interest_rate = 0.5 - interest_rate",
+    # the old generator: most cards near zero, few revolving balances
+    "credit_cards.utilisation_mean": f"UPDATE {S}.credit_cards "
+    "SET current_balance = 0.02 * credit_limit, available_credit = 0.98 * credit_limit",
+    "credit_cards.utilisation_spread": f"UPDATE {S}.credit_cards "
+    "SET current_balance = 0.3 * credit_limit, available_credit = 0.7 * credit_limit",
+    "credit_cards.delinquency_by_utilisation": f"UPDATE {S}.credit_cards SET "
+    "delinquency_status = CASE WHEN current_balance < 0.1 * credit_limit THEN '30 Days' "
+    "ELSE 'Current' END",
+    "credit_cards.frozen_at_90_days": f"UPDATE {S}.credit_cards SET frozen_date = NULL "
+    "WHERE delinquency_status = '90+ Days'",
+    # a card frozen before its completed purchases
+    "credit_cards.no_purchases_when_frozen": f"UPDATE {S}.credit_cards "
+    "SET frozen_date = DATE '2020-01-01' WHERE account_id = (SELECT min(t.account_id) "
+    f"FROM {S}.transactions AS t JOIN {S}.credit_cards AS k ON k.account_id = t.account_id "
+    "WHERE t.transaction_type = 'Purchase' AND t.status = 'Completed')",
     # loans
     "loans.amortisation": f"UPDATE {S}.loans SET monthly_payment = monthly_payment + 1 "
     f"WHERE {FIRST_LOAN}",

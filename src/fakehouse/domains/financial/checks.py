@@ -44,6 +44,14 @@ def _day(column: str) -> str:
     return f"CAST({column} AS DATE)"
 
 
+def _case(column: str, values: dict) -> str:
+    """`CASE column WHEN key THEN value ... END` (string keys quoted)."""
+    whens = " ".join(
+        f"WHEN {f'{k!r}' if isinstance(k, str) else k} THEN {v!r}" for k, v in values.items()
+    )
+    return f"CASE {column} {whens} END"
+
+
 # --- customers -----------------------------------------------------------------------------
 
 # never issued: area 000, 666 or 900-999 (ITIN areas, whose groups 50-65, 70-88, 90-92 and
@@ -321,8 +329,106 @@ def _correlation(column: str, score_low: float, sign: int) -> str:
     )
 
 
-def _credit_cards() -> list[Check]:
+def utilisation_shape(params: FinancialParams) -> dict[str, tuple[float, float, float]]:
+    """Per risk category: the configured mean utilisation of a card, and the shares of cards
+    under 5% and over 80% utilised (those carrying a balance: logit-normal around the
+    risk's median; the others taken as near zero), by quadrature."""
+    p = params.cards
+    z = np.linspace(-8, 8, 4001)
+    w = np.exp(-0.5 * z * z)
+    w /= w.sum()
+    out = {}
+    for risk in RISKS:
+        r = p.risks[risk]
+        m = min(max(r.utilization, 1e-6), 1 - 1e-6)
+        util = np.clip(1 / (1 + np.exp(-(np.log(m / (1 - m)) + p.utilization_sigma * z))), 0, 0.97)
+        out[risk] = (
+            r.revolver_rate * float(w @ util),
+            1 - r.revolver_rate + r.revolver_rate * float(w @ (util < 0.05)),
+            r.revolver_rate * float(w @ (util > 0.8)),
+        )
+    return out
+
+
+#: card utilisation: its mean within this much of the configured mean (plus 3 standard
+#: errors); at least this share of the configured shares near zero and near the limit
+UTILISATION_WITHIN, UTILISATION_SHARE = 0.08, 0.5
+#: delinquency rises with utilisation: cards over half used are delinquent at least this
+#: many times as often as the others (where the configured weight is 1 or more)
+DELINQUENCY_STEP = 2.0
+_UTIL = "(k.current_balance / k.credit_limit)"
+
+
+def _credit_cards(params: FinancialParams) -> list[Check]:
+    shape = utilisation_shape(params)
+    by_risk = [_case("c.risk_category", {r: v[i] for r, v in shape.items()}) for i in range(3)]
+    share = UTILISATION_SHARE
+    step = DELINQUENCY_STEP if params.cards.delinquency_weight >= 1 else 0.0
+    holders = "FROM {s}.credit_cards AS k JOIN {s}.customers AS c ON c.customer_id = k.customer_id"
+    delinquent = "CASE WHEN k.delinquency_status <> 'Current' THEN 1.0 ELSE 0.0 END"
     return [
+        Check(
+            "credit_cards.utilisation_mean",
+            "credit_cards",
+            "mean utilisation (current_balance / credit_limit) is within "
+            f"{UTILISATION_WITHIN:g} of the configured mean for the holders' risk categories "
+            "(about 25-30% by default, as US averages), plus 3 standard errors",
+            f"SELECT avg({_UTIL}) AS value, avg({by_risk[0]}) - {UTILISATION_WITHIN!r} "
+            f"- 3 * stddev_samp({_UTIL}) / sqrt(count(*)) AS low, avg({by_risk[0]}) "
+            f"+ {UTILISATION_WITHIN!r} + 3 * stddev_samp({_UTIL}) / sqrt(count(*)) AS high "
+            f"{holders}",
+        ),
+        metric(
+            "credit_cards.utilisation_spread",
+            "credit_cards",
+            "utilisation is spread out: the shares of cards under 5% and over 80% used are "
+            f"each at least {share:g} x the configured ones (many near zero, a tail near the "
+            "limit), less 3 standard errors (shown: the smaller share over its bound)",
+            "SELECT least("
+            f"(avg(CASE WHEN {_UTIL} < 0.05 THEN 1.0 ELSE 0.0 END) + 3 * sqrt({share!r} "
+            f"* avg({by_risk[1]}) / count(*))) / ({share!r} * avg({by_risk[1]})), "
+            f"(avg(CASE WHEN {_UTIL} > 0.8 THEN 1.0 ELSE 0.0 END) + 3 * sqrt({share!r} "
+            f"* avg({by_risk[2]}) / count(*))) / ({share!r} * avg({by_risk[2]}))) {holders}",
+            1.0,
+            math.inf,
+        ),
+        metric(
+            "credit_cards.delinquency_by_utilisation",
+            "credit_cards",
+            "delinquency rises with utilisation: cards over half used are past due at least "
+            f"{step:g} x as often as the others (smoothed by half a card), less 3 standard "
+            "errors (shown: the ratio over its bound)",
+            "WITH x AS (SELECT "
+            f"sum({delinquent}) FILTER (WHERE {_UTIL} > 0.5) + 0.5 AS d_hi, "
+            f"count(*) FILTER (WHERE {_UTIL} > 0.5) + 1 AS n_hi, "
+            f"sum({delinquent}) FILTER (WHERE {_UTIL} <= 0.5) + 0.5 AS d_lo, "
+            f"count(*) FILTER (WHERE {_UTIL} <= 0.5) + 1 AS n_lo {holders}) "
+            f"SELECT (d_hi / n_hi) / (d_lo / n_lo) / ({step!r} "
+            "* exp(-3 * sqrt(1 / d_hi + 1 / d_lo))) FROM x",
+            1.0 if step else -math.inf,
+            math.inf,
+        ),
+        rows(
+            "credit_cards.frozen_at_90_days",
+            "credit_cards",
+            "frozen_date is set iff the card is 90+ Days past due, then at least 120 days after "
+            "its account opened and not after the end date, and the card's account "
+            "is Frozen",
+            "(frozen_date IS NOT NULL) = (delinquency_status = '90+ Days') AND (frozen_date IS "
+            "NULL OR (frozen_date <= {end} AND EXISTS (SELECT 1 FROM {s}.accounts AS a WHERE "
+            "a.account_id = t.account_id AND a.account_status = 'Frozen' "
+            "AND frozen_date >= a.open_date + 120)))",
+        ),
+        violations(
+            "credit_cards.no_purchases_when_frozen",
+            "credit_cards",
+            "a frozen card stops: no Completed or Pending purchase on its account on or after "
+            "its frozen_date",
+            "SELECT count(*) FROM {s}.transactions AS t JOIN {s}.credit_cards AS k "
+            "ON k.account_id = t.account_id WHERE t.transaction_type = 'Purchase' "
+            "AND t.status <> 'Failed' "
+            f"AND {_day('t.transaction_date')} >= k.frozen_date",
+        ),
         rows(
             "credit_cards.luhn_test_range",
             "credit_cards",
@@ -428,14 +534,6 @@ PTI_STEP = 1.15
 #: mortgage rates by origination year: the mean gap to the market rate plus the borrower's
 #: spread, within this many points (plus 3 standard errors)
 RATE_WITHIN = 0.005
-
-
-def _case(column: str, values: dict) -> str:
-    """`CASE column WHEN key THEN value ... END` (string keys quoted)."""
-    whens = " ".join(
-        f"WHEN {f'{k!r}' if isinstance(k, str) else k} THEN {v!r}" for k, v in values.items()
-    )
-    return f"CASE {column} {whens} END"
 
 
 def _default_chance(params: FinancialParams) -> str:
@@ -705,7 +803,7 @@ def checks(params: FinancialParams) -> list[Check]:
         *_customers(params),
         *_accounts(),
         *_transactions(params),
-        *_credit_cards(),
+        *_credit_cards(params),
         *_loans(params),
         *_fraud_cases(params),
     ]

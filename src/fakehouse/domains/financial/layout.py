@@ -54,6 +54,7 @@ class Cards:
     revolver: np.ndarray
     utilization: np.ndarray
     delinquency: np.ndarray  # index into DELINQUENCY
+    frozen_day: np.ndarray  # day the card was frozen (90+ days past due), else NEVER
     statement_dom: np.ndarray  # statement day of month (1..28)
 
 
@@ -277,13 +278,23 @@ def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
     expiry = expiry_month.astype("datetime64[D]").astype(np.int64) - 1  # month end
     by_risk = [p.risks[r] for r in RISKS]
     revolver = s("revolver").uniform(index) < np.array([r.revolver_rate for r in by_risk])[risk]
-    util = np.array([r.utilization for r in by_risk])[risk] * np.exp(
-        0.5 * s("utilization").normal(index)
+    # revolvers' utilisation is logit-normal around the risk's median: most carry a part of
+    # their limit, some run close to it; the others owe only their last statement
+    median = np.array([r.utilization for r in by_risk])[risk]
+    logit = np.log(median / (1 - median)) + p.utilization_sigma * s("utilization").normal(index)
+    util = np.where(revolver, np.clip(1 / (1 + np.exp(-logit)), 0.01, 0.97), 0.0)
+    rate = np.array([r.delinquency_rate for r in by_risk])[risk] * np.exp(
+        p.delinquency_weight * (util - p.delinquency_reference)
     )
-    util = np.where(revolver, np.clip(util, 0.02, 0.9), 0.0)
-    late = s("delinquent").uniform(index) < np.array([r.delinquency_rate for r in by_risk])[risk]
+    late = s("delinquent").uniform(index) < np.minimum(rate, 0.9)
     buckets = Categorical.of(p.delinquency_mix)
     delinquency = np.where(late, 1 + buckets.sample(s("delinquency").uniform(index)), 0)
+    # a card is 30 days past due a month after its first statement at the earliest
+    delinquency = np.minimum(delinquency, np.clip((w.end_day - open_day) // 30 - 1, 0, 3))
+    # one 90+ days past due was frozen when it reached 90 days: 90-179 days past due now
+    overdue = s("days_past_due").integers(index, 90, 180)
+    frozen = np.maximum(w.end_day - (overdue - 90), open_day + 120)
+    frozen = np.where(delinquency == 3, frozen, NEVER)
     statement = s("statement_day").integers(index, 1, 29)
     return Cards(
         index,
@@ -297,6 +308,7 @@ def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
         revolver | late,
         util,
         delinquency,
+        frozen,
         statement,
     )
 

@@ -475,6 +475,7 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     d_counts = np.bincount(acc_group[everyday["acc"]], minlength=n_groups)
 
     rows = {k: np.concatenate([recurring[k], fraud[k], everyday[k]]) for k in recurring}
+    rows["status"] = _frozen_cards(lay, rows)
     group_rows = r_counts + f_counts + d_counts
     first_row = int(groups.allocation(ctx, NAME).cum(lay.g0))
     gone = lay.close_day < np.maximum(lay.open_day, book.d0) + (lay.close_day < book.d0)
@@ -1118,6 +1119,17 @@ def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
         status=status,
     )
     return rows.join()
+
+
+def _frozen_cards(lay: layout.Layout, rows: dict[str, np.ndarray]) -> np.ndarray:
+    """Statuses with every purchase on a card from the day it was frozen declined: a frozen
+    card takes no new charges (interest, fees and payments go on)."""
+    frozen = np.full(len(lay.index), layout.NEVER, dtype=np.int64)
+    frozen[lay.kind == CARD] = lay.cards.frozen_day
+    stopped = np.isin(rows["kind"], (POS, ONLINE)) & (
+        rows["sec"] >= frozen[rows["acc"]] * SECONDS_PER_DAY
+    )
+    return np.where(stopped, FAILED, rows["status"])
 
 
 def _settle(ctx, lay, rows, opening, drawn, opened_inside, gone, group_rows, first_row) -> Ledger:

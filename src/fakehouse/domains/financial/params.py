@@ -383,8 +383,13 @@ class Tier(Params):
 
 class CardRisk(Params):
     revolver_rate: Probability = Field(description="Share of cardholders carrying a balance.")
-    utilization: Probability = Field(description="Median revolving balance / limit.")
-    delinquency_rate: Probability = Field(description="Share of cards past due.")
+    utilization: Probability = Field(
+        description="Median balance / limit of those carrying a balance (logit-normal around "
+        "it, so some run near the limit); the others owe only their last statement."
+    )
+    delinquency_rate: Probability = Field(
+        description="Share of cards past due at a utilisation of delinquency_reference."
+    )
 
 
 class CardParams(Params):
@@ -413,11 +418,25 @@ class CardParams(Params):
     )
     risks: RISK.each(CardRisk) = Field(
         {
-            "Low": CardRisk(revolver_rate=0.3, utilization=0.15, delinquency_rate=0.01),
-            "Medium": CardRisk(revolver_rate=0.55, utilization=0.35, delinquency_rate=0.05),
-            "High": CardRisk(revolver_rate=0.75, utilization=0.6, delinquency_rate=0.16),
+            "Low": CardRisk(revolver_rate=0.45, utilization=0.35, delinquency_rate=0.01),
+            "Medium": CardRisk(revolver_rate=0.65, utilization=0.55, delinquency_rate=0.04),
+            "High": CardRisk(revolver_rate=0.8, utilization=0.8, delinquency_rate=0.08),
         },
-        description="Card behaviour by the holder's risk category.",
+        description="Card behaviour by the holder's risk category (average utilisation about "
+        "25-30% at these defaults, as US averages).",
+    )
+    utilization_sigma: float = Field(
+        1.1, ge=0, le=5, description="Spread of revolvers' utilisation on the logit scale."
+    )
+    delinquency_weight: float = Field(
+        2.5,
+        ge=0,
+        le=10,
+        description="Delinquency rises with utilisation: the chance is multiplied by "
+        "exp(weight x (utilisation - delinquency_reference)).",
+    )
+    delinquency_reference: Probability = Field(
+        0.3, description="Utilisation at which a risk category is delinquent at its rate."
     )
     delinquency_mix: DELINQUENCY.mix() = Field(
         {"30 Days": 0.55, "60 Days": 0.25, "90+ Days": 0.2},
