@@ -396,10 +396,8 @@ def test_a_skewed_bank_passes_its_own_validation(tmp_path):
         config={
             "fraud": {"rate": 0.002, "detected_rate": 0.6},
             "loans": {"risks": {"High": {"default_factor": 4}, "Low": {"default_factor": 0.1}}},
-            "customers": {
-                "score_gap_median": 70.0,
-                "state_mix": {"top": {"TX": 1}, "rest": "none"},
-            },
+            "people": {"score_gap_median": 70.0},
+            "customers": {"state_mix": {"top": {"TX": 1}, "rest": "none"}},
             "history": {"ledger_days": 45, "years": 5},
             "tables": {"transactions": {"base_rows": 150_000}},
         },

@@ -43,6 +43,9 @@ FIRST_TRANSFER = _first(
     "transaction_type = 'Transfer' AND counterparty_account_id IS NOT NULL",
 )
 FIRST_DEFAULT = _first("loans", "loan_id", "loan_status IN ('Default', 'Late')")
+OLD_CUSTOMER = _first("customers", "customer_id", "join_date < DATE '2025-01-01'")
+FIRST_BENEFIT = _first("transactions", "transaction_id", "description LIKE 'SOCIAL SECURITY%'")
+FIRST_PAYCHECK = _first("transactions", "transaction_id", "description LIKE 'PAYROLL%'")
 LOW_RISK = f"customer_id IN (SELECT customer_id FROM {S}.customers WHERE risk_category = 'Low')"
 
 BREAKS: dict[str, str] = {
@@ -58,6 +61,15 @@ BREAKS: dict[str, str] = {
     "WHEN 'Low' THEN 'High' WHEN 'High' THEN 'Low' ELSE risk_category END",
     "customers.kyc_after_join": f"UPDATE {S}.customers SET kyc_date = join_date - 1 "
     f"WHERE {_first('customers', 'customer_id', 'kyc_verified')}",
+    # a 21-year-old physician
+    "customers.jobs_fit_age_and_education": f"UPDATE {S}.customers SET occupation = "
+    f"'Physician', education = 'Graduate', date_of_birth = DATE '2004-06-01' "
+    f"WHERE {FIRST_CUSTOMER}",
+    "customers.kyc_pending_only_new": f"UPDATE {S}.customers SET kyc_verified = false, "
+    f"kyc_date = NULL WHERE {OLD_CUSTOMER}",
+    "customers.segment_by_deposits": f"UPDATE {S}.customers SET customer_segment = CASE "
+    "customer_segment WHEN 'Mass Market' THEN 'Affluent' WHEN 'Affluent' THEN 'Mass Market' "
+    "ELSE customer_segment END",
     "customers.ssn_never_issued": f"UPDATE {S}.customers SET ssn = '123-45-6789' "
     f"WHERE {FIRST_CUSTOMER}",
     # accounts
@@ -65,6 +77,9 @@ BREAKS: dict[str, str] = {
     f"WHERE {FIRST_ACCOUNT}",
     "accounts.open_after_join": f"UPDATE {S}.accounts SET open_date = DATE '1950-01-01' "
     f"WHERE {FIRST_ACCOUNT}",
+    "accounts.open_after_kyc": f"UPDATE {S}.customers SET kyc_date = DATE '2025-12-31' "
+    f"WHERE customer_id = (SELECT min(customer_id) FROM {S}.accounts "
+    "WHERE open_date < DATE '2025-12-01')",
     "accounts.balance_from_ledger": f"UPDATE {S}.accounts SET current_balance = "
     f"current_balance + 1 WHERE {FIRST_ACCOUNT}",
     "accounts.deposit_balances_lognormal": f"UPDATE {S}.accounts "
@@ -82,6 +97,18 @@ BREAKS: dict[str, str] = {
     "WHERE transaction_type = 'Deposit'",
     "transactions.fraud_share": f"UPDATE {S}.transactions "
     "SET is_fraud = hash(transaction_id) % 50 = 0",
+    # a working customer paid Social Security
+    "transactions.benefits_eligible": f"UPDATE {S}.customers SET occupation = 'Teacher' "
+    f"WHERE customer_id = (SELECT min(a.customer_id) FROM {S}.accounts AS a JOIN "
+    f"{S}.transactions AS t ON t.account_id = a.account_id "
+    "WHERE t.description LIKE 'SOCIAL SECURITY%')",
+    "transactions.social_security_schedule": f"UPDATE {S}.transactions "
+    "SET transaction_date = transaction_date + INTERVAL 1 DAY "
+    f"WHERE {FIRST_BENEFIT}",
+    # a teacher paid by a quarry
+    "transactions.payroll_from_employer": f"UPDATE {S}.transactions "
+    "SET description = 'PAYROLL DIRECT DEPOSIT Nowhere Quarry Inc' "
+    f"WHERE {FIRST_PAYCHECK}",
     "transactions.own_transfers_paired": f"UPDATE {S}.transactions "
     f"SET counterparty_account_id = account_id WHERE {FIRST_TRANSFER}",
     # credit_cards

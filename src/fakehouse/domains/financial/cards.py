@@ -55,7 +55,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         parts.append(
             {
                 "card_id": TABLE.ids(c.index[c_sel]),
-                "customer_id": customers.ids(lay.customer[pos]),
+                "customer_id": customers.ids(ctx, lay.customer[pos]),
                 "account_id": accounts.TABLE.ids(lay.index[pos]),
                 "card_number": arrow.number_strings(numbers(ctx, c.index[c_sel], c.network[c_sel])),
                 "card_type": arrow.labels(networks, c.network[c_sel]),

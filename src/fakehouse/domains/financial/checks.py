@@ -16,7 +16,9 @@ bounds are derived from the parameters the warehouse was made with.
 
 from __future__ import annotations
 
+import json
 import math
+from importlib import resources
 from itertools import pairwise
 
 import numpy as np
@@ -70,7 +72,7 @@ def score_moments(params: FinancialParams) -> tuple[float, float]:
     """Mean and skewness of credit scores for the configured distribution: 850 less a gap,
     log-normal around score_gap_median with score_gap_sigma over a standard normal credit
     quality, squeezed into 300-850 (quadrature)."""
-    p = params.customers
+    p = params.people
     z = np.linspace(-8, 8, 4001)
     w = np.exp(-0.5 * z * z)
     w /= w.sum()
@@ -138,6 +140,47 @@ def _customers(params: FinancialParams) -> list[Check]:
             "CASE WHEN kyc_verified THEN kyc_date >= join_date ELSE kyc_date IS NULL END",
         ),
         rows(
+            "customers.jobs_fit_age_and_education",
+            "customers",
+            "occupation fits age and education: each job only from its minimum age and "
+            f"education as configured ({_job_needs(params)}); a bachelor's degree from 22, a "
+            "graduate degree from 24; retirees are 55 or older",
+            f"{_level('education')} <= {_EDUCATION_AGE} AND CASE occupation "
+            + " ".join(
+                f"WHEN '{job}' THEN {_AGE} >= {o.min_age!r} "
+                f"AND {_level('education')} >= {EDUCATIONS.index(o.education)}"
+                for job, o in params.people.occupations.items()
+            )
+            + f" WHEN 'Retired' THEN {_AGE} >= 55 ELSE true END",
+        ),
+        rows(
+            "customers.kyc_pending_only_new",
+            "customers",
+            "identity is verified within days of joining: only customers who joined in the "
+            f"last {params.customers.kyc_pending_days} days may be pending (kyc_verified false)",
+            f"kyc_verified OR join_date > {{end}} - {params.customers.kyc_pending_days}",
+        ),
+        metric(
+            "customers.segment_by_deposits",
+            "customers",
+            "segments follow balances: the median deposits (all deposit accounts of a customer) "
+            "of Mass Market, Mass Affluent, Affluent and Private Banking each at least "
+            f"{SEGMENT_STEP:g} x the previous (segments with 10+ customers; shown: the smallest "
+            "step over its bound)",
+            "WITH d AS (SELECT c.customer_segment AS g, coalesce(sum(a.current_balance) "
+            f"FILTER (WHERE a.account_type IN ({quoted(DEPOSIT_TYPES)})), 0) AS v "
+            "FROM {s}.customers AS c LEFT JOIN {s}.accounts AS a ON a.customer_id = c.customer_id "
+            "GROUP BY c.customer_id, c.customer_segment), "
+            "m AS (SELECT g, median(v) AS v, row_number() OVER (ORDER BY CASE g "
+            + " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(SEGMENT_ORDER))
+            + f" END) AS i FROM d WHERE g IN ({quoted(SEGMENT_ORDER)}) GROUP BY g "
+            "HAVING count(*) >= 10) "
+            f"SELECT coalesce(min(b.v / greatest(a.v, 1) / {SEGMENT_STEP!r}), 'inf'::DOUBLE) "
+            "FROM m AS a JOIN m AS b ON b.i = a.i + 1",
+            1.0,
+            math.inf,
+        ),
+        rows(
             "customers.ssn_never_issued",
             "customers",
             "ssn is ddd-dd-dddd in a never-issued range (area 000, 666 or 9xx outside the ITIN "
@@ -145,6 +188,32 @@ def _customers(params: FinancialParams) -> list[Check]:
             _SSN,
         ),
     ]
+
+
+EDUCATIONS = ("Less than High School", "High School", "Some College", "Bachelor's", "Graduate")
+_AGE = "date_diff('day', date_of_birth, {end}) / 365.25"  # years at the end date
+#: the highest level an age allows: high school from 18, some college from 19, a bachelor's
+#: degree from 22, a graduate degree from 24
+_EDUCATION_AGE = (
+    f"CASE WHEN {_AGE} < 19 THEN 1 WHEN {_AGE} < 22 THEN 2 WHEN {_AGE} < 24 THEN 3 ELSE 4 END"
+)
+SEGMENT_ORDER = ("Mass Market", "Mass Affluent", "Affluent", "Private Banking")
+SEGMENT_STEP = 1.5
+
+
+def _level(column: str) -> str:
+    """The index of an education label in EDUCATIONS, as SQL."""
+    labels = ", ".join("'" + e.replace("'", "''") + "'" for e in EDUCATIONS)
+    return f"(list_position([{labels}], {column}) - 1)"
+
+
+def _job_needs(params: FinancialParams) -> str:
+    strict = [
+        f"{job} {o.min_age:g}+ with {o.education}"
+        for job, o in params.people.occupations.items()
+        if o.education in EDUCATIONS[3:]
+    ]
+    return "; ".join(strict) or "none"
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -175,6 +244,14 @@ def _accounts() -> list[Check]:
             "SELECT count(*) FROM {s}.accounts AS a JOIN {s}.customers AS c "
             "ON c.customer_id = a.customer_id "
             "WHERE NOT coalesce(a.open_date >= c.join_date AND a.open_date <= {end}, false)",
+        ),
+        violations(
+            "accounts.open_after_kyc",
+            "accounts",
+            "accounts open once the customer's identity is verified: open_date >= kyc_date "
+            "(customers still pending are the newest; their accounts may be open)",
+            "SELECT count(*) FROM {s}.accounts AS a JOIN {s}.customers AS c "
+            "ON c.customer_id = a.customer_id WHERE c.kyc_verified AND a.open_date < c.kyc_date",
         ),
         violations(
             "accounts.balance_from_ledger",
@@ -225,6 +302,30 @@ _BIMODAL = (
 # 0.1% fails this less than once in 2,500 warehouses at any size.
 def _fraud_se(rate: float) -> str:
     return f"sqrt(6 * {rate!r} / count(*))"
+
+
+#: deposits of a customer's transactions, with the customer (c)
+_BENEFITS = (
+    "SELECT count(*) FROM {s}.transactions AS t JOIN {s}.accounts AS a "
+    "ON a.account_id = t.account_id JOIN {s}.customers AS c ON c.customer_id = a.customer_id"
+)
+_MONTH = "CAST(date_trunc('month', t.transaction_date) AS DATE)"
+_SOCIAL_SECURITY_DAY = (
+    f"CASE WHEN c.date_of_birth + 22645 < DATE '1997-05-01' THEN CASE isodow({_MONTH} + 2) "
+    f"WHEN 6 THEN {_MONTH} + 1 WHEN 7 THEN {_MONTH} ELSE {_MONTH} + 2 END "
+    f"ELSE {_MONTH} + CAST((10 - isodow({_MONTH})) % 7 AS INT) + 7 * CASE "
+    "WHEN day(c.date_of_birth) <= 10 THEN 1 WHEN day(c.date_of_birth) <= 20 THEN 2 "
+    "ELSE 3 END END"
+)
+
+
+def _employers() -> str:
+    """(occupation, employer) rows of the shipped employers file, as SQL VALUES."""
+    text = resources.files("fakehouse.domains.financial").joinpath("data/employers.json")
+    raw = json.loads(text.read_text())
+    pairs = [(o, e) for o, names in raw.items() if not o.startswith("_") for e in names]
+    quote = lambda x: "'" + x.replace("'", "''") + "'"  # noqa: E731
+    return ", ".join(f"({quote(o)}, {quote(e)})" for o, e in pairs)
 
 
 def _transactions(params: FinancialParams) -> list[Check]:
@@ -289,6 +390,37 @@ def _transactions(params: FinancialParams) -> list[Check]:
             f"greatest(0.0, {low!r} - 3 * {_fraud_se(rate)}) AS low, "
             f"{high!r} + 3 * {_fraud_se(rate)} + {float(largest)!r} / count(*) AS high "
             "FROM {s}.transactions",
+        ),
+        violations(
+            "transactions.benefits_eligible",
+            "transactions",
+            "benefits go to those entitled: Social Security only to Retired customers of 62 or "
+            "older (at the end date), pensions only to Retired customers",
+            f"{_BENEFITS} WHERE (t.description LIKE 'SOCIAL SECURITY%' OR t.description LIKE "
+            "'PENSION%') AND NOT coalesce(c.occupation = 'Retired' AND (t.description "
+            f"NOT LIKE 'SOCIAL SECURITY%' OR {_AGE.replace('date_of_birth', 'c.date_of_birth')} "
+            ">= 62), false)",
+        ),
+        violations(
+            "transactions.social_security_schedule",
+            "transactions",
+            "Social Security pays on the SSA schedule: the 2nd, 3rd or 4th Wednesday of the "
+            "month for a birth day in 1-10, 11-20 or 21-31; the 3rd (the Friday before on a "
+            "weekend) for benefits started before May 1997 (62 = 22,645 days after birth)",
+            f"{_BENEFITS} WHERE t.description LIKE 'SOCIAL SECURITY%' AND NOT coalesce("
+            f"{_day('t.transaction_date')} = {_SOCIAL_SECURITY_DAY}, false)",
+        ),
+        violations(
+            "transactions.payroll_from_employer",
+            "transactions",
+            "paychecks come from an employer of the customer's occupation "
+            "(data/employers.json; 'Other' for occupations it does not list)",
+            f"WITH e(occupation, employer) AS (VALUES {_employers()}) "
+            f"{_BENEFITS} "
+            "WHERE t.description LIKE 'PAYROLL DIRECT DEPOSIT %' AND NOT EXISTS (SELECT 1 "
+            "FROM e WHERE e.employer = substr(t.description, 24) AND e.occupation = "
+            "CASE WHEN c.occupation IN (SELECT occupation FROM e) THEN c.occupation "
+            "ELSE 'Other' END)",
         ),
         violations(
             "transactions.own_transfers_paired",

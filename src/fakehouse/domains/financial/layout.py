@@ -145,10 +145,9 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
     )
     n_cards = _shuffled_counts(ctx, w_card * live + 1e-9, group, c_counts, idx, "card", g0)
     # loans: by age band and debt load
-    bands = p.customers.age_bands.values()
     # lenders lend to those who can pay: the weight falls steeply below a modest income
     w_loan = (
-        np.array([b.loan_weight for b in bands])[f.band]
+        np.array(list(p.loans.age_weights.values()))[f.band]
         * np.clip(f.dti / p.customers.dti_median, 0.3, 3.0)
         * np.clip(f.income / 25_000, 0.01, 1.0) ** 2
     )
@@ -187,7 +186,9 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
     loan_index = int(groups.allocation(ctx, "loans").cum(g0)) + np.arange(is_loan.sum())
 
     # dates
-    join = f.join_day[owner]
+    # accounts open once the customer's identity is verified (the newest customers still
+    # pending may hold accounts opened on joining)
+    join = np.where(f.verified, f.kyc_day, f.join_day)[owner]
     leave = f.leave_day[owner]
     last_open = np.minimum(leave - 1, w.end_day)
     u_open = s("open_date").uniform(index)

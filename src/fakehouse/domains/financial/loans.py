@@ -48,7 +48,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         parts.append(
             {
                 "loan_id": TABLE.ids(loans.index[sel]),
-                "customer_id": customers.ids(lay.customer[pos]),
+                "customer_id": customers.ids(ctx, lay.customer[pos]),
                 "account_id": accounts.TABLE.ids(lay.index[pos]),
                 "loan_type": arrow.labels(LOAN_TYPES, kind),
                 "loan_amount": arrow.money(amount),

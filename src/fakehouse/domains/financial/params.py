@@ -43,6 +43,7 @@ from fakehouse.domains.params import (
     weekdays,
 )
 from fakehouse.domains.params import History as _History
+from fakehouse.domains.people import AGE_BAND, PeopleParams
 
 SEGMENTS = ("Student", "Mass Market", "Mass Affluent", "Affluent", "Private Banking")
 RISKS = ("Low", "Medium", "High")
@@ -58,7 +59,6 @@ TYPOLOGIES = (
     "card_testing",
     "stolen_card",
 )
-AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75-90")
 #: most rows a fraud episode can have (its rows are keyed episode x 64 + position)
 MAX_EPISODE_ROWS = 63
 #: most bills (their streams are keyed customer x 16 + bill)
@@ -74,7 +74,6 @@ LOAN = Vocabulary("loan type", LOAN_TYPES)
 TIER = Vocabulary("card tier", CARD_TIERS)
 NETWORK = Vocabulary("card network", NETWORKS)
 TYPOLOGY = Vocabulary("fraud typology", TYPOLOGIES)
-AGE_BAND = Vocabulary("age band", AGE_BANDS)
 EMAIL_DOMAINS = Vocabulary("reserved email domain", ("example.com", "example.net", "example.org"))
 PAY = Vocabulary("pay frequency", ("Bi-weekly", "Semi-monthly", "Monthly"))
 ACTIVITY = Vocabulary(
@@ -158,38 +157,6 @@ class Calendar(Params):
     )
 
 
-class Occupation(Params):
-    share: Weight = Field(description="Share among working-age customers.")
-    income: Positive = Field(description="Median annual income at the career peak, in dollars.")
-
-
-def _jobs(rows: dict[str, tuple[float, float]]) -> dict[str, Occupation]:
-    return {k: Occupation(share=s, income=i) for k, (s, i) in rows.items()}
-
-
-class AgeBand(Params):
-    share: Weight = Field(description="Share of customers in the band (uniform inside it).")
-    student_rate: Probability = Field(0.0, description="Share of students.")
-    retired_rate: Probability = Field(0.0, description="Share retired.")
-    loan_weight: Weight = Field(description="Relative chance of holding a loan.")
-
-
-def _age_bands() -> dict[str, AgeBand]:
-    rows = {
-        "18-24": (0.11, 0.5, 0.0, 0.4),
-        "25-34": (0.18, 0.06, 0.0, 1.2),
-        "35-44": (0.17, 0.0, 0.0, 1.4),
-        "45-54": (0.16, 0.0, 0.0, 1.2),
-        "55-64": (0.16, 0.0, 0.18, 0.8),
-        "65-74": (0.13, 0.0, 0.82, 0.4),
-        "75-90": (0.09, 0.0, 0.98, 0.15),
-    }
-    return {
-        k: AgeBand(share=s, student_rate=st, retired_rate=r, loan_weight=lw)
-        for k, (s, st, r, lw) in rows.items()
-    }
-
-
 class CustomerParams(Params):
     group_size: int = Field(
         256,
@@ -202,56 +169,6 @@ class CustomerParams(Params):
     state_mix: StateMix = Field(
         StateMix(), description="Home states: by population, or your own top states."
     )
-    age_bands: shares(AGE_BAND.each(AgeBand)) = Field(
-        default_factory=_age_bands,
-        description="Age at the end date, by band: share, students, retirees and borrowing.",
-    )
-    unemployed_rate: Probability = Field(0.045, description="Share unemployed.")
-    occupations: shares(dict[Label, Occupation]) = Field(
-        _jobs(
-            {
-                "Retail Associate": (0.09, 34_000),
-                "Food Service Worker": (0.06, 30_000),
-                "Driver": (0.06, 52_000),
-                "Construction Worker": (0.06, 56_000),
-                "Administrative Assistant": (0.08, 46_000),
-                "Electrician": (0.04, 66_000),
-                "Teacher": (0.07, 64_000),
-                "Nurse": (0.07, 84_000),
-                "Sales Representative": (0.07, 68_000),
-                "Accountant": (0.05, 82_000),
-                "Manager": (0.09, 105_000),
-                "Software Engineer": (0.06, 135_000),
-                "Small Business Owner": (0.06, 90_000),
-                "Lawyer": (0.02, 160_000),
-                "Physician": (0.02, 240_000),
-                "Engineer": (0.05, 102_000),
-                "Government Employee": (0.04, 70_000),
-            }
-        ),
-        description="Working occupations: share and median income at the career peak.",
-    )
-    student_income: Positive = Field(14_000, description="Median income of students.")
-    retired_income: Positive = Field(42_000, description="Median income of retirees.")
-    unemployed_income: Positive = Field(11_000, description="Median income of the unemployed.")
-    income_sigma: float = Field(0.45, ge=0, description="Log-normal spread of income inside a job.")
-    income_peak_age: float = Field(50.0, ge=18, le=90, description="Income rises to this age.")
-    income_age_width: Positive = Field(
-        24.0, description="Ages from the peak at which income is about 60% of the peak."
-    )
-    score_gap_median: Positive = Field(
-        118.0,
-        description="Credit score distribution: median of (850 - credit score) for an average "
-        "customer. The gap to the top is log-normal, so scores are left-skewed with a mean "
-        "near 700; a smaller gap raises scores.",
-    )
-    score_gap_sigma: float = Field(
-        0.8, ge=0, le=3, description="Credit score distribution: spread of the gap (log scale)."
-    )
-    score_income_weight: float = Field(
-        0.45, ge=0, le=1, description="Weight of income in credit quality."
-    )
-    score_age_weight: float = Field(0.3, ge=0, le=1, description="Weight of age in credit quality.")
     dti_median: Positive = Field(0.28, description="Median debt-to-income ratio.")
     dti_sigma: float = Field(0.45, ge=0, description="Log-normal spread of debt-to-income.")
     dti_quality_weight: float = Field(
@@ -269,8 +186,26 @@ class CustomerParams(Params):
         "Affluent and Private Banking; students are their own segment.",
     )
     wealth_sigma: float = Field(0.45, ge=0, description="Spread of wealth around income.")
-    kyc_lag_days: float = Field(3.0, ge=0, description="Mean days from joining to KYC completion.")
-    kyc_pending_rate: Probability = Field(0.015, description="Share whose KYC never completed.")
+    kyc_lag_days: float = Field(
+        1.0,
+        ge=0,
+        description="Mean days from joining to KYC completion; accounts open once it is done.",
+    )
+    kyc_pending_rate: Probability = Field(
+        0.2,
+        description="Share of customers who joined in the last kyc_pending_days whose KYC is "
+        "still pending (their accounts may be open already).",
+    )
+    kyc_pending_days: int = Field(30, ge=0, le=365, description="Who counts as a new customer.")
+    pension_rate: Probability = Field(
+        0.35, description="Share of retirees with a pension besides Social Security."
+    )
+    retail_overlap: Probability = Field(
+        0.3,
+        description="Share of bank customers who also shop at the retailer: they have the "
+        "same customer_id (and are the same person) in both domains. The others have ids the "
+        "retailer never uses (from CUST1000000001).",
+    )
     inactive_rate: Probability = Field(0.04, description="Share of customers who left the bank.")
     email_domains: EMAIL_DOMAINS.mix() = Field(
         {"example.com": 0.5, "example.net": 0.3, "example.org": 0.2},
@@ -295,7 +230,8 @@ class SegmentAccounts(Params):
 class Deposit(Params):
     interest_rate: Share = Field(description="Annual interest rate range.")
     balance_median: Positive = Field(
-        description="Median balance as a share of annual income (log-normal around it)."
+        description="Median balance as a share of wealth: annual income with the wealth "
+        "factor that sets the segment (log-normal around it)."
     )
     balance_sigma: float = Field(ge=0, description="Log-normal spread of balances.")
     balance_floor: float = Field(ge=0, description="Smallest opening balance in dollars.")
@@ -620,6 +556,18 @@ class LoanParams(Params):
     amount_income_weight: float = Field(
         0.6, ge=0, description="Elasticity of loan amounts to income (1 = proportional)."
     )
+    age_weights: AGE_BAND.each(Weight) = Field(
+        {
+            "18-24": 0.4,
+            "25-34": 1.2,
+            "35-44": 1.4,
+            "45-54": 1.2,
+            "55-64": 0.8,
+            "65-74": 0.4,
+            "75-90": 0.15,
+        },
+        description="Relative chance of holding a loan, by age band.",
+    )
     origination_years: float = Field(
         12.0, gt=0, le=40, description="Loans originated up to this many years before the end date."
     )
@@ -832,6 +780,9 @@ class FinancialParams(DomainParams):
 
     history: History = Field(History(), description="The history window and the ledger's length.")
     calendar: Calendar = Field(Calendar(), description="When ledger activity happens.")
+    people: PeopleParams = Field(
+        PeopleParams(), description="Who people are: shared with the retailer's customers."
+    )
     customers: CustomerParams = CustomerParams()
     accounts: AccountParams = AccountParams()
     cards: CardParams = CardParams()
