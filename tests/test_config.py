@@ -465,3 +465,18 @@ def test_the_readme_error_example_is_what_the_cli_prints(capsys, tmp_path):
         f"error: {path}{expected[0][len('error: my.yaml') :]}",
         *expected[1:],
     ]
+
+
+def test_domains_generated_together_must_describe_the_same_people(capsys, tmp_path):
+    # a customer id in both domains is one person: their person models must agree
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "retail: {people: {unemployed_rate: 0.1}}\nfinancial: {history: {end_date: 2024-12-31}}\n"
+    )
+    code, _, err = run(capsys, "generate", "all", "-o", str(tmp_path / "o"), "--config", str(path))
+    assert code == 2
+    assert "retail.people and financial.people differ" in err
+    assert "retail.history.end_date and financial.history.end_date differ" in err
+    assert not (tmp_path / "o").exists()
+    # alone, either domain may describe its people as it likes
+    assert config.load(path, [RETAIL])["retail"].people.unemployed_rate == 0.1

@@ -24,7 +24,14 @@ from fakehouse.core.timeline import Window
 from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
 from fakehouse.errors import UserError
-from fakehouse.quality.checks import Result, judge, plan, reference_tables, sql_for
+from fakehouse.quality.checks import (
+    Result,
+    applicable,
+    judge,
+    plan,
+    reference_tables,
+    sql_for,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -248,5 +255,5 @@ def validate(
     register_columns(spark, entries)
     results: list[Result] = []
     for checks, database, window in plans:
-        results.extend(run(spark, checks, database, window))
+        results.extend(run(spark, applicable(checks, entries), database, window))
     return results

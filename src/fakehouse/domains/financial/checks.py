@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from importlib import resources
 from itertools import pairwise
 
@@ -929,8 +930,61 @@ def _fraud_cases(params: FinancialParams) -> list[Check]:
     ]
 
 
+# --- the same people at the retailer ---------------------------------------------------------
+
+RETAIL = "retail_analytics"
+#: the columns that make a person, bank's -> retailer's
+SAME_PERSON = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "date_of_birth": "date_of_birth",
+    "address": "address_line1",
+    "city": "city",
+    "state": "state",
+    "zip_code": "zip_code",
+    "email": "email",
+    "phone": "phone",
+    "annual_income": "annual_income",
+    "credit_score": "credit_score",
+}
+
+
+def _across(params: FinancialParams) -> list[Check]:
+    """Checks of a warehouse holding the retailer too: a customer id in both is one person."""
+    same = " AND ".join(f"b.{k} = r.{v}" for k, v in SAME_PERSON.items())
+    overlap = params.customers.retail_overlap
+    return [
+        replace(
+            violations(
+                "customers.same_person_as_retail",
+                "customers",
+                "a customer_id of both the bank and the retailer is one person: name, date of "
+                "birth, address, email, phone, income and credit score agree",
+                f"SELECT count(*) FROM {{s}}.customers AS b JOIN {RETAIL}.customers AS r "
+                f"ON r.customer_id = b.customer_id WHERE NOT coalesce({same}, false)",
+            ),
+            needs=(RETAIL,),
+        ),
+        replace(
+            Check(
+                "customers.retail_overlap",
+                "customers",
+                f"the share of bank customers who are the retailer's customers too is the "
+                f"configured {overlap:g} (or all the retailer has, if it has fewer), to 0.005",
+                f"WITH x AS (SELECT count(*) AS n, count(r.customer_id) AS shared, "
+                f"(SELECT count(*) FROM {RETAIL}.customers) AS shop FROM {{s}}.customers AS b "
+                f"LEFT JOIN {RETAIL}.customers AS r ON r.customer_id = b.customer_id) "
+                f"SELECT shared / n AS value, least({overlap!r}, shop / n) - 0.005 AS low, "
+                f"least({overlap!r}, shop / n) + 0.005 AS high FROM x",
+            ),
+            needs=(RETAIL,),
+        ),
+    ]
+
+
 def checks(params: FinancialParams) -> list[Check]:
-    """Every behaviour check of financial_analytics, table by table."""
+    """Every behaviour check of financial_analytics, table by table, then those across
+    domains (they run only where the retailer is there too)."""
     return [
         *_customers(params),
         *_accounts(),
@@ -938,4 +992,5 @@ def checks(params: FinancialParams) -> list[Check]:
         *_credit_cards(params),
         *_loans(params),
         *_fraud_cases(params),
+        *_across(params),
     ]

@@ -297,8 +297,7 @@ TABLE = Table(
         Column(
             "kyc_date",
             pa.date32(),
-            "KYC completion, days after join_date and before any account opens; null if "
-            "pending.",
+            "KYC completion, days after join_date and before any account opens; null if pending.",
             nullable=True,
         ),
         Column("join_date", pa.date32(), "First relationship with the bank."),
