@@ -30,7 +30,14 @@ from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
 from fakehouse.engines import spark_guard
 from fakehouse.errors import UserError
-from fakehouse.quality.checks import Result, judge, plan, reference_tables, sql_for
+from fakehouse.quality.checks import (
+    Result,
+    applicable,
+    judge,
+    plan,
+    reference_tables,
+    sql_for,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -273,7 +280,7 @@ def validate(
         _session_time_zone(spark, "UTC"),
     ):
         for checks, database, window in plans:
-            results.extend(run(spark, checks, database, window, watch=watch))
+            results.extend(run(spark, applicable(checks, entries), database, window, watch=watch))
     return results
 
 

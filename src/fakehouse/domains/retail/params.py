@@ -38,12 +38,12 @@ from fakehouse.domains.params import (
     shares,
     weekdays,
 )
+from fakehouse.domains.people import PeopleParams
 
 SEGMENTS = ("VIP", "Premium", "Regular", "Basic")  # most active first
 SEGMENT = Vocabulary("segment", SEGMENTS)
 STATUSES = ("Completed", "Returned", "Cancelled", "Pending")
 STATUS = Vocabulary("status", STATUSES)
-GENDER = Vocabulary("gender", ("Female", "Male", "Other"))
 EMAIL_DOMAINS = Vocabulary("reserved email domain", ("example.com", "example.net", "example.org"))
 EMPLOYMENT = Vocabulary("employment type", ("Full-time", "Part-time", "Seasonal", "Contract"))
 DISTANCES = Vocabulary("distance", ("domestic", "nearshore", "overseas"))
@@ -130,21 +130,16 @@ class Segment(Params):
     registration_skew: Positive = Field(
         description="Exponent on the registration draw: > 1 registers earlier (longer tenure)."
     )
-    age_mean: float = Field(ge=18, le=88, description="Mean age at registration.")
-    credit_score_mean: float = Field(ge=300, le=850, description="Mean credit score.")
-    income_median: Positive = Field(
-        description="Median annual income in dollars (log-normal around it)."
-    )
     opt_in_rate: Probability = Field(description="Share agreeing to marketing messages.")
 
 
 def _segments() -> dict[str, Segment]:
     rows = {
-        #          share freq basket online reg   age  score income   opt-in
-        "VIP": (0.05, 6.0, 6.0, 0.35, 1.8, 47, 765, 150_000, 0.85),
-        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 44, 735, 98_000, 0.72),
-        "Regular": (0.45, 1.0, 3.6, 0.28, 1.0, 40, 695, 64_000, 0.58),
-        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 35, 645, 41_000, 0.45),
+        #          share freq basket online reg  opt-in
+        "VIP": (0.05, 6.0, 6.0, 0.35, 1.8, 0.85),
+        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 0.72),
+        "Regular": (0.45, 1.0, 3.6, 0.28, 1.0, 0.58),
+        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 0.45),
     }
     names = [n for n in Segment.model_fields]
     return {k: Segment(**dict(zip(names, v, strict=True))) for k, v in rows.items()}
@@ -160,26 +155,10 @@ class CustomerParams(Params):
     registration_lead_years: float = Field(
         4.0, ge=0, le=50, description="Customers may have registered this long before the window."
     )
-    age_sd: float = Field(13.0, ge=0, description="Spread of age around the segment's mean.")
-    age_range: tuple[float, float] = Field(
-        (18.1, 88.0), description="Ages at registration are clipped to this range."
-    )
-    gender_mix: GENDER.mix() = Field(
-        {"Female": 0.51, "Male": 0.47, "Other": 0.02}, description="Gender of customers."
-    )
-    credit_score_sd: float = Field(55.0, ge=0, description="Spread of credit scores.")
-    income_sigma: float = Field(0.42, ge=0, description="Log-normal spread of income.")
     email_domains: EMAIL_DOMAINS.mix() = Field(
         {"example.com": 0.5, "example.net": 0.3, "example.org": 0.2},
         description="Reserved documentation domains only, so no email can reach a real person.",
     )
-
-    @model_validator(mode="after")
-    def _ages(self) -> CustomerParams:
-        low, high = self.age_range
-        if not 18 < low <= high <= 100:
-            raise ValueError(f"age_range {list(self.age_range)} must lie in (18, 100], low <= high")
-        return self
 
 
 class Category(Params):
@@ -451,6 +430,11 @@ class RetailParams(DomainParams):
     segments: SEGMENT.each(Segment) = Field(
         default_factory=_segments,
         description="Customer segments, most active first: mix and behaviour.",
+    )
+    people: PeopleParams = Field(
+        PeopleParams(),
+        description="Who people are (age, education, occupation, income, credit score): "
+        "shared with the bank, whose customers of the same id are the same people.",
     )
     customers: CustomerParams = CustomerParams()
     products: ProductParams = ProductParams()
