@@ -204,8 +204,10 @@ SEGMENT_STEP = 1.5
 
 def _level(column: str) -> str:
     """The index of an education label in EDUCATIONS, as SQL."""
-    labels = ", ".join("'" + e.replace("'", "''") + "'" for e in EDUCATIONS)
-    return f"(list_position([{labels}], {column}) - 1)"
+    whens = " ".join(
+        "WHEN '" + e.replace("'", "''") + f"' THEN {i}" for i, e in enumerate(EDUCATIONS)
+    )
+    return f"(CASE {column} {whens} END)"  # a CASE, not list_position: Spark has none
 
 
 def _job_needs(params: FinancialParams) -> str:
@@ -368,8 +370,9 @@ def _transactions(params: FinancialParams) -> list[Check]:
             "transactions.purchases_long_tailed",
             "transactions",
             "purchase amounts are long-tailed: 99th percentile >= 8 x the median",
-            "SELECT quantile_cont(abs(amount), 0.99) / median(abs(amount)) "
-            "FROM {s}.transactions WHERE transaction_type = 'Purchase'",
+            # as doubles: DuckDB rounds a quantile of a DECIMAL to cents, Spark does not
+            "SELECT quantile_cont(v, 0.99) / median(v) FROM (SELECT CAST(abs(amount) AS DOUBLE) "
+            "AS v FROM {s}.transactions WHERE transaction_type = 'Purchase')",
             8.0,
             math.inf,
         ),
