@@ -198,6 +198,10 @@ def test_a_bad_file_names_every_problem_with_its_path_exits_2_and_writes_nothing
         ("segments: {VIP: {basket_mean: 12}}\n", "segments VIP: basket_mean above sales.max_items"),
         ("customers: {state_mix: {top: {CA: 0.7, TX: 0.6}}}\n", "add up to 1.3, more than 1"),
         ("segments: {Gold: {share: 1}}\n", "segments.Gold: unknown segment (choose from VIP,"),
+        (
+            "behavior: {bounce_rate: 0.95}\n",
+            "behavior: conversion_rate + bounce_rate + abandoned carts",
+        ),
         ("sales: [1, 2]\n", "sales: Input should be a valid dictionary"),
         ("- just a list\n", "a configuration is a mapping of sections, not a list"),
         (
