@@ -83,7 +83,12 @@ def register_reference(con) -> None:
 def sql_for(check: Check, schema: str, window: Window | None) -> str:
     """The check's query for warehouse schema `schema` and history window `window` (without
     one, a query naming the window fails)."""
-    sql = check.sql.replace("{s}", schema)
+    return fill(check.sql, schema, window)
+
+
+def fill(sql: str, schema: str, window: Window | None) -> str:
+    """`sql` with its placeholders `{s}`, `{start}` and `{end}` filled (see core.checks)."""
+    sql = sql.replace("{s}", schema)
     if window is None:
         return sql
     return sql.replace("{start}", f"DATE '{window.first.isoformat()}'").replace(
@@ -186,4 +191,4 @@ def validate(warehouse: Path, plugins: Sequence[str | Path] = ()) -> list[Result
     return results
 
 
-__all__ = ["Check", "Result", "judge", "plan", "register_reference", "run", "validate"]
+__all__ = ["Check", "Result", "fill", "judge", "plan", "register_reference", "run", "validate"]
