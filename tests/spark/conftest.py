@@ -69,7 +69,7 @@ def fakehouse(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
 
 
 #: copies of the warehouse, one per process that opens it (embedded Derby)
-COPIES = ("for_sql", "for_move", "in session's", "abort_sql", "abort_validate")
+COPIES = ("for_sql", "for_move", "in session's", "abort_sql", "abort_validate", "for_notebook")
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
-from fakehouse.cli.spark import executor_timeout, executor_timeout_option, master_option
+from fakehouse.cli.spark import executor_timeout, executor_timeout_option
 
 
 @click.command("report")
@@ -20,7 +20,12 @@ from fakehouse.cli.spark import executor_timeout, executor_timeout_option, maste
     show_default=True,
     help="The HTML file to write (an existing file is replaced only if it is a report).",
 )
-@master_option
+@click.option(
+    "--master",
+    default=None,
+    metavar="URL",
+    help="Spark master for a Spark warehouse [default: local[*]].",
+)
 @executor_timeout_option
 def command(warehouse: Path, output: Path, master: str | None) -> None:
     """Write one HTML page about a warehouse: its summary, a chart for every promise of its

@@ -176,7 +176,7 @@ RETAIL = [
         "states (bars) beside each state's share of the US population (dots).",
         "SELECT c.state, count(*) / sum(count(*)) OVER () AS share, "
         "max(r.share) AS population FROM {s}.customers AS c "
-        "LEFT JOIN ref_states AS r ON r.code = c.state GROUP BY 1 ORDER BY 2 DESC LIMIT 15",
+        "LEFT JOIN ref_states AS r ON r.code = c.state GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 15",
         bars(
             "state",
             "share",
@@ -191,7 +191,8 @@ RETAIL = [
         ("products.price_level_by_category",),
         "Price level by category",
         "Each category has its own price level: the median list price of its products.",
-        "SELECT category, median(unit_price) AS price FROM {s}.products GROUP BY 1 ORDER BY 2 DESC",
+        "SELECT category, median(CAST(unit_price AS DOUBLE)) AS price FROM {s}.products "
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
         bars("category", "price", "category", "median unit_price ($)"),
     ),
     Figure(
@@ -199,7 +200,7 @@ RETAIL = [
         ("employees.salary_by_position",),
         "Salary by position",
         "Pay follows the job: the average salary of each position, store managers first.",
-        "SELECT position, avg(salary) AS salary FROM {s}.employees GROUP BY 1 ORDER BY 2 DESC",
+        "SELECT position, avg(salary) AS salary FROM {s}.employees GROUP BY 1 ORDER BY 2 DESC, 1",
         bars("position", "salary", "", "average salary ($)", horizontal=True),
     ),
     Figure(
@@ -208,7 +209,7 @@ RETAIL = [
         "Sales by status",
         "Most sales complete; a few are returned, cancelled or still pending: sales by status.",
         "SELECT transaction_status AS status, count(*) AS sales FROM {s}.transactions "
-        "GROUP BY 1 ORDER BY 2 DESC",
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
         bars("status", "sales", "transaction_status", "sales"),
     ),
     Figure(
@@ -263,7 +264,7 @@ RETAIL = [
         "SELECT CASE WHEN st.state = c.state THEN 'home state' ELSE 'another state' END "
         "AS place, count(*) AS sales FROM {s}.transactions AS t JOIN {s}.stores AS st "
         "ON st.store_id = t.store_id JOIN {s}.customers AS c ON c.customer_id = t.customer_id "
-        "WHERE t.channel = 'In-Store' GROUP BY 1 ORDER BY 2 DESC",
+        "WHERE t.channel = 'In-Store' GROUP BY 1 ORDER BY 2 DESC, 1",
         bars("place", "sales", "store", "in-store sales"),
     ),
     Figure(
@@ -359,7 +360,8 @@ FINANCIAL = [
         "SELECT coalesce(f.fraud_type, 'not detected') AS typology, count(*) AS transactions "
         "FROM {s}.transactions AS t LEFT JOIN (SELECT transaction_id, min(fraud_type) "
         "AS fraud_type FROM {s}.fraud_cases WHERE resolution = 'Confirmed Fraud' GROUP BY 1) "
-        "AS f ON f.transaction_id = t.transaction_id WHERE t.is_fraud GROUP BY 1 ORDER BY 2 DESC",
+        "AS f ON f.transaction_id = t.transaction_id WHERE t.is_fraud GROUP BY 1 "
+        "ORDER BY 2 DESC, 1",
         bars("typology", "transactions", "", "fraudulent transactions", horizontal=True),
     ),
     Figure(
@@ -404,9 +406,10 @@ def render(figure: Figure, data: Columns, key: str) -> str:
         canvas = Canvas(figsize=(6.4, 3.4), layout="constrained")
         figure.draw(canvas.add_subplot(), data)
         out = io.StringIO()
-        canvas.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+        canvas.savefig(out, format="svg")
     text = out.getvalue()
     svg = text[text.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)  # RDF, a date
     svg = re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)  # the root's size
     svg = re.sub(r'\bid="', f'id="{key}-', svg)
     svg = svg.replace("url(#", f"url(#{key}-").replace('href="#', f'href="#{key}-')
