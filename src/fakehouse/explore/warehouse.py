@@ -131,9 +131,10 @@ class Warehouse:
                 "sql(...)); fakehouse generate --engine spark makes a Spark warehouse"
             )
         if self._spark is None:
-            from pyspark import SparkContext
-
             from fakehouse.catalog import hive
+
+            hive.require()  # pyspark, pandas and Java, or one line saying what is missing
+            from pyspark import SparkContext
 
             self._own_spark = SparkContext._active_spark_context is None
             timeout = self.executor_timeout
