@@ -91,7 +91,12 @@ def applicable(checks: Iterable[Check], schemas: Iterable[str]) -> list[Check]:
 def sql_for(check: Check, schema: str, window: Window | None) -> str:
     """The check's query for warehouse schema `schema` and history window `window` (without
     one, a query naming the window fails)."""
-    sql = check.sql.replace("{s}", schema)
+    return fill(check.sql, schema, window)
+
+
+def fill(sql: str, schema: str, window: Window | None) -> str:
+    """`sql` with its placeholders `{s}`, `{start}` and `{end}` filled (see core.checks)."""
+    sql = sql.replace("{s}", schema)
     if window is None:
         return sql
     return sql.replace("{start}", f"DATE '{window.first.isoformat()}'").replace(
@@ -199,6 +204,7 @@ __all__ = [
     "Check",
     "Result",
     "applicable",
+    "fill",
     "judge",
     "plan",
     "register_reference",
