@@ -107,8 +107,8 @@ def truncated_normal(
 def geometric(
     u: np.ndarray, p: float | np.ndarray, cap: int | np.ndarray | None = None
 ) -> np.ndarray:
-    """Failures before the first success, P(k) = (1-p)^k p, k >= 0; with `cap`, the law
-    truncated to k <= cap (by inverse CDF, so no mass piles up at the cap)."""
+    """Failures before the first success, P(k) = (1-p)^k p, k >= 0 (always 0 when p = 1);
+    with `cap`, the law truncated to k <= cap (by inverse CDF, so no mass piles up at the cap)."""
     p = np.asarray(p, dtype=np.float64)
     if cap is not None:  # u scaled into [1 - F(cap), 1): the upper tail above cap is cut off
         tail = np.exp((np.asarray(cap) + 1.0) * np.log1p(-np.minimum(p, 1.0 - 1e-12)))

@@ -27,6 +27,8 @@ class Catalog:
     in the file's order)."""
 
     categories: tuple[str, ...]
+    sub_start: np.ndarray  # per category: first subcategory, count
+    sub_count: np.ndarray
     subcategories: pa.Array
     brand_start: np.ndarray  # per category: first brand, count
     brand_count: np.ndarray
@@ -68,7 +70,7 @@ def catalog() -> Catalog:
     variants = raw["variants"]
     subs, brands, types, attributes = [], [], [], []
     per_category: dict[str, list] = {k: [] for k in ("brand_start", "brand_count")}
-    per_category.update(type_start=[], type_count=[])
+    per_category.update(type_start=[], type_count=[], sub_start=[], sub_count=[])
     keys = ("category", "sub", "low", "high", "weight", "units", "a_start", "a_count", "sized")
     per_type: dict[str, list] = {k: [] for k in keys}
     for c, spec in enumerate(raw["categories"].values()):
@@ -76,6 +78,8 @@ def catalog() -> Catalog:
         per_category["brand_count"].append(len(spec["brands"]))
         brands.extend(spec["brands"])
         per_category["type_start"].append(len(types))
+        per_category["sub_start"].append(len(subs))
+        per_category["sub_count"].append(len(spec["subcategories"]))
         for sub, sub_types in spec["subcategories"].items():
             subs.append(sub)
             for name, t in sub_types.items():
@@ -95,6 +99,8 @@ def catalog() -> Catalog:
     a = lambda key, kind=np.int64: np.asarray(per_type[key], dtype=kind)  # noqa: E731
     return Catalog(
         categories=tuple(raw["categories"]),
+        sub_start=np.asarray(per_category["sub_start"]),
+        sub_count=np.asarray(per_category["sub_count"]),
         subcategories=arrow.strings(subs),
         brand_start=np.asarray(per_category["brand_start"]),
         brand_count=np.asarray(per_category["brand_count"]),

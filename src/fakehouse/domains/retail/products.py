@@ -100,6 +100,11 @@ def kind(ctx: Context, idx: np.ndarray, cat: np.ndarray, rank: np.ndarray) -> np
     return catalog().type_start[cat] + within
 
 
+def subcategory(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Subcategory code (index into catalog().subcategories): that of the product's type."""
+    return catalog().type_subcategory[facts(ctx, idx).kind]
+
+
 @dataclass(frozen=True)
 class Facts:
     """What sales, stock and the table itself need to know of products."""
