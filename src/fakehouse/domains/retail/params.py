@@ -140,10 +140,10 @@ class Segment(Params):
 def _segments() -> dict[str, Segment]:
     rows = {
         #          share freq basket online reg  opt-in
-        "VIP": (0.05, 6.0, 6.2, 0.35, 1.8, 0.85),
-        "Premium": (0.20, 2.6, 3.8, 0.33, 1.3, 0.72),
-        "Regular": (0.45, 1.0, 2.8, 0.28, 1.0, 0.58),
-        "Basic": (0.30, 0.45, 2.2, 0.24, 0.75, 0.45),
+        "VIP": (0.05, 6.0, 8.0, 0.35, 1.8, 0.85),
+        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 0.72),
+        "Regular": (0.45, 1.0, 3.4, 0.28, 1.0, 0.58),
+        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 0.45),
     }
     names = [n for n in Segment.model_fields]
     return {k: Segment(**dict(zip(names, v, strict=True))) for k, v in rows.items()}

@@ -102,7 +102,9 @@ def kind(ctx: Context, idx: np.ndarray, cat: np.ndarray, rank: np.ndarray) -> np
 
 def subcategory(ctx: Context, idx: np.ndarray) -> np.ndarray:
     """Subcategory code (index into catalog().subcategories): that of the product's type."""
-    return catalog().type_subcategory[facts(ctx, idx).kind]
+    idx = np.asarray(idx, dtype=np.int64)
+    k = kind(ctx, idx, category(ctx, idx), popularity_rank(ctx, idx))
+    return catalog().type_subcategory[k]
 
 
 @dataclass(frozen=True)

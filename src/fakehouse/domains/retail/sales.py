@@ -125,9 +125,10 @@ def line_products(
 ) -> np.ndarray:
     """The product on line `line` (1-based) of sale `t` on `day`: one its store stocks, on
     sale that day. Pass the sales' stores when known (`stores_of`), else they are re-derived
-    from t."""
+    from t (once per distinct sale: the lines of an order share it)."""
     if store is None:
-        store = stores_of(ctx, baskets(ctx, t))
+        sale, back = np.unique(t, return_inverse=True)
+        store = stores_of(ctx, baskets(ctx, sale))[back]
     return _lines(ctx, t, line, day, store)[0]
 
 
