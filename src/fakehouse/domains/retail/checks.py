@@ -780,7 +780,14 @@ def _popularity(params: RetailParams) -> list[Check]:
         "LEFT JOIN {s}.transaction_items AS i ON i.product_id = p.product_id GROUP BY p.product_id"
     )
     n = "SELECT count(*) AS n FROM {s}.products"
-    ranked = f"SELECT units, row_number() OVER (ORDER BY units DESC) AS k FROM ({per_product}) AS x"
+    ranked = (
+        "SELECT units, row_number() OVER (ORDER BY units DESC) AS k, count(*) OVER () AS n "
+        f"FROM ({per_product}) AS x"
+    )
+    head_share = (
+        "SELECT sum(units) FILTER (WHERE k <= floor(0.2 * n)) / greatest(sum(units), 1) "
+        f"AS value, max(n) AS n FROM ({ranked}) AS r"
+    )
     return [
         Check(
             "transaction_items.product_share",
@@ -796,9 +803,8 @@ def _popularity(params: RetailParams) -> list[Check]:
             "transaction_items",
             "a long tail: the top 20% of products sell a share of units >= halfway from a flat "
             "0.2 to the popularity law's share of the top 20% of ranks",
-            f"SELECT (SELECT sum(units) FILTER (WHERE k <= floor(0.2 * c.n)) / "
-            f"greatest(sum(units), 1) FROM ({ranked}) AS r) AS value, "
-            f"0.2 + 0.5 * ({head} - 0.2) AS low, 1.0 AS high FROM ({n}) AS c",
+            f"SELECT value, 0.2 + 0.5 * ({head} - 0.2) AS low, 1.0 AS high "
+            f"FROM ({head_share}) AS h",
         ),
     ]
 

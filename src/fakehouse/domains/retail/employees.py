@@ -5,9 +5,9 @@ every store gets `min_staff` of them, the rest go by floor area (a fulfilment ce
 as a large floor), so a flagship has several times an express store's staff. A store's
 first staff member is its assistant manager when its head count reaches `assistant_from`,
 the next one works the checkout; staff report to the assistant, or to the manager where
-there is none. The layout is a
-prefix sum over the stores (one int per store, built once per worker), so an employee's
-store is a binary search away and a store's staff are a contiguous range.
+there is none. The layout is a prefix sum over the stores (one int per store, built once
+per worker), so an employee's store is a binary search away and a store's staff are a
+contiguous range.
 
 Hire dates descend the hierarchy (manager, then assistant, then staff) and stay on or
 before a closed store's closing date, so the hierarchy is a forest and nobody is hired

@@ -152,11 +152,6 @@ def _facts(ctx: Context, idx: np.ndarray, rank: np.ndarray) -> Facts:
     return Facts(rank, cat, k, c.attribute_start[k] + a, price)
 
 
-def price_cents(ctx: Context, idx: np.ndarray) -> np.ndarray:
-    """List price in cents."""
-    return facts(ctx, idx).price
-
-
 def _new(ctx: Context, idx: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Launched inside the window."""
     u = ctx.stream(NAME, "new").uniform(idx)
