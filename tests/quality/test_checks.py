@@ -155,7 +155,9 @@ BREAKS: dict[str, str] = {
     "transactions.segment_frequency": f"UPDATE {S}.customers SET customer_segment = "
     "CASE customer_segment WHEN 'VIP' THEN 'Basic' WHEN 'Basic' THEN 'VIP' "
     "ELSE customer_segment END",
-    "transactions.segment_basket": f"UPDATE {S}.transactions SET item_count = 3",
+    "transactions.segment_basket": f"UPDATE {S}.customers SET customer_segment = "
+    "CASE customer_segment WHEN 'VIP' THEN 'Basic' WHEN 'Basic' THEN 'VIP' "
+    "ELSE customer_segment END",
     "transactions.home_state": f"UPDATE {S}.customers "
     "SET state = CASE WHEN state = 'CA' THEN 'TX' ELSE 'CA' END",
     "transactions.single_line_most_common": f"UPDATE {S}.transactions SET item_count = 2 "

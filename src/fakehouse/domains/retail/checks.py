@@ -363,8 +363,9 @@ def _employees() -> list[Check]:
             "employees.head_count_by_size",
             "employees",
             "head count follows floor area: corr(employees of a physical store, "
-            "store_size_sqft) >= 0.8 (when there are 3 or more such stores)",
-            f"SELECT CASE WHEN count(*) < 3 THEN 1 ELSE coalesce(corr(staff, size), 0) END "
+            "store_size_sqft) >= 0.8 (when there are 10 or more such stores: head counts are "
+            "whole numbers)",
+            f"SELECT CASE WHEN count(*) < 10 THEN 1 ELSE coalesce(corr(staff, size), 0) END "
             f"FROM ({heads}) AS x",
             0.8,
             1.0,
@@ -577,9 +578,10 @@ def _transactions(params: RetailParams) -> list[Check]:
             "transactions",
             f"average item_count in the order of basket_mean ({basket_order}): each segment "
             f">= {ORDERED_STEP} x the next where configured >= {ORDERED_FROM} x, less 3 "
-            "standard errors of the ratio (baskets vary about as much as their mean), > 1",
-            f"SELECT ({basket}) AS value, greatest(1.01, {ORDERED_STEP!r} * exp(-3 * "
-            "sqrt(2.0 / greatest(min(sales), 1)))) AS low, 'inf'::DOUBLE AS high "
+            "standard errors of the ratio (item counts vary by about 0.8 of their mean; a "
+            "small warehouse is held only to the order not being reversed)",
+            f"SELECT ({basket}) AS value, {ORDERED_STEP!r} * exp(-3 * 0.8 * "
+            "sqrt(2.0 / greatest(min(sales), 1))) AS low, 'inf'::DOUBLE AS high "
             f"FROM ({by_segment}) AS x",
         ),
         metric(
@@ -824,17 +826,19 @@ def _quantities(params: RetailParams) -> Check:
         sum(mean[k] for k in single) / max(len(single), 1), 1e-9
     )
     at_least = round(1 + (ratio - 1) / 2, 3) if multi and single else 0.0
-    return metric(
+    return Check(
         "transaction_items.quantity_by_type",
         "transaction_items",
         f"several of a consumable, one TV: average quantity on lines of multi-unit types "
-        f"(catalogue units >= 1.5) >= {at_least:g} x that of the other types' lines",
-        "SELECT coalesce(avg(i.quantity) FILTER (WHERE p.product_type IN "
-        f"({quoted(names[k] for k in multi) or 'NULL'})) / avg(i.quantity) FILTER (WHERE "
-        f"p.product_type NOT IN ({quoted(names[k] for k in multi) or 'NULL'})), {at_least!r}) "
-        "FROM {s}.transaction_items AS i JOIN {s}.products AS p ON p.product_id = i.product_id",
-        at_least,
-        math.inf,
+        f"(catalogue units >= 1.5) >= {at_least:g} x that of the other types' lines, less 3 "
+        "standard errors of the ratio (quantities vary by about 0.8 of their mean)",
+        f"SELECT coalesce(avg(quantity) FILTER (WHERE multi) / avg(quantity) FILTER (WHERE NOT "
+        f"multi), {at_least!r}) AS value, {at_least!r} * exp(-3 * 0.8 * sqrt(1.0 / "
+        "greatest(count(*) FILTER (WHERE multi), 1) + 1.0 / greatest(count(*) FILTER (WHERE "
+        "NOT multi), 1))) AS low, 'inf'::DOUBLE AS high FROM (SELECT i.quantity, "
+        f"p.product_type IN ({quoted(names[k] for k in multi) or 'NULL'}) AS multi "
+        "FROM {s}.transaction_items AS i JOIN {s}.products AS p ON p.product_id = i.product_id) "
+        "AS x",
     )
 
 
@@ -898,8 +902,8 @@ def _inventory() -> list[Check]:
             "inventory.assortment_by_size",
             "inventory",
             "larger stores carry more products: corr(products of a physical store, "
-            "store_size_sqft) >= 0.8 (when there are 3 or more such stores)",
-            f"SELECT CASE WHEN count(*) < 3 THEN 1 ELSE coalesce(corr(products, size), 0) END "
+            "store_size_sqft) >= 0.8 (when there are 10 or more such stores)",
+            f"SELECT CASE WHEN count(*) < 10 THEN 1 ELSE coalesce(corr(products, size), 0) END "
             f"FROM ({assortment}) AS x",
             0.8,
             1.0,
