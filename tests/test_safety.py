@@ -443,3 +443,17 @@ def test_planning_reports_progress(tmp_path):
     assert seen and {s for s, _, _ in seen} == {"retail_analytics"}
     assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
     assert seen[-1][1] == seen[-1][2] > 1
+
+
+def test_everything_a_spark_or_local_warehouse_holds_is_ours(tmp_path):
+    """What the engines write at the top of a warehouse (catalogs, logs, exports, the Spark
+    metastore and settings) never makes --overwrite refuse it."""
+    out = tmp_path / "wh"
+    fakehouse.generate("retail", multiplier=0.01, out=out, workers=1, formats=("csv",))
+    for name in ("metastore_db", "spark-warehouse", "conf"):
+        (out / name).mkdir()
+    for name in ("derby.log", "spark.log", "warehouse.duckdb.wal"):
+        (out / name).write_text("")
+    assert target.foreign_entries(out) == []
+    code, err = cli("generate", "retail", "-m", "0.01", "-o", str(out), "-q", "--overwrite")
+    assert code in (0, None), err

@@ -42,6 +42,7 @@ WAREHOUSE_ENTRIES = frozenset(
         "spark-warehouse",
         "conf",
         "derby.log",
+        "spark.log",
         ".DS_Store",
         "Thumbs.db",
     }

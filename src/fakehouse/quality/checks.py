@@ -7,7 +7,8 @@ fills the checks' `{start}` / `{end}`. The checks themselves are plain data (`co
 here they run on DuckDB, and `quality.spark` runs the same ones through Spark SQL.
 
 `validate(warehouse)` reads the warehouse's manifest and runs the checks of every domain on
-the read-only DuckDB catalog.
+the read-only DuckDB catalog; a check across domains (one that `needs` another schema) runs
+only where that schema is there too.
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ def register_reference(con) -> None:
     """Register `ref_places` and `ref_states` (shipped reference data) on a DuckDB connection."""
     for name, table in reference_tables().items():
         con.register(name, table)
+
+
+def applicable(checks: Iterable[Check], schemas: Iterable[str]) -> list[Check]:
+    """The checks that can run in a warehouse of `schemas`: a check across domains only
+    where every schema it needs is there."""
+    have = set(schemas)
+    return [c for c in checks if set(c.needs) <= have]
 
 
 def sql_for(check: Check, schema: str, window: Window | None) -> str:
@@ -179,11 +187,21 @@ def validate(warehouse: Path, plugins: Sequence[str | Path] = ()) -> list[Result
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
         plans.append((checks, record.schema_, window))
+    schemas = [schema for _, schema, _ in plans]
     results: list[Result] = []
     with connect(warehouse, read_only=True) as con:
         for checks, schema, window in plans:
-            results.extend(run(con, checks, schema, window))
+            results.extend(run(con, applicable(checks, schemas), schema, window))
     return results
 
 
-__all__ = ["Check", "Result", "judge", "plan", "register_reference", "run", "validate"]
+__all__ = [
+    "Check",
+    "Result",
+    "applicable",
+    "judge",
+    "plan",
+    "register_reference",
+    "run",
+    "validate",
+]

@@ -105,10 +105,13 @@ def buyers(ctx: Context, t: np.ndarray, timed: bool = True) -> Buyers:
     rows = np.flatnonzero(campaign >= 0)
     if len(rows):
         who, on, when = _driven(ctx, t[rows], campaign[rows])
-        found = who.customer >= 0
-        campaign[rows[~found]] = -1  # nobody it could reach: an organic sale
+        label = customers.label(ctx, who)
+        # nobody it could reach, or a customer whose segment never buys in that channel
+        # (segments.online_share 0 or 1): an organic sale
+        found = (who.customer >= 0) & np.where(on, share[label] > 0, share[label] < 1)
+        campaign[rows[~found]] = -1
         rows = rows[found]
-        customer[rows], seg[rows] = who.customer[found], customers.label(ctx, who)[found]
+        customer[rows], seg[rows] = who.customer[found], label[found]
         online[rows], seconds[rows] = on[found], when[found]
 
     first, new = customers.welcome(ctx, t)
