@@ -43,13 +43,16 @@ from fakehouse.domains.retail.params import SEGMENTS
 NAME = "customers"
 SALES = "transactions"
 DRAWS = 16  # proposals for a sale's customer; then the most exposed one proposed is kept
+TENURE_DRAWS = 8  # proposals for a visitor or reviewer before a late sign-up is kept anyway
 ACTIVE_DRAWS = 24  # proposals for a customer active (and reachable) on a given day
 CALIBRATION = 1 << 15  # customers whose expected purchases place the segment thresholds
 DAYS_PER_MONTH = 365.25 / 12
 
 
 def _ranking(ctx: Context) -> Permutation:
-    return Permutation(ctx.sizes[NAME], ctx.stream(NAME, "activity").key)
+    return ctx.cached(
+        "customers.ranking", lambda: Permutation(ctx.sizes[NAME], ctx.stream(NAME, "activity").key)
+    )
 
 
 def _bands(ctx: Context) -> np.ndarray:
@@ -62,7 +65,10 @@ def _bands(ctx: Context) -> np.ndarray:
 
 def _by_segment(ctx: Context, field: str) -> np.ndarray:
     """A segment parameter as an array indexed by segment code."""
-    return np.array([getattr(ctx.params.segments[s], field) for s in SEGMENTS])
+    return ctx.cached(
+        f"customers.segments.{field}",
+        lambda: np.array([getattr(ctx.params.segments[s], field) for s in SEGMENTS]),
+    )
 
 
 def ids(idx: np.ndarray) -> pa.Array:
@@ -184,14 +190,20 @@ def _life(ctx: Context, idx: np.ndarray, band: np.ndarray, loyal: np.ndarray) ->
     mean = np.where(loyal, p.loyal_life_years * 365.25, p.life_months * DAYS_PER_MONTH)
     churn = registered + _days(s("life"), mean)
     again, u = _split(s("reactivation"), p.reactivation_rate)
-    back = churn + _days(u, p.reactivation_gap_months * DAYS_PER_MONTH)
-    gone = np.where(again, back + _days(s("second_life"), p.life_months * DAYS_PER_MONTH), back)
-
     low, high = w.start_day, w.end_day + 1
-    spans = [np.clip(x, low, high) for x in (registered, churn, back, gone)]
-    f = [clock.before(ctx, x) for x in spans]
-    exposure = np.maximum(f[1] - f[0], 0.0) + np.maximum(f[3] - f[2], 0.0)
-    return Life(loyal, registered, *spans, exposure)
+    first, end = np.clip(registered, low, high), np.clip(churn, low, high)
+    exposure = np.maximum(clock.before(ctx, end) - clock.before(ctx, first), 0.0)
+    back, gone = end.copy(), end.copy()  # no second life: an empty span
+    rows = np.flatnonzero(again)
+    if len(rows):
+        came = churn[rows] + _days(u[rows], p.reactivation_gap_months * DAYS_PER_MONTH)
+        second = ctx.stream(NAME, "second_life").uniform(idx[rows])
+        left = came + _days(second, p.life_months * DAYS_PER_MONTH)
+        back[rows], gone[rows] = np.clip(came, low, high), np.clip(left, low, high)
+        exposure[rows] += np.maximum(
+            clock.before(ctx, gone[rows]) - clock.before(ctx, back[rows]), 0.0
+        )
+    return Life(loyal, registered, first, end, back, gone, exposure)
 
 
 def _profile(ctx: Context, idx: np.ndarray, rank: np.ndarray, life: Life) -> Profile:
@@ -223,7 +235,10 @@ def welcome_slots(ctx: Context) -> int:
 
 
 def _welcome_order(ctx: Context) -> Permutation:
-    return Permutation(ctx.sizes[NAME], ctx.stream(NAME, "first_purchase_slot").key)
+    return ctx.cached(
+        "customers.welcome_order",
+        lambda: Permutation(ctx.sizes[NAME], ctx.stream(NAME, "first_purchase_slot").key),
+    )
 
 
 def welcome(ctx: Context, t: np.ndarray) -> tuple[np.ndarray, Profile]:
@@ -330,23 +345,32 @@ def _cells(ctx: Context, saturated: bool) -> np.ndarray:
     return ctx.cached(f"customers.cells.{saturated}", build)
 
 
-def _propose(ctx: Context, stream: Stream, index: np.ndarray, saturated: bool) -> _Offers:
-    """Customers drawn in proportion to their purchase rate (x the saturation for short
-    lives when `saturated`): a band and part of it (loyal or not) by weight, then a rank
-    inside the part with the band's heavy tail; with their lives."""
+def _ranks(ctx: Context, stream: Stream, index: np.ndarray, saturated: bool):
+    """(customer, rank, band, loyal) drawn in proportion to purchase rate (x the saturation
+    for short lives when `saturated`): a band and part of it (loyal or not) by weight, then
+    a rank inside the part with the band's heavy tail."""
     edges = _bands(ctx)
     sizes = np.diff(edges)
     cell = choice(stream.child("segment").uniform(index), _cells(ctx, saturated))
     band, loyal = cell // 2, cell % 2 == 0
-    split = _loyal_ranks(ctx)[band] / np.maximum(sizes[band], 1)
-    tail = 1.0 / ctx.params.customers.activity_skew
-    low, high = np.where(loyal, 0.0, split**tail), np.where(loyal, split**tail, 1.0)
+    split = ctx.cached(  # each band's loyal share of ranks, in the heavy tail's scale
+        "customers.split",
+        lambda: (
+            (_loyal_ranks(ctx) / np.maximum(sizes, 1)) ** (1 / ctx.params.customers.activity_skew)
+        ),
+    )[band]
+    low, high = np.where(loyal, 0.0, split), np.where(loyal, split, 1.0)
     u = stream.child("rank").uniform(index)
     place = (low + u * (high - low)) ** ctx.params.customers.activity_skew
     rank = edges[band] + np.floor(sizes[band] * place).astype(np.int64)
     rank = np.clip(rank, edges[band], edges[band + 1] - 1)
-    customer = _ranking(ctx).inverse(rank)
-    return _Offers(customer, rank, _life(ctx, customer, band, _loyal(ctx, rank, band)))
+    return _ranking(ctx).inverse(rank), rank, band, _loyal(ctx, rank, band)
+
+
+def _propose(ctx: Context, stream: Stream, index: np.ndarray, saturated: bool) -> _Offers:
+    """Customers drawn by `_ranks`, with their lives."""
+    customer, rank, band, loyal = _ranks(ctx, stream, index, saturated)
+    return _Offers(customer, rank, _life(ctx, customer, band, loyal))
 
 
 def draw(ctx: Context, stream: Stream, index: np.ndarray) -> Profile:
@@ -424,8 +448,22 @@ def active_seconds(ctx: Context, prof: Profile, u: np.ndarray, online: np.ndarra
 
 
 def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
-    """Customers for events `index`, weighted by purchase rate x exposure (see `draw`)."""
-    return draw(ctx, stream, index).customer
+    """Customers for events other than purchases (web visits, reviews), by purchase rate.
+
+    Cheaper than `draw` (no lives): a customer registering inside the window is kept with
+    the share of the window's activity left after registering (else another is drawn, up to
+    TENURE_DRAWS times), so late sign-ups do not cram a full share into their first weeks."""
+    index = np.asarray(index)
+    customer, _, band, _ = _ranks(ctx, stream, index, saturated=False)
+    todo = np.arange(len(index))  # positions whose draw is not accepted yet
+    for attempt in range(1, TENURE_DRAWS):
+        left = 1.0 - clock.before(ctx, registration_day(ctx, customer[todo], band[todo]))
+        todo = todo[stream.child("tenure", attempt).uniform(index[todo]) >= left]
+        if not len(todo):
+            break
+        redraw = _ranks(ctx, stream.child("redraw", attempt), index[todo], saturated=False)
+        customer[todo], band[todo] = redraw[0], redraw[2]
+    return customer
 
 
 def home_place(ctx: Context, idx: np.ndarray) -> np.ndarray:

@@ -148,7 +148,9 @@ def slots(ctx: Context) -> int:
 
 def _chunks(ctx: Context) -> Permutation:
     """Which chunk of sales slots each campaign owns."""
-    return Permutation(ctx.sizes[NAME], ctx.stream(NAME, "slots").key)
+    return ctx.cached(
+        "marketing.chunks", lambda: Permutation(ctx.sizes[NAME], ctx.stream(NAME, "slots").key)
+    )
 
 
 def _stride(size: int) -> tuple[int, int]:

@@ -188,6 +188,7 @@ class Basket:
     return_day: np.ndarray
     campaign: np.ndarray
     items: np.ndarray
+    main_product: np.ndarray  # the product of line 1
 
     @property
     def day(self) -> np.ndarray:
@@ -230,11 +231,11 @@ def baskets(ctx: Context, t: np.ndarray) -> Basket:
     order). How returnable a sale is depends on its first line's product (its main item)."""
     b = buyers(ctx, t)
     t, day = b.t, b.seconds // SECONDS_PER_DAY
-    factor = return_factor(ctx, line_products(ctx, t, np.ones_like(t), day))
-    status, return_day = outcome(ctx, t, ~b.online, day, factor)
+    main = line_products(ctx, t, np.ones_like(t), day)
+    status, return_day = outcome(ctx, t, ~b.online, day, return_factor(ctx, main))
     items = item_count(ctx, t, b.segment)
     return Basket(
-        t, b.customer, b.segment, ~b.online, b.seconds, status, return_day, b.campaign, items
+        t, b.customer, b.segment, ~b.online, b.seconds, status, return_day, b.campaign, items, main
     )
 
 
@@ -307,7 +308,11 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     line_number = np.arange(len(line_sale)) - np.repeat(starts, items) + 1
     key = t[line_sale] * LINE_SLOTS + line_number
     ls = lambda column: ctx.stream(ITEMS, column)  # noqa: E731
-    product = line_products(ctx, t[line_sale], line_number, day[line_sale])
+    product = np.empty(len(line_sale), dtype=np.int64)
+    first = line_number == 1
+    product[first] = b.main_product  # one line 1 per sale, in sale order
+    rest = np.flatnonzero(~first)
+    product[rest] = line_products(ctx, t[line_sale[rest]], line_number[rest], day[line_sale[rest]])
     price = products.price_cents(ctx, product)
     quantities = Categorical.of(p.quantity_mix)
     quantity = np.asarray(quantities.values, dtype=np.int64)[
