@@ -57,10 +57,13 @@ def _ranking(ctx: Context) -> Permutation:
 
 def _bands(ctx: Context) -> np.ndarray:
     """Rank boundaries of the segments' bands, in SEGMENTS order (most active first)."""
-    segments = ctx.params.segments
-    shares = np.array([segments[s].share for s in SEGMENTS], dtype=np.float64)
-    edges = np.round(np.concatenate([[0.0], np.cumsum(shares / shares.sum())]) * ctx.sizes[NAME])
-    return edges.astype(np.int64)
+
+    def build() -> np.ndarray:
+        shares = _by_segment(ctx, "share").astype(np.float64)
+        cuts = np.concatenate([[0.0], np.cumsum(shares / shares.sum())])
+        return np.round(cuts * ctx.sizes[NAME]).astype(np.int64)
+
+    return ctx.cached("customers.bands", build)
 
 
 def _by_segment(ctx: Context, field: str) -> np.ndarray:
@@ -135,8 +138,10 @@ def _band(ctx: Context, rank: np.ndarray) -> np.ndarray:
 
 def _loyal_ranks(ctx: Context) -> np.ndarray:
     """How many of each band's ranks, from its most active, are the loyal core."""
-    sizes = np.diff(_bands(ctx))
-    return np.round(sizes * _by_segment(ctx, "loyal_share")).astype(np.int64)
+    return ctx.cached(
+        "customers.loyal_ranks",
+        lambda: np.round(np.diff(_bands(ctx)) * _by_segment(ctx, "loyal_share")).astype(np.int64),
+    )
 
 
 def _loyal(ctx: Context, rank: np.ndarray, band: np.ndarray) -> np.ndarray:
