@@ -69,7 +69,15 @@ def fakehouse(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
 
 
 #: copies of the warehouse, one per process that opens it (embedded Derby)
-COPIES = ("for_sql", "for_move", "in session's", "abort_sql", "abort_validate", "killed")
+COPIES = (
+    "for_sql",
+    "for_move",
+    "in session's",
+    "abort_sql",
+    "abort_validate",
+    "killed",
+    "for_notebook",
+)
 
 
 @pytest.fixture(scope="session")

@@ -275,15 +275,12 @@ def session(
     out = Path(out).absolute()
     if not create:
         check_warehouse(out)
-    ensure_free(out)
-    spark_guard.check_master(master)
-    spark_guard.quiet_py4j()
     from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     wanted = settings(out, create)
     active = SparkContext._active_spark_context
-    if active is not None:
+    if active is not None:  # this process's own session (its JVM holds the metastore)
         current = active.getConf().get("spark.sql.warehouse.dir")
         if current != wanted["spark.sql.warehouse.dir"]:
             raise UserError(
@@ -293,6 +290,9 @@ def session(
         spark = SparkSession.builder.getOrCreate()
         set_executor_timeout(spark, executor_timeout)
         return spark
+    ensure_free(out)
+    spark_guard.check_master(master)
+    spark_guard.quiet_py4j()
     out.mkdir(parents=True, exist_ok=True)
     write_conf(out)
     builder = SparkSession.builder.master(master or "local[*]").appName(app_name)

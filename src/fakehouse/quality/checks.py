@@ -25,9 +25,11 @@ from fakehouse.core.table import Domain
 from fakehouse.core.timeline import Window
 from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
+from fakehouse.domains.params import ParamsError
 from fakehouse.errors import UserError
 from fakehouse.manifest import FILE as MANIFEST
 from fakehouse.manifest import Manifest
+from fakehouse.version import __version__
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,12 @@ def applicable(checks: Iterable[Check], schemas: Iterable[str]) -> list[Check]:
 def sql_for(check: Check, schema: str, window: Window | None) -> str:
     """The check's query for warehouse schema `schema` and history window `window` (without
     one, a query naming the window fails)."""
-    sql = check.sql.replace("{s}", schema)
+    return fill(check.sql, schema, window)
+
+
+def fill(sql: str, schema: str, window: Window | None) -> str:
+    """`sql` with its placeholders `{s}`, `{start}` and `{end}` filled (see core.checks)."""
+    sql = sql.replace("{s}", schema)
     if window is None:
         return sql
     return sql.replace("{start}", f"DATE '{window.first.isoformat()}'").replace(
@@ -183,6 +190,14 @@ def validate(warehouse: Path, plugins: Sequence[str | Path] = ()) -> list[Result
         domain = domain_plugins.restore(name, record.plugins, plugins)
         try:
             checks, window = plan(domain, record.params)
+        except ParamsError as exc:  # parameters of another fakehouse version, or edited
+            path, message = exc.problems[0]
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            raise UserError(
+                f"{where}: the stored parameters of domain {name!r} do not fit fakehouse "
+                f"{__version__} ({path + ': ' if path else ''}{message}{more}); a warehouse "
+                "made by another version of fakehouse: generate it again with this one"
+            ) from None
         except (UserError, ValueError) as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
@@ -199,6 +214,7 @@ __all__ = [
     "Check",
     "Result",
     "applicable",
+    "fill",
     "judge",
     "plan",
     "register_reference",
