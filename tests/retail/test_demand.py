@@ -108,3 +108,12 @@ def test_bad_outcome_and_campaign_parameters_are_named(config, path):
     with pytest.raises(ParamsError) as error:
         RetailParams.parse(config)
     assert next(p for p, _ in error.value.problems).startswith(path)
+
+
+def test_no_sales_and_campaigns_without_attributed_sales_are_empty_not_errors():
+    ctx = context()
+    s = sales.sales(ctx, np.zeros(0, dtype=np.int64))
+    assert len(s.t) == 0 and len(s.line_total) == 0
+    idx = np.arange(3, dtype=np.int64)
+    conversions, revenue, margin = campaigns.results(ctx, idx, np.zeros(3, dtype=np.int64))
+    assert conversions.tolist() == revenue.tolist() == margin.tolist() == [0, 0, 0]

@@ -304,7 +304,7 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
 
     # lines
     line_sale = np.repeat(np.arange(len(t)), items)
-    starts = np.concatenate([[0], np.cumsum(items)[:-1]])
+    starts = np.cumsum(items) - items  # first line of each sale (none: no sales)
     line_number = np.arange(len(line_sale)) - np.repeat(starts, items) + 1
     key = t[line_sale] * LINE_SLOTS + line_number
     ls = lambda column: ctx.stream(ITEMS, column)  # noqa: E731
