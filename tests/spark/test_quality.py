@@ -99,3 +99,11 @@ def test_transpiling_keeps_duckdbs_meaning():
     sql = to_spark("SELECT quantile_cont(x, 0.99), quantile_disc(x, 0.5) FROM t")
     assert "PERCENTILE(x, 0.99)" in sql
     assert "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY x" in sql
+
+
+def test_base_ten_logs_are_exact_at_powers_of_ten_on_spark(spark):
+    """A log-scale histogram bins 1000 at 3 on both engines (Spark's LOG(10, x) gives
+    2.9999999999999996)."""
+    sql = to_spark("SELECT floor(log10(x) * 4) AS bin FROM (VALUES (1000.0), (100.0)) AS t(x)")
+    assert "LOG10(x)" in sql
+    assert sorted(r.bin for r in spark.sql(sql).collect()) == [8, 12]
