@@ -152,6 +152,17 @@ def _facts(ctx: Context, idx: np.ndarray, rank: np.ndarray) -> Facts:
     return Facts(rank, cat, k, c.attribute_start[k] + a, price)
 
 
+def unit_cost_cents(ctx: Context, idx: np.ndarray, f: Facts | None = None) -> np.ndarray:
+    """What the retailer pays for products `idx`, in cents: the price less a margin drawn in
+    the category's range, and always below the price (pass their facts when known)."""
+    f = facts(ctx, idx) if f is None else f
+    cats = ctx.params.products.categories
+    margins = np.array([cats[x].margin for x in catalog().categories])[f.category]
+    low, high = margins[:, 0], margins[:, 1]
+    margin = low + (high - low) * ctx.stream(NAME, "margin").uniform(idx)
+    return np.minimum(np.round(f.price * (1.0 - margin)).astype(np.int64), f.price - 1)
+
+
 def _new(ctx: Context, idx: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Launched inside the window."""
     u = ctx.stream(NAME, "new").uniform(idx)
@@ -312,17 +323,13 @@ def _names(ctx: Context, idx: np.ndarray, f: Facts, brand: np.ndarray) -> pa.Arr
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    p = ctx.params.products
     c = catalog()
     idx = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
     rank = popularity_rank(ctx, idx)
     f = facts(ctx, idx, rank)
     brand = c.brand_start[f.category] + s("brand").integers(idx, 0, c.brand_count[f.category])
-    margins = np.array([p.categories[x].margin for x in c.categories])[f.category]
-    low, high = margins[:, 0], margins[:, 1]
-    margin = low + (high - low) * s("margin").uniform(idx)
-    cost = np.minimum(np.round(f.price * (1.0 - margin)).astype(np.int64), f.price - 1)
+    cost = unit_cost_cents(ctx, idx, f)
     launch = launch_day(ctx, idx, rank)
     gone = discontinued_day(ctx, idx, rank, launch)
     supplied_by = supplier(ctx, idx, f.category, launch, gone)
