@@ -1,0 +1,60 @@
+"""The ledger's merchants: card merchants by category, billers by bill, and employers, from
+data/merchants.json (invented names), loaded once per process and numbered so that a row
+holds a merchant as one integer (`Vocab.merchants`: categories first, then billers)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from fakehouse.core.table import Context
+
+
+@dataclass(frozen=True)
+class Vocab:
+    categories: tuple[str, ...]
+    merchants: tuple[str, ...]  # all merchant names, categories first, then billers
+    cat_start: np.ndarray
+    cat_count: np.ndarray
+    bill_start: dict[str, int]
+    bill_count: dict[str, int]
+    bill_categories: tuple[str, ...]
+    employers: tuple[str, ...]
+
+
+@cache
+def vocab(categories: tuple[str, ...], bills: tuple[tuple[str, str], ...]) -> Vocab:
+    text = resources.files("fakehouse.domains.financial").joinpath("data/merchants.json")
+    raw = json.loads(text.read_text())
+    names: list[str] = []
+    start, count = [], []
+    for c in categories:
+        start.append(len(names))
+        count.append(len(raw["categories"][c]))
+        names.extend(raw["categories"][c])
+    bill_start, bill_count = {}, {}
+    for b, _ in bills:
+        bill_start[b] = len(names)
+        bill_count[b] = len(raw["billers"][b])
+        names.extend(raw["billers"][b])
+    all_categories = tuple(dict.fromkeys([*categories, *(c for _, c in bills)]))
+    return Vocab(
+        all_categories,
+        tuple(names),
+        np.array(start),
+        np.array(count),
+        bill_start,
+        bill_count,
+        all_categories,
+        tuple(raw["employers"]),
+    )
+
+
+def of(ctx: Context) -> Vocab:
+    """The vocabulary of the ledger's parameters (its categories and bills)."""
+    p = ctx.params.ledger
+    return vocab(tuple(p.categories), tuple((b, v.category) for b, v in p.bills.items()))
