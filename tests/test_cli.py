@@ -181,11 +181,13 @@ def test_tables_prints_the_data_dictionary():
 
 
 def test_help_does_not_import_heavy_engines():
+    heavy = ("pyspark", "duckdb", "pyarrow", "numpy", "matplotlib", "pandas", "jupyterlab")
     code = (
         "import sys\n"
         "from fakehouse.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('pyspark', 'duckdb', 'pyarrow', 'numpy') if m in sys.modules))"
+        "for args in (['--help'], ['report', '--help'], ['notebook', '--help']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"

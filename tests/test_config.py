@@ -198,6 +198,10 @@ def test_a_bad_file_names_every_problem_with_its_path_exits_2_and_writes_nothing
         ("segments: {VIP: {basket_mean: 12}}\n", "segments VIP: basket_mean above sales.max_items"),
         ("customers: {state_mix: {top: {CA: 0.7, TX: 0.6}}}\n", "add up to 1.3, more than 1"),
         ("segments: {Gold: {share: 1}}\n", "segments.Gold: unknown segment (choose from VIP,"),
+        (
+            "behavior: {bounce_rate: 0.95}\n",
+            "behavior: conversion_rate + bounce_rate + abandoned carts",
+        ),
         ("sales: [1, 2]\n", "sales: Input should be a valid dictionary"),
         ("- just a list\n", "a configuration is a mapping of sections, not a list"),
         (
@@ -395,11 +399,9 @@ def test_a_skewed_bank_passes_its_own_validation(tmp_path):
         "financial", multiplier=0.3, seed=8, out=out, workers=2,
         config={
             "fraud": {"rate": 0.002, "detected_rate": 0.6},
-            "loans": {"risks": {"High": {"default_rate": 0.3}, "Low": {"default_rate": 0.01}}},
-            "customers": {
-                "score_gap_median": 70.0,
-                "state_mix": {"top": {"TX": 1}, "rest": "none"},
-            },
+            "loans": {"risks": {"High": {"default_factor": 4}, "Low": {"default_factor": 0.1}}},
+            "people": {"score_gap_median": 70.0},
+            "customers": {"state_mix": {"top": {"TX": 1}, "rest": "none"}},
             "history": {"ledger_days": 45, "years": 5},
             "tables": {"transactions": {"base_rows": 360_000}},  # 8,000 a day
         },
@@ -469,3 +471,18 @@ def test_the_readme_error_example_is_what_the_cli_prints(capsys, tmp_path):
         f"error: {path}{expected[0][len('error: my.yaml') :]}",
         *expected[1:],
     ]
+
+
+def test_domains_generated_together_must_describe_the_same_people(capsys, tmp_path):
+    # a customer id in both domains is one person: their person models must agree
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "retail: {people: {unemployed_rate: 0.1}}\nfinancial: {history: {end_date: 2024-12-31}}\n"
+    )
+    code, _, err = run(capsys, "generate", "all", "-o", str(tmp_path / "o"), "--config", str(path))
+    assert code == 2
+    assert "retail.people and financial.people differ" in err
+    assert "retail.history.end_date and financial.history.end_date differ" in err
+    assert not (tmp_path / "o").exists()
+    # alone, either domain may describe its people as it likes
+    assert config.load(path, [RETAIL])["retail"].people.unemployed_rate == 0.1

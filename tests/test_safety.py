@@ -153,6 +153,53 @@ def test_a_warehouse_made_meanwhile_is_not_replaced_without_overwrite(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["fakehouse.json"]
 
 
+def test_a_spark_warehouse_is_a_warehouse(tmp_path):
+    """What the Spark engine leaves (its metastore, tables, settings and JVM logs) is a
+    warehouse's own, so --overwrite replaces it."""
+    out = tmp_path / "wh"
+    fakehouse.generate("retail", multiplier=0.01, out=out, workers=1)
+    for name in ("metastore_db", "spark-warehouse", "conf"):
+        (out / name).mkdir()
+    for name in ("spark.log", "derby.log"):
+        (out / name).write_text("a JVM's console")
+    assert target.foreign_entries(out) == []
+
+
+def notebooks(out: Path) -> Path:
+    """A warehouse's notebooks folder as `fakehouse notebook` leaves it, with a user's edit."""
+    folder = out / "notebooks"
+    folder.mkdir()
+    (folder / "retail.ipynb").write_text('{"cells": ["my edit"]}')
+    (folder / "mine.csv").write_text("a,b\n")
+    return folder
+
+
+def test_overwrite_keeps_the_users_notebooks_in_the_new_warehouse(tmp_path):
+    out = tmp_path / "wh"
+    fakehouse.generate("retail", multiplier=0.01, out=out, workers=1)
+    before = snapshot(notebooks(out))
+    code, err = cli("generate", "retail", "-m", "0.02", "-o", str(out), "-q", "--overwrite")
+    assert code in (0, None), err
+    manifest = json.loads((out / "fakehouse.json").read_text())
+    assert manifest["domains"]["retail"]["multiplier"] == 0.02
+    assert snapshot(out / "notebooks") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wh"]
+
+
+def test_a_swap_cut_short_still_keeps_the_notebooks(tmp_path):
+    """A run killed after the new warehouse was in place but before the notebooks moved: the
+    next run into the parent moves them, then removes the old warehouse."""
+    pid = dead_pid()
+    fakehouse.generate("retail", multiplier=0.01, out=tmp_path / "c", workers=1)
+    fakehouse.generate("retail", multiplier=0.01, out=tmp_path / "c-old", workers=1)
+    before = snapshot(notebooks(tmp_path / "c-old"))
+    (tmp_path / "c-old").rename(tmp_path / f".c.fakehouse-old-{pid}")
+    code, err = cli("generate", "retail", "-m", "0.01", "-o", str(tmp_path / "e"), "-q")
+    assert code in (0, None), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "e"]
+    assert snapshot(tmp_path / "c" / "notebooks") == before
+
+
 # --- 2. one run per OUT -----------------------------------------------------------------------
 
 HOLD = """
@@ -443,3 +490,17 @@ def test_planning_reports_progress(tmp_path):
     assert seen and {s for s, _, _ in seen} == {"retail_analytics"}
     assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
     assert seen[-1][1] == seen[-1][2] > 1
+
+
+def test_everything_a_spark_or_local_warehouse_holds_is_ours(tmp_path):
+    """What the engines write at the top of a warehouse (catalogs, logs, exports, the Spark
+    metastore and settings) never makes --overwrite refuse it."""
+    out = tmp_path / "wh"
+    fakehouse.generate("retail", multiplier=0.01, out=out, workers=1, formats=("csv",))
+    for name in ("metastore_db", "spark-warehouse", "conf"):
+        (out / name).mkdir()
+    for name in ("derby.log", "spark.log", "warehouse.duckdb.wal"):
+        (out / name).write_text("")
+    assert target.foreign_entries(out) == []
+    code, err = cli("generate", "retail", "-m", "0.01", "-o", str(out), "-q", "--overwrite")
+    assert code in (0, None), err

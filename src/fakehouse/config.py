@@ -84,7 +84,39 @@ def load(config: str | Path | Mapping[str, Any] | None, domains: Iterable[Domain
             problems += exc.within(prefix).problems if prefix else exc.problems
     if problems:
         raise ParamsError(problems, source)
+    _same_people(out, source)
     return out
+
+
+#: what must agree between domains generated together, for a customer id in both to be one
+#: person: the person model, where people live, their email domains, and the end date that
+#: ages count to
+SHARED = ("people", "customers.state_mix", "customers.email_domains", "history.end_date")
+
+
+def _same_people(params: Mapping[str, Any], source: str) -> None:
+    """ParamsError unless the domains of one warehouse describe the same people."""
+
+    def value(p: Any, path: str) -> Any:
+        for part in path.split("."):
+            p = getattr(p, part, None)
+        return p
+
+    problems = []
+    for path in SHARED:
+        values = {name: value(p, path) for name, p in params.items()}
+        given = {name: v for name, v in values.items() if v is not None}
+        if len({repr(v) for v in given.values()}) > 1:
+            names = " and ".join(f"{n}.{path}" for n in given)
+            problems.append(
+                (
+                    path,
+                    f"{names} differ: a customer in both domains is one person, so give "
+                    "them the same value",
+                )
+            )
+    if problems:
+        raise ParamsError(problems, source)
 
 
 def _by_domain(data: Mapping, domains: list[Domain], source: str) -> bool:

@@ -38,6 +38,10 @@ def test_geometric_mean():
     assert k.min() == 0
 
 
+def test_geometric_with_certain_success_is_zero_without_a_warning():
+    assert (geometric(U, 1.0) == 0).all()  # warnings are errors in the tests
+
+
 def test_zipf_is_heavy_headed_and_in_range():
     r = zipf_rank(U, 10_000, 1.05)
     assert r.min() >= 0 and r.max() < 10_000

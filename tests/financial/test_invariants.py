@@ -20,7 +20,6 @@ ROWS = {
     "fraud_cases": 1_000,
 }
 KEYS = {
-    "customers": ("customer_id", "CUST"),
     "accounts": ("account_id", "ACC"),
     "transactions": ("transaction_id", "TXN"),
     "credit_cards": ("card_id", "CARD"),
@@ -45,6 +44,28 @@ def test_ids_are_dense_and_sequential(bank, table):
                OR NOT starts_with({key}, '{prefix}')""",
     )
     assert bad == 0
+
+
+def test_customer_ids_are_people(bank):
+    # 30% of the bank's customers shop at the retailer: they are the retailer's first 3,000
+    # customers (ids 1..3,000); the others have ids from 1,000,000,001 on, which no retail
+    # customer has (retail ids stop at 10,000 x the multiplier)
+    shoppers, own, first, last, bad = bank.execute(
+        """SELECT count(*) FILTER (WHERE n <= 1000000000), count(*) FILTER (WHERE n > 1000000000),
+                  min(n) FILTER (WHERE n > 1000000000), max(n) FILTER (WHERE n > 1000000000),
+                  count(*) FILTER (WHERE NOT regexp_full_match(customer_id, 'CUST[0-9]{10}'))
+           FROM (SELECT customer_id, CAST(substr(customer_id, 5) AS BIGINT) AS n FROM customers)"""
+    ).fetchone()
+    assert (shoppers, own, bad) == (3_000, 7_000, 0)
+    assert (first, last) == (1_000_000_001, 1_000_007_000)
+    assert (
+        one(
+            bank,
+            "SELECT max(CAST(substr(customer_id, 5) AS BIGINT)) FROM customers "
+            "WHERE CAST(substr(customer_id, 5) AS BIGINT) <= 1000000000",
+        )
+        == 3_000
+    )
 
 
 FOREIGN_KEYS = [

@@ -44,6 +44,12 @@ LAST_EVENT_OF_LONG_SESSION = (
     f"WHERE session_id = {LONG_SESSION})"
 )
 FIRST_PRODUCT_VIEW = _first("customer_behavior", "event_id", "event_type = 'product_view'")
+FIRST_PURCHASE = _first("customer_behavior", "event_id", "event_type = 'purchase'")
+PURCHASE_SESSIONS = f"SELECT session_id FROM {S}.customer_behavior WHERE event_type = 'purchase'"
+BOUGHT_ADD = f"event_type = 'add_to_cart' AND session_id IN ({PURCHASE_SESSIONS})"
+NOT_ELECTRONICS = (
+    f"product_id IN (SELECT product_id FROM {S}.products WHERE category <> 'Electronics')"
+)
 FUTURE = "DATE '2100-01-01'"
 
 BREAKS: dict[str, str] = {
@@ -178,6 +184,24 @@ BREAKS: dict[str, str] = {
     f"SET customer_id = customer_id || 'X' WHERE {LAST_EVENT_OF_LONG_SESSION}",
     "customer_behavior.product_launched": f"UPDATE {S}.products SET launch_date = {FUTURE} "
     f"WHERE product_id = (SELECT min(product_id) FROM {S}.customer_behavior)",
+    "customer_behavior.conversion": f"DELETE FROM {S}.customer_behavior "
+    "WHERE event_type = 'purchase'",
+    "customer_behavior.bounce": f"DELETE FROM {S}.customer_behavior WHERE session_id IN "
+    f"(SELECT session_id FROM {S}.customer_behavior GROUP BY session_id HAVING count(*) = 1)",
+    "customer_behavior.cart_abandonment": f"DELETE FROM {S}.customer_behavior "
+    f"WHERE event_type = 'add_to_cart' AND session_id NOT IN ({PURCHASE_SESSIONS})",
+    "customer_behavior.purchase_is_order": f"UPDATE {S}.customer_behavior "
+    f"SET event_timestamp = event_timestamp + INTERVAL 1 SECOND WHERE {FIRST_PURCHASE}",
+    "customer_behavior.purchase_is_cart": f"DELETE FROM {S}.customer_behavior "
+    f"WHERE {_first('customer_behavior', 'event_id', BOUGHT_ADD)}",
+    "customer_behavior.cart_after_view": f"DELETE FROM {S}.customer_behavior "
+    "WHERE event_type = 'product_view'",
+    "customer_behavior.page_urls": f"UPDATE {S}.customer_behavior SET page_url = '/' "
+    f"WHERE {FIRST_PRODUCT_VIEW}",
+    "customer_behavior.session_timeout": f"UPDATE {S}.customer_behavior "
+    f"SET event_timestamp = event_timestamp + INTERVAL 2 HOUR WHERE {LAST_EVENT_OF_LONG_SESSION}",
+    "customer_behavior.event_gaps": f"UPDATE {S}.customer_behavior "
+    "SET event_timestamp = event_timestamp + to_seconds(200 * CAST(substr(event_id, 4) AS BIGINT))",
     # product_reviews
     "product_reviews.rating_range": f"UPDATE {S}.product_reviews SET rating = 6 "
     f"WHERE {_first('product_reviews', 'review_id')}",
@@ -193,6 +217,14 @@ BREAKS: dict[str, str] = {
     f"WHERE {_first('product_reviews', 'review_id')}",
     "product_reviews.after_parents": f"UPDATE {S}.products SET launch_date = {FUTURE} "
     f"WHERE product_id = (SELECT min(product_id) FROM {S}.product_reviews)",
+    "product_reviews.text_variety": f"UPDATE {S}.product_reviews SET review_text = 'Fine.'",
+    "product_reviews.title_variety": f"UPDATE {S}.product_reviews SET review_title = 'Fine'",
+    "product_reviews.topics_fit": f"UPDATE {S}.product_reviews "
+    "SET review_text = 'The battery drains far too fast.' "
+    f"WHERE {_first('product_reviews', 'review_id', NOT_ELECTRONICS)}",
+    "product_reviews.returns_mentioned": f"UPDATE {S}.product_reviews "
+    "SET review_text = review_text || ' I returned it.' "
+    f"WHERE {_first('product_reviews', 'review_id', 'NOT verified_purchase')}",
     # marketing_campaigns
     "marketing_campaigns.date_order": f"UPDATE {S}.marketing_campaigns "
     f"SET end_date = start_date - 1 WHERE {_first('marketing_campaigns', 'campaign_id')}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -12,7 +13,8 @@ from fakehouse.domains import registry
 
 
 def _relation(folder: Path) -> str:
-    return f"read_parquet('{folder}/*.parquet')"
+    files = str(folder / "*.parquet").replace("'", "''")
+    return f"read_parquet('{files}')"
 
 
 def _fingerprint(con, folder: Path) -> tuple:
@@ -48,7 +50,7 @@ def test_spark_tables_equal_the_local_engines(spark_warehouse, local_twin):
 
 
 def test_every_column_type_has_a_spark_type():
-    from pyspark.sql import types as T
+    T = pytest.importorskip("pyspark.sql.types", reason="pyspark not installed")
 
     from fakehouse.engines.spark import spark_schema
 
@@ -61,6 +63,93 @@ def test_every_column_type_has_a_spark_type():
                 if str(column.type).startswith("timestamp"):
                     # wall-clock values, identical whatever the session time zone
                     assert isinstance(field.dataType, T.TimestampNTZType)
+
+
+@pytest.fixture(scope="module")
+def api_retail(spark):
+    """Retail generated through the API into api_retail_analytics, with TIMESTAMP columns
+    (one generation serves the tests of both)."""
+    import fakehouse.spark as fs
+
+    seen = {}
+    summary = fs.generate(
+        spark,
+        "retail",
+        multiplier=0.01,
+        seed=3,
+        database_prefix="api_",
+        on_progress=lambda name, rows: seen.setdefault(name, rows),
+        timestamp_type="timestamp",
+    )
+    return summary, seen
+
+
+def test_timestamp_type_timestamp_is_read_by_hive_clients_and_in_utc(
+    spark, api_retail, session_warehouse, tmp_path
+):
+    """timestamp_type="timestamp": TIMESTAMP columns, which the metastore registers as Hive
+    columns (TIMESTAMP_NTZ tables get Spark's placeholder `col`), holding the local engine's
+    wall-clock values when read in UTC (the warehouse's session time zone)."""
+    import fakehouse as fh
+
+    fh.generate("retail", multiplier=0.01, seed=3, out=tmp_path / "local", workers=1)
+    assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
+    jvm = spark.sparkContext._jvm
+    url = f"jdbc:derby:;databaseName={session_warehouse / 'metastore_db'}"
+    connection = jvm.java.sql.DriverManager.getConnection(url)
+    try:
+        query = connection.prepareStatement(
+            'SELECT c."COLUMN_NAME", c."TYPE_NAME" FROM "APP"."TBLS" t '
+            'JOIN "APP"."DBS" d ON t."DB_ID" = d."DB_ID" '
+            'JOIN "APP"."SDS" s ON t."SD_ID" = s."SD_ID" '
+            'JOIN "APP"."COLUMNS_V2" c ON c."CD_ID" = s."CD_ID" '
+            'WHERE d."NAME" = ? AND t."TBL_NAME" = ?'
+        )
+
+        def hive_columns(database: str, table: str) -> dict[str, str]:
+            query.setString(1, database)
+            query.setString(2, table)
+            found = query.executeQuery()
+            columns = {}
+            while found.next():
+                columns[found.getString(1)] = found.getString(2)
+            return columns
+
+        assert hive_columns("retail_analytics", "transactions") == {"col": "array<string>"}
+        registered = hive_columns("api_retail_analytics", "transactions")
+        assert registered["transaction_date"] == "timestamp"
+    finally:
+        connection.close()
+    for table, column in [
+        ("transactions", "transaction_date"),
+        ("customer_behavior", "event_timestamp"),
+    ]:
+        ours = spark.table(f"api_retail_analytics.{table}")
+        assert dict(ours.dtypes)[column] == "timestamp"
+        ours = ours.withColumn(column, ours[column].cast("timestamp_ntz"))
+        local = spark.read.parquet(str(tmp_path / "local" / "retail_analytics" / table))
+        rows = Counter(tuple(r) for r in ours.collect())  # small tables: no shuffle
+        assert rows and rows == Counter(tuple(r) for r in local.select(*ours.columns).collect())
+
+
+def test_validate_runs_the_checks_in_utc(spark, monkeypatch):
+    from fakehouse.quality import spark as quality
+
+    zone = "spark.sql.session.timeZone"
+    seen = []
+
+    def run(session, checks, database, window, watch=None):
+        seen.append(session.conf.get(zone))
+        return []
+
+    monkeypatch.setattr(quality, "run", run)
+    spark.conf.set(zone, "America/New_York")
+    try:
+        quality.validate(spark, ["retail_analytics"])
+        assert seen == ["UTC"]
+        assert spark.conf.get(zone) == "America/New_York"  # the caller's zone again
+    finally:
+        spark.conf.set(zone, "UTC")
 
 
 def test_database_properties_round_trip():
@@ -95,19 +184,10 @@ def test_database_properties_round_trip():
     ]
 
 
-def test_api_generates_into_prefixed_databases(spark):
-    import fakehouse.spark as fs
-
-    seen = {}
-    summary = fs.generate(
-        spark,
-        "retail",
-        multiplier=0.01,
-        seed=3,
-        database_prefix="api_",
-        on_progress=lambda name, rows: seen.setdefault(name, rows),
-    )
-    tables = {r.tableName for r in spark.sql("SHOW TABLES IN api_retail_analytics").collect()}
+def test_api_generates_into_prefixed_databases(spark, api_retail):
+    summary, seen = api_retail
+    shown = spark.sql("SHOW TABLES IN api_retail_analytics").collect()
+    tables = {r.tableName for r in shown if not r.isTemporary}  # validate's views are temporary
     assert tables == {t.name for t in registry.domain("retail").tables}
     for result in summary.tables:
         name = f"{result.domain}.{result.table}"
@@ -127,6 +207,8 @@ def test_bad_inputs_are_one_line_errors(spark):
         fs.generate(spark, "retail", multiplier=0.01, format="csv")
     with pytest.raises(UserError, match="unknown domain"):
         fs.generate(spark, "shop")
+    with pytest.raises(UserError, match="unknown timestamp type 'ltz'"):
+        fs.generate(spark, "retail", multiplier=0.01, timestamp_type="ltz")
 
 
 def test_a_config_reaches_spark_and_validate_follows_it(spark):

@@ -21,13 +21,32 @@ def _close(a, b) -> bool:
     return a == b or abs(a - b) <= 1e-4 * max(1.0, abs(a), abs(b))
 
 
-def test_every_check_passes_on_spark_with_duckdbs_values(spark, spark_warehouse, local_twin):
+def test_every_check_passes_on_spark_with_duckdbs_values(
+    spark, spark_warehouse, session_warehouse, local_twin
+):
     import fakehouse.spark as fs
 
     manifest = json.loads((spark_warehouse / "fakehouse.json").read_text())
     checked = [e["schema"] for e in manifest["domains"].values()]
     assert checked
-    on_spark = fs.validate(spark, checked)
+    # in a session logging Spark's warnings (a user's; fakehouse's own log errors only), the
+    # checks add none to the log (this session's JVM writes its console to spark.log)
+    log = session_warehouse / "spark.log"
+    warns = "SELECT row_number() OVER (ORDER BY id) FROM range(3)"  # WindowExec warns
+    log4j = spark.sparkContext._jvm.org.apache.logging.log4j
+    log4j.core.config.Configurator.setLevel("org.apache.spark", log4j.Level.WARN)
+    try:
+        spark.sql(warns).collect()
+        before = log.read_bytes()
+        on_spark = fs.validate(spark, checked)
+        after = log.read_bytes()
+        spark.sql(warns).collect()  # the logger's level is the session's again
+        again = log.read_bytes()
+    finally:
+        log4j.core.config.Configurator.setLevel("org.apache.spark", log4j.Level.ERROR)
+    assert b" WARN WindowExec: No Partition Defined" in before
+    assert after.startswith(before) and b" WARN " not in after[len(before) :]
+    assert b" WARN WindowExec: No Partition Defined" in again[len(after) :]
     failed = [(r.check.name, r.shown_value, r.expected) for r in on_spark if not r.passed]
     assert not failed
 

@@ -7,6 +7,8 @@ quiet `log4j2.properties`) holds the same settings, so any later process finds t
 databases: `fakehouse spark-sql` / `fakehouse pyspark` / `fakehouse sql --engine spark`, a
 notebook through `fakehouse.spark.session(OUT)`, or plain `spark-sql` / `pyspark` with
 `SPARK_CONF_DIR=OUT/conf` (or the `--conf` lines of `fakehouse spark-sql --print-conf`).
+The console output of the Spark JVM a session starts goes to `OUT/spark.log`, not to the
+terminal: fakehouse reports Spark's failures itself, in one line.
 
 Known pitfalls, handled here:
 - embedded Derby admits one process at a time: the lock is probed before a session starts and
@@ -16,6 +18,11 @@ Known pitfalls, handled here:
   the conf file never creates an empty metastore at a stale path (`create=false`), so a stale
   plain `spark-sql` fails loudly instead of answering from nothing;
 - Python workers run `sys.executable` (spark.pyspark.python), the interpreter that has fakehouse;
+- paths may hold spaces and quotes: the warehouse directory is given as `file:` + the plain
+  path (a percent-encoded URI is encoded twice by Hive, and the tables land in `a%20b/`),
+  Java options are quoted for Spark's parser, and printed commands for the shell;
+- a spark:// master is probed before Spark starts, and the JVM a session started is stopped
+  when Python exits (spark_guard);
 - spark-sql/pyspark come from SPARK_HOME or, from a virtualenv, the pyspark package's own bin/.
 
 This module never imports pyspark at import time; `require()` turns a missing pyspark or Java
@@ -24,15 +31,22 @@ into one line saying what to install.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
+import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import urllib.parse
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fakehouse.engines import spark_guard
 from fakehouse.errors import UserError
 from fakehouse.manifest import Manifest
 
@@ -42,6 +56,7 @@ if TYPE_CHECKING:
 METASTORE = "metastore_db"
 WAREHOUSE = "spark-warehouse"
 CONF = "conf"
+LOG = "spark.log"
 INSTALL = "pip install 'fakehouse[spark]'"
 JAVA_MIN = 17
 DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension"
@@ -108,7 +123,9 @@ def settings(out: Path, create: bool = False) -> dict[str, str]:
     root = Path(out).absolute()
     return {
         "spark.sql.catalogImplementation": "hive",
-        "spark.sql.warehouse.dir": (root / WAREHOUSE).as_uri(),
+        "spark.sql.warehouse.dir": f"file:{root / WAREHOUSE}",
+        # TIMESTAMP columns (timestamp_type="timestamp") hold wall-clock values as UTC instants
+        "spark.sql.session.timeZone": "UTC",
         "spark.hadoop.javax.jdo.option.ConnectionURL": (
             f"jdbc:derby:;databaseName={root / METASTORE};create={str(create).lower()}"
         ),
@@ -120,7 +137,12 @@ def settings(out: Path, create: bool = False) -> dict[str, str]:
 
 
 def _java_arg(text: str) -> str:
-    return f'"{text}"' if " " in text else text
+    """`text` as one argument of a Java options string (spark.driver.extraJavaOptions): Spark
+    splits those at spaces and reads quotes and backslashes; inside double quotes only `"`
+    and `\\` need a backslash."""
+    if not re.search(r"""[\s'"\\]""", text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def write_conf(out: Path, root: Path | None = None) -> Path:
@@ -133,15 +155,17 @@ def write_conf(out: Path, root: Path | None = None) -> Path:
         "# one process at a time). Use: SPARK_CONF_DIR=<this folder> spark-sql",
         "# Paths are absolute: after moving the warehouse run `fakehouse spark-sql -w NEW` once.",
     ]
-    lines += [f"{k} {v}" for k, v in settings(root or out).items()]
+    # Spark reads the file as Java properties, where a backslash escapes the next character
+    lines += [f"{k} {v}".replace("\\", "\\\\") for k, v in settings(root or out).items()]
     (folder / "spark-defaults.conf").write_text("\n".join(lines) + "\n")
     (folder / "log4j2.properties").write_text(LOG4J)
     return folder
 
 
 def conf_lines(out: Path) -> list[str]:
-    """`--conf key=value` arguments for plain spark-sql / pyspark / spark-submit."""
-    return [f"--conf {k}={v}" for k, v in settings(out).items()]
+    """`--conf key=value` arguments for plain spark-sql / pyspark / spark-submit, quoted for
+    the shell (the Derby URL holds `;`, paths may hold spaces and quotes)."""
+    return [shlex.join(["--conf", f"{k}={v}"]) for k, v in settings(out).items()]
 
 
 def spark_home() -> Path:
@@ -240,39 +264,37 @@ def session(
     create: bool = False,
     fmt: str = "parquet",
     app_name: str = "fakehouse",
+    executor_timeout: float | None = None,
 ) -> SparkSession:
     """A SparkSession on the catalog of warehouse `out` (created there if `create`).
 
     Opening an existing warehouse that was moved re-registers its tables first.
+    `executor_timeout` sets `spark.fakehouse.executorTimeout` (see engines.spark_guard).
     """
     require()
     out = Path(out).absolute()
     if not create:
         check_warehouse(out)
-    ensure_free(out)
     from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     wanted = settings(out, create)
     active = SparkContext._active_spark_context
-    if active is not None:
+    if active is not None:  # this process's own session (its JVM holds the metastore)
         current = active.getConf().get("spark.sql.warehouse.dir")
         if current != wanted["spark.sql.warehouse.dir"]:
             raise UserError(
                 "a SparkSession with another catalog runs in this process; "
                 "stop it (fakehouse.spark.release(spark)) before opening another warehouse"
             )
-        return SparkSession.builder.getOrCreate()
+        spark = SparkSession.builder.getOrCreate()
+        set_executor_timeout(spark, executor_timeout)
+        return spark
+    ensure_free(out)
+    spark_guard.check_master(master)
+    spark_guard.quiet_py4j()
     out.mkdir(parents=True, exist_ok=True)
     write_conf(out)
-    launch = {
-        "SPARK_CONF_DIR": str(out / CONF),  # log4j2.properties for the new JVM
-        # local workers must run this interpreter, the one that has fakehouse (pyspark reads
-        # the environment, not spark.pyspark.python, for a session started from Python)
-        "PYSPARK_PYTHON": sys.executable,
-    }
-    saved = {key: os.environ.get(key) for key in launch}
-    os.environ.update(launch)
     builder = SparkSession.builder.master(master or "local[*]").appName(app_name)
     for key, value in wanted.items():
         builder = builder.config(key, value)
@@ -283,24 +305,105 @@ def session(
         builder = builder.config("spark.sql.extensions", DELTA_EXTENSION)
         builder = builder.config("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
         builder = configure_spark_with_delta_pip(builder)
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    log = None
     try:
-        spark = builder.enableHiveSupport().getOrCreate()
+        with _launch_environment(out) as log:
+            spark = builder.enableHiveSupport().getOrCreate()
+    except Exception as exc:
+        cause = (log and _logged_error(log)) or spark_guard.one_line(exc)
+        raise UserError(f"Spark did not start (master {master or 'local[*]'}): {cause}") from None
+    if not ignored:  # pyspark replaced the handler; a shell that ignores Ctrl-C keeps ignoring
+        spark_guard.install_interrupt(spark.sparkContext)
+    else:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    spark.sparkContext.setLogLevel("ERROR")
+    quiet()
+    set_executor_timeout(spark, executor_timeout)
+    with spark_guard.interruptible():
+        try:
+            spark.sql("SHOW DATABASES").collect()  # boot the metastore now, to report its errors
+        except Exception as exc:
+            release(spark, out)
+            raise translate(exc, out) from None
+        if not create:
+            relocate(spark, out)
+    return spark
+
+
+@contextlib.contextmanager
+def _launch_environment(out: Path) -> Iterator[Path | None]:
+    """While a session starts: the environment of a new JVM, and, if this call starts the JVM,
+    its console output (stdout and stderr, which it inherits) going to OUT/spark.log, which
+    it yields (else None). The JVM is stopped when Python exits."""
+    from pyspark import SparkContext
+
+    launch = {
+        "SPARK_CONF_DIR": str(out / CONF),  # log4j2.properties for the new JVM
+        # local workers must run this interpreter, the one that has fakehouse (pyspark reads
+        # the environment, not spark.pyspark.python, for a session started from Python)
+        "PYSPARK_PYTHON": sys.executable,
+    }
+    saved = {key: os.environ.get(key) for key in launch}
+    os.environ.update(launch)
+    starts_jvm = SparkContext._gateway is None
+    console = []
+    try:
+        if starts_jvm:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            with open(out / LOG, "wb") as log:
+                for fd in (1, 2):
+                    console.append(os.dup(fd))
+                    os.dup2(log.fileno(), fd)
+        yield out / LOG if starts_jvm else None
     finally:  # the JVM and the context have read them: leave the caller's environment alone
+        for fd, copy in enumerate(console, start=1):
+            os.dup2(copy, fd)
+            os.close(copy)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    spark.sparkContext.setLogLevel("ERROR")
-    quiet()
+        process = getattr(SparkContext._gateway, "proc", None)
+        if starts_jvm and process is not None:
+            atexit.register(_stop_jvm, process)
+
+
+def _stop_jvm(process: subprocess.Popen) -> None:
+    """At exit: close the JVM's stdin, on which Spark's gateway exits; kill it if it lingers."""
+    with contextlib.suppress(Exception):
+        process.stdin.close()
     try:
-        spark.sql("SHOW DATABASES").collect()  # boot the metastore now, to report its errors
-    except Exception as exc:
-        release(spark, out)
-        raise translate(exc, out) from None
-    if not create:
-        relocate(spark, out)
-    return spark
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _logged_error(log: Path) -> str | None:
+    """The first error Spark logged while starting: the cause, where its exception often only
+    says that the context is stopped. An exception logged with it gives the message."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return None
+    thrown = re.compile(r"(?:Exception in thread \"[^\"]*\" )?[\w.$]+(?:Exception|Error): (.+)")
+    for i, line in enumerate(lines):
+        logged = re.match(r"\S+ \S+ (?:ERROR|FATAL) \S+: (.+)", line)
+        if logged:
+            cause = thrown.match(lines[i + 1]) if i + 1 < len(lines) else None
+            return (cause or logged).group(1).strip()
+        cause = thrown.match(line) or re.match(r"Error: (.+)", line)
+        if cause:
+            return cause.group(1).strip()
+    return None
+
+
+def set_executor_timeout(spark: SparkSession, seconds: float | None) -> None:
+    """Keep `seconds` (None: leave the session's value) as spark.fakehouse.executorTimeout."""
+    if seconds is not None:
+        spark.conf.set(spark_guard.EXECUTOR_TIMEOUT, f"{seconds:g}")
 
 
 def quiet() -> None:
@@ -325,7 +428,10 @@ def translate(exc: BaseException, out: Path) -> BaseException:
 
 
 def release(spark: SparkSession | None, out: Path | None = None) -> None:
-    """Stop `spark` and shut its embedded Derby down, so another process can open the catalog."""
+    """Stop `spark` and shut its embedded Derby down, so another process can open the catalog.
+
+    Never raises: it also cleans up after failures, whose first cause is the one to report.
+    """
     if spark is None:
         return
     from pyspark import SparkContext
@@ -333,7 +439,9 @@ def release(spark: SparkSession | None, out: Path | None = None) -> None:
     url = None
     with contextlib.suppress(Exception):
         url = spark.sparkContext.getConf().get("spark.hadoop.javax.jdo.option.ConnectionURL")
-    spark.stop()
+    with warnings.catch_warnings(), contextlib.suppress(Exception):
+        warnings.simplefilter("ignore")  # pyspark warns when the JVM is already gone
+        spark.stop()
     jvm = SparkContext._jvm
     if jvm is None or not url or not url.startswith("jdbc:derby:"):
         return
@@ -373,22 +481,31 @@ def relocate(spark: SparkSession, out: Path) -> int:
 def repoint(spark: SparkSession, old: Path, new: Path) -> int:
     """Point every table and database registered under the folder `old` at the same place
     under `new` (the data may still be at `old`: nothing is read); returns tables moved."""
-    old_uri, new_uri = old.as_uri(), new.as_uri()
+    from fakehouse.engines.spark import sql_string
+
     moved = 0
     for (database,) in spark.sql("SHOW DATABASES").collect():
         for row in spark.sql(f"SHOW TABLES IN {database}").collect():
             if row["isTemporary"]:
                 continue
             name = f"{database}.{row['tableName']}"
-            location = _location(spark, name)
-            for prefix in (old_uri, f"file:{old}"):
-                if location and (location == prefix or location.startswith(prefix + "/")):
-                    target = new_uri + location[len(prefix) :]
-                    spark.sql(f"ALTER TABLE {name} SET LOCATION '{target}'")
-                    moved += 1
-                    break
+            target = _moved(_location(spark, name), str(old), new)
+            if target:
+                spark.sql(f"ALTER TABLE {name} SET LOCATION {sql_string(target)}")
+                moved += 1
         _relocate_database(spark, database, str(old), new)
     return moved
+
+
+def _moved(location: str | None, old: str, out: Path) -> str | None:
+    """`location` (a file: URI as Spark shows it, percent-encoded or not) under `out` instead
+    of `old`, in the unencoded form the metastore keeps; None if it is not under `old`."""
+    if not location or not location.startswith("file:"):
+        return None
+    path = "/" + urllib.parse.unquote(location.removeprefix("file:")).lstrip("/")
+    if path != old and not path.startswith(old.rstrip("/") + "/"):
+        return None
+    return f"file:{out}{path[len(old.rstrip('/')) :]}"
 
 
 def _location(spark: SparkSession, name: str) -> str | None:
@@ -402,12 +519,14 @@ def _relocate_database(spark: SparkSession, database: str, old: str, out: Path) 
     """Re-point a database's location (where tables created later go). Hive 2.3 clients refuse
     ALTER DATABASE ... SET LOCATION, so for our embedded Derby the metastore row is updated
     directly, as Hive's own `metatool -updateLocation` does; best effort otherwise."""
+    from fakehouse.engines.spark import sql_string
+
     for row in spark.sql(f"DESCRIBE DATABASE {database}").collect():
-        if row[0] != "Location" or old not in row[1]:
+        target = _moved(row[1], old, out) if row[0] == "Location" else None
+        if not target:
             continue
-        target = row[1].replace(old, str(out), 1)
         try:
-            spark.sql(f"ALTER DATABASE {database} SET LOCATION '{target}'")
+            spark.sql(f"ALTER DATABASE {database} SET LOCATION {sql_string(target)}")
             return
         except Exception:
             pass

@@ -26,9 +26,29 @@ def app() -> None:
 
 
 def _register() -> None:
-    from fakehouse.cli import config, generate, pyspark_shell, spark_sql, sql, tables, validate
+    from fakehouse.cli import (
+        config,
+        generate,
+        notebook,
+        pyspark_shell,
+        report,
+        spark_sql,
+        sql,
+        tables,
+        validate,
+    )
 
-    for module in (generate, config, tables, sql, validate, spark_sql, pyspark_shell):
+    for module in (
+        generate,
+        config,
+        tables,
+        sql,
+        validate,
+        report,
+        notebook,
+        spark_sql,
+        pyspark_shell,
+    ):
         app.add_command(module.command)
 
 

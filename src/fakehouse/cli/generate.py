@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
-from fakehouse.cli.spark import master_option
+from fakehouse.cli.spark import executor_timeout_option, master_option
+from fakehouse.errors import UserError
 
 
 @click.command("generate", cls=options.DomainCommand)
@@ -59,6 +60,14 @@ from fakehouse.cli.spark import master_option
     help="local: process pool + DuckDB catalog; spark: Spark, tables in a Hive metastore in OUT.",
 )
 @master_option
+@executor_timeout_option
+@click.option(
+    "--timestamp-type",
+    type=click.Choice(["timestamp_ntz", "timestamp"]),
+    default=None,
+    help="Spark type of the timestamp columns with --engine spark: timestamp_ntz (Spark 3.4+) "
+    "or timestamp (wall clock as UTC; Hive and Trino read it) [default: timestamp_ntz].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option(
     "--dry-run",
@@ -84,6 +93,7 @@ def command(
     plugins,
     engine,
     master,
+    timestamp_type,
     quiet,
     dry_run,
     block_rows,
@@ -107,7 +117,7 @@ def command(
         try:
             summary = spark.generate(
                 domain, m, seed, out, workers, formats, overwrite, master, block_rows, reporter,
-                config, plugins,
+                config, plugins, timestamp_type=timestamp_type or "timestamp_ntz",
             )  # fmt: skip
         finally:
             reporter.stop()
@@ -115,6 +125,8 @@ def command(
         if not quiet:
             click.echo(spark.hint(summary.out), err=True)
         return
+    if timestamp_type:
+        raise UserError("--timestamp-type is for --engine spark (Parquet timestamps have no zone)")
     try:
         summary = generate(
             domain,

@@ -6,6 +6,7 @@ and so that nothing here imports pyspark before a Spark branch runs.
 
 from __future__ import annotations
 
+import shlex
 import signal
 import subprocess
 from pathlib import Path
@@ -27,6 +28,28 @@ master_option = click.option(
     metavar="URL",
     help="Spark master for --engine spark [default: local[*]].",
 )
+EXECUTOR_TIMEOUT = "fakehouse.executor_timeout"  # where the option leaves its value: ctx.meta
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: float | None) -> None:
+    ctx.meta[EXECUTOR_TIMEOUT] = value
+
+
+executor_timeout_option = click.option(
+    "--executor-timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    expose_value=False,  # read by the Spark branches below, so commands need no parameter
+    callback=_remember,
+    help="With --engine spark on a cluster: stop once Spark jobs have waited SECONDS with no "
+    "live executor [default: 120; 0: wait forever].",
+)
+
+
+def executor_timeout() -> float | None:
+    """The --executor-timeout of the running command (None: the session's default)."""
+    return click.get_current_context().meta.get(EXECUTOR_TIMEOUT)
 
 
 def shell_command(name: str):
@@ -71,6 +94,7 @@ def generate(
     rep,
     config=None,
     plugins=(),
+    timestamp_type="timestamp_ntz",
 ):
     """`fakehouse generate --engine spark`: a local Spark whose catalog lives in OUT."""
     from fakehouse.spark import generate_warehouse
@@ -91,40 +115,55 @@ def generate(
         on_progress=rep.advance,
         config=config,
         plugins=plugins,
+        executor_timeout=executor_timeout(),
+        timestamp_type=timestamp_type,
     )
     return summary
 
 
 def hint(out: Path) -> str:
-    """How to open the catalog afterwards (printed on stderr after generate)."""
+    """How to open the catalog afterwards (printed on stderr after generate): one command a
+    line, quoted for the shell, so that each line can be pasted as it is."""
     from fakehouse.catalog import hive
 
     out = Path(out)
-    conf = "\n".join(f"    {line}" for line in hive.conf_lines(out))
-    return (
-        f"Spark catalog in {out} (embedded Derby metastore: one process at a time). Open it with\n"
-        f"  fakehouse spark-sql -w {out}    fakehouse pyspark -w {out}    "
-        f"fakehouse sql --engine spark -w {out}\n"
-        f"or with plain Spark: SPARK_CONF_DIR={out / hive.CONF} spark-sql (or pyspark), "
-        f"or these options:\n{conf}"
+    folder = shlex.quote(str(out))
+    return "\n".join(
+        [
+            f"Spark catalog in {out} (embedded Derby metastore: one process at a time). "
+            "Open it with",
+            f"  fakehouse spark-sql -w {folder}",
+            f"  fakehouse pyspark -w {folder}",
+            f"  fakehouse sql -w {folder}",
+            "or with plain spark-sql (pyspark, spark-submit) and the settings in its conf folder:",
+            f"  SPARK_CONF_DIR={shlex.quote(str(out / hive.CONF))} spark-sql",
+            "or with the same settings as --conf options, which this prints:",
+            f"  fakehouse spark-sql -w {folder} --print-conf",
+        ]
     )
 
 
 def session(warehouse: Path, master: str | None):
     from fakehouse.catalog import hive
 
-    return hive.session(hive.check_warehouse(Path(warehouse)), master)
+    warehouse = hive.check_warehouse(Path(warehouse))
+    return hive.session(warehouse, master, executor_timeout=executor_timeout())
 
 
 def runner(warehouse: Path, master: str | None):
-    """A `run(statement)` of Spark SQL that only reads the warehouse's catalog."""
-    from functools import partial
-
+    """A `run(statement)` of Spark SQL that only reads the warehouse's catalog, its jobs
+    under the executor watchdog."""
     from fakehouse.catalog import spark_sql
+    from fakehouse.engines.spark_guard import guarded
 
     spark = session(warehouse, master)
     spark_sql.lock(spark)
-    return partial(spark_sql.run, spark)
+
+    def run(statement: str):
+        with guarded(spark):
+            return spark_sql.run(spark, statement)
+
+    return run
 
 
 def examine(warehouse: Path, master: str | None, plugins=()) -> tuple[list, list]:
@@ -146,10 +185,12 @@ def examine(warehouse: Path, master: str | None, plugins=()) -> tuple[list, list
 def launch(script: str, warehouse: Path, master: str | None, args: tuple[str, ...]) -> int:
     """Run Spark's own `script` (spark-sql, pyspark) on the catalog of `warehouse`."""
     from fakehouse.catalog import hive
+    from fakehouse.engines import spark_guard
     from fakehouse.manifest import Manifest
 
     out = hive.check_warehouse(Path(warehouse)).absolute()
     hive.ensure_free(out)
+    spark_guard.check_master(master)
     manifest = Manifest.find(out)
     if manifest is not None and manifest.spark and manifest.spark.root != str(out):
         hive.release(hive.session(out, master))  # re-register the moved warehouse first

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
-from fakehouse.cli.spark import engine_option, master_option
+from fakehouse.cli.spark import engine_option, executor_timeout_option, master_option
 
 
 @click.command("sql")
@@ -39,6 +39,7 @@ from fakehouse.cli.spark import engine_option, master_option
 )
 @engine_option
 @master_option
+@executor_timeout_option
 def command(
     query: str | None,
     warehouse: Path,

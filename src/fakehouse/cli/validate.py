@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fakehouse.cli import options
-from fakehouse.cli.spark import engine_option, master_option
+from fakehouse.cli.spark import engine_option, executor_timeout_option, master_option
 
 
 @click.command("validate")
@@ -22,6 +22,7 @@ from fakehouse.cli.spark import engine_option, master_option
     metavar="FILE",
     help="Where a plugin the warehouse was made with is now, if it moved. Repeatable.",
 )
+@executor_timeout_option
 def command(warehouse: Path, engine: str | None, master: str | None, plugins) -> None:
     """Check a warehouse against its contract (exit code 1 on failure); its plugins' tables
     are checked from their declarations (the plugin files must still be there). Figures that

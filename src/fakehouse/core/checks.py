@@ -29,6 +29,9 @@ class Check:
     table: str
     description: str  # one line: the promise being checked
     sql: str  # one row (value, low, high); placeholders {s}, {start}, {end}
+    #: other schemas the query reads by name: the check runs only in a warehouse that has
+    #: them all (a check across domains), and is left out elsewhere
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

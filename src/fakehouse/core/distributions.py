@@ -57,8 +57,9 @@ def truncated_normal(
 
 
 def geometric(u: np.ndarray, p: float | np.ndarray) -> np.ndarray:
-    """Failures before the first success, P(k) = (1-p)^k p, k >= 0."""
-    return np.floor(np.log(u) / np.log1p(-np.asarray(p))).astype(np.int64)
+    """Failures before the first success, P(k) = (1-p)^k p, k >= 0 (always 0 when p = 1)."""
+    with np.errstate(divide="ignore"):  # p = 1: log(u) / -inf is 0
+        return np.floor(np.log(u) / np.log1p(-np.asarray(p))).astype(np.int64)
 
 
 def poisson(u: np.ndarray, lam: float | np.ndarray, cap: int = 64) -> np.ndarray:

@@ -21,11 +21,13 @@ second recomputes the shared work of its blocks that the local engine does once 
 Types: every Arrow type of a table maps to the Spark type that holds the same values.
 Timestamps are `pa.timestamp("us")` without a time zone (local store time), so they map to
 TIMESTAMP_NTZ: a wall-clock value that reads back identically whatever the session or
-cluster time zone. TIMESTAMP (with local time zone) would treat the values as UTC instants
-and show them shifted by `spark.sql.session.timeZone`, which breaks equality with the local
-engine and the contract ("no time zone, local store time"). Decimals keep precision and
-scale, dates stay DATE. Spark writes every column of a data source table as nullable; the
-values are unchanged.
+cluster time zone. Spark 3.4+ reads such tables; the Hive metastore has no such type, so
+Spark registers a table with one in its own format, whose columns Hive and Trino do not see.
+`timestamp_type="timestamp"` is for those readers: the same microseconds as TIMESTAMP, i.e.
+the wall-clock values taken as UTC instants. They read back unchanged in a session whose time
+zone is UTC (the warehouse's spark-defaults.conf sets it; validate runs its checks in UTC)
+and shifted in any other. Decimals keep precision and scale, dates stay DATE. Spark writes
+every column of a data source table as nullable; the values are unchanged.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import pyarrow as pa
 from fakehouse.core.plan import BLOCK_ROWS, Task, Work, count_blocks, plan
 from fakehouse.core.table import Context, Domain, Table
 from fakehouse.domains.plugins import blamed
+from fakehouse.engines import spark_guard
 from fakehouse.engines.local import Summary, TableResult
 from fakehouse.errors import UserError
 
@@ -55,6 +58,8 @@ if TYPE_CHECKING:
     from fakehouse.manifest import DomainRecord
 
 FORMATS = ("parquet", "delta")
+#: Spark types for the tables' zone-less timestamps (see the module doc)
+TIMESTAMP_TYPES = ("timestamp_ntz", "timestamp")
 #: rows per Arrow batch handed back to Spark (a block is sliced, without copying)
 BATCH_ROWS = 65_536
 #: database properties that record how a database was generated (read back by validate)
@@ -68,8 +73,17 @@ Progress = Callable[[str, int], None]
 # --- types -----------------------------------------------------------------------------------
 
 
-def spark_type(arrow: pa.DataType) -> DataType:
-    """The Spark type holding exactly the values of an Arrow type (see the module doc)."""
+def check_timestamp_type(name: str) -> str:
+    if name not in TIMESTAMP_TYPES:
+        raise UserError(
+            f"unknown timestamp type {name!r}; choose from {', '.join(TIMESTAMP_TYPES)}"
+        )
+    return name
+
+
+def spark_type(arrow: pa.DataType, timestamp_type: str = "timestamp_ntz") -> DataType:
+    """The Spark type holding exactly the values of an Arrow type (see the module doc);
+    `timestamp_type` "timestamp" maps zone-less timestamps to TIMESTAMP, read in UTC."""
     from pyspark.sql import types as T
 
     simple = {
@@ -91,20 +105,24 @@ def spark_type(arrow: pa.DataType) -> DataType:
     if pa.types.is_decimal(arrow) and arrow.precision <= 38:
         return T.DecimalType(arrow.precision, arrow.scale)
     if pa.types.is_timestamp(arrow):
-        return T.TimestampNTZType() if arrow.tz is None else T.TimestampType()
+        ntz = arrow.tz is None and timestamp_type == "timestamp_ntz"
+        return T.TimestampNTZType() if ntz else T.TimestampType()
     if pa.types.is_dictionary(arrow):
-        return spark_type(arrow.value_type)
+        return spark_type(arrow.value_type, timestamp_type)
     raise TypeError(f"no Spark type for Arrow type {arrow}")
 
 
-def spark_schema(table: Table) -> StructType:
+def spark_schema(table: Table, timestamp_type: str = "timestamp_ntz") -> StructType:
     """The table's schema in Spark types; column descriptions become column comments."""
     from pyspark.sql import types as T
 
     return T.StructType(
         [
             T.StructField(
-                c.name, spark_type(c.type), nullable=c.nullable, metadata={"comment": c.description}
+                c.name,
+                spark_type(c.type, timestamp_type),
+                nullable=c.nullable,
+                metadata={"comment": c.description},
             )
             for c in table.columns
         ]
@@ -215,7 +233,8 @@ def database_names(
     return names
 
 
-def _quote(text: str) -> str:
+def sql_string(text: str) -> str:
+    """`text` as a Spark SQL string literal."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
@@ -356,59 +375,80 @@ def generate(
     params: Mapping[str, Any] | None = None,
     on_plan: Callable[[dict[str, int]], None] | None = None,
     on_progress: Progress | None = None,
+    timestamp_type: str = "timestamp_ntz",
 ) -> Summary:
     """Generate `domains` as tables of `spark`'s catalog, one database per domain.
 
     Existing tables of the same names are replaced. `params` may give a domain's parameter
-    object by domain name. Returns the run summary (rows per table as planned and written).
+    object by domain name; `timestamp_type` is explained in the module doc. Returns the run
+    summary (rows per table as planned and written). The jobs run under engines.spark_guard:
+    stopped when no executor is alive for `spark.fakehouse.executorTimeout` seconds,
+    cancelled by Ctrl-C.
     """
     from pathlib import Path
 
     started = time.perf_counter()
     domains = list(domains)
     fmt = check_format(fmt)
+    check_timestamp_type(timestamp_type)
     names = database_names(domains, database_prefix, databases)
     contexts = {
         d.name: Context.create(d, seed, multiplier, (params or {}).get(d.name)) for d in domains
     }
     keys = {name: context_key(ctx) for name, ctx in contexts.items()}
-    parallelism = _parallelism(spark)
-    plans: dict[str, dict[str, list[Task]]] = {}
-    for name, ctx in contexts.items():
-        counter = _counter(spark, keys[name], ctx, parallelism)
-        plans[name] = plan(ctx, ctx.domain.ordered(), block_rows, counter)
-    if on_plan:
-        on_plan(
-            {
-                f"{names[name]}.{table}": sum(t.rows for t in tasks)
-                for name, by_table in plans.items()
-                for table, tasks in by_table.items()
-            }
-        )
-    summary = Summary(Path(spark.conf.get("spark.sql.warehouse.dir", "spark-warehouse")))
-    for name, ctx in contexts.items():
-        database = names[name]
-        spark.sql(
-            f"CREATE DATABASE IF NOT EXISTS {database} COMMENT {_quote(ctx.domain.description)}"
-        )
-        props = properties(ctx, database)
-        props = ", ".join(f"{_quote(k)} = {_quote(v)}" for k, v in props.items())
-        spark.sql(f"ALTER DATABASE {database} SET DBPROPERTIES ({props})")
-        for table_name, tasks in plans[name].items():
-            table = ctx.domain.table(table_name)
-            full = f"{database}.{table_name}"
-            rows = _write_table(spark, keys[name], ctx, table, tasks, full, fmt)
-            size = _table_bytes(spark, full)
-            summary.tables.append(TableResult(database, table_name, rows, size))
-            if on_progress:
-                on_progress(full, rows)
-    _describe(spark, None)
+    with spark_guard.guarded(spark):
+        parallelism = _parallelism(spark)
+        plans: dict[str, dict[str, list[Task]]] = {}
+        for name, ctx in contexts.items():
+            counter = _counter(spark, keys[name], ctx, parallelism)
+            plans[name] = plan(ctx, ctx.domain.ordered(), block_rows, counter)
+        if on_plan:
+            on_plan(
+                {
+                    f"{names[name]}.{table}": sum(t.rows for t in tasks)
+                    for name, by_table in plans.items()
+                    for table, tasks in by_table.items()
+                }
+            )
+        summary = Summary(Path(spark.conf.get("spark.sql.warehouse.dir", "spark-warehouse")))
+        for name, ctx in contexts.items():
+            database = names[name]
+            _create_database(spark, database, ctx)
+            for table_name, tasks in plans[name].items():
+                table = ctx.domain.table(table_name)
+                full = f"{database}.{table_name}"
+                data = frame(spark, ctx, table, tasks, keys[name], timestamp_type)
+                rows = _write_table(spark, data, table, tasks, full, fmt)
+                size = _table_bytes(spark, full)
+                summary.tables.append(TableResult(database, table_name, rows, size))
+                if on_progress:
+                    on_progress(full, rows)
+        _describe(spark, None)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
+def _create_database(spark: SparkSession, database: str, ctx: Context) -> None:
+    """The domain's database, with the properties that say how it was generated."""
+    props = ", ".join(
+        f"{sql_string(k)} = {sql_string(v)}" for k, v in properties(ctx, database).items()
+    )
+    if spark.catalog.databaseExists(database):
+        spark.sql(f"ALTER DATABASE {database} SET DBPROPERTIES ({props})")
+    else:  # at creation: Spark's ALTER DATABASE fails when the location holds a space
+        spark.sql(
+            f"CREATE DATABASE {database} COMMENT {sql_string(ctx.domain.description)} "
+            f"WITH DBPROPERTIES ({props})"
+        )
+
+
 def frame(
-    spark: SparkSession, ctx: Context, table: Table, tasks: list[Task], key: str | None = None
+    spark: SparkSession,
+    ctx: Context,
+    table: Table,
+    tasks: list[Task],
+    key: str | None = None,
+    timestamp_type: str = "timestamp_ntz",
 ) -> DataFrame:
     """The rows of `table` for the planned `tasks` as a DataFrame, one partition per block.
 
@@ -417,21 +457,15 @@ def frame(
     spec = [(t.start, t.stop, t.first_row, t.rows) for t in tasks]
     fn = functools.partial(_generate_blocks, key or context_key(ctx), ctx, table.name, spec)
     numbers = spark.range(len(spec), numPartitions=max(1, len(spec)))
-    return numbers.mapInArrow(fn, spark_schema(table))
+    return numbers.mapInArrow(fn, spark_schema(table, timestamp_type))
 
 
 def _write_table(
-    spark: SparkSession,
-    key: str,
-    ctx: Context,
-    table: Table,
-    tasks: list[Task],
-    name: str,
-    fmt: str,
+    spark: SparkSession, data: DataFrame, table: Table, tasks: list[Task], name: str, fmt: str
 ) -> int:
-    """Generate one table in Spark (one partition per block) and save it as `name`."""
+    """Save the DataFrame of one table's blocks as `name`."""
     _describe(spark, f"fakehouse: {name}")
-    writer = frame(spark, ctx, table, tasks, key).write.format(fmt).mode("overwrite")
+    writer = data.write.format(fmt).mode("overwrite")
     if fmt == "parquet":
         writer = writer.option("compression", "zstd")
     with _plugin_errors():
@@ -439,7 +473,7 @@ def _write_table(
     rows = sum(t.rows for t in tasks)
     spark.sql(
         f"ALTER TABLE {name} SET TBLPROPERTIES ("
-        f"'comment' = {_quote(table.description)}, "
+        f"'comment' = {sql_string(table.description)}, "
         f"'{PROPERTY}.rows' = '{rows}')"
     )
     return rows

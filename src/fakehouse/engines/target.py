@@ -9,7 +9,8 @@ A run claims its output folder OUT with `Output`:
 - it builds in a hidden staging folder beside OUT and swaps it in only when complete; the
   check that OUT is still empty or still a warehouse is repeated at the moment of the swap
   (after OUT is renamed aside, so nothing can slip in between), and of the old warehouse only
-  the entries a warehouse holds are deleted;
+  the entries a warehouse holds are deleted; its `notebooks/` (copied there by `fakehouse
+  notebook`, maybe edited since) moves into the new warehouse;
 - leftovers of runs whose process is gone (staging folders, a warehouse renamed aside by a
   swap that was cut short) are removed, or put back, by the next run into the same parent.
 
@@ -42,10 +43,14 @@ WAREHOUSE_ENTRIES = frozenset(
         "spark-warehouse",
         "conf",
         "derby.log",
+        "spark.log",
         ".DS_Store",
         "Thumbs.db",
     }
 )
+#: top-level entries of a warehouse that are the user's: the notebooks `fakehouse notebook`
+#: copies in (and the user edits), kept when the warehouse is replaced
+KEPT = frozenset({"notebooks"})
 LEFTOVER = re.compile(r"^\.(?P<name>.+)\.fakehouse-(?P<kind>staging|old)-(?P<pid>\d+)$")
 
 
@@ -79,7 +84,7 @@ def foreign_entries(folder: Path) -> list[str]:
     schemas = manifest_schemas(folder)
     if schemas is None:
         return entries
-    return [e for e in entries if e not in WAREHOUSE_ENTRIES and e not in schemas]
+    return [e for e in entries if e not in WAREHOUSE_ENTRIES | KEPT and e not in schemas]
 
 
 def _listing(names: list[str], folder: Path) -> str:
@@ -278,14 +283,24 @@ def sweep(parent: Path, held: Path | None = None) -> list[Path]:
         elif not out.exists():
             path.rename(out)  # the swap stopped between its two renames: put it back
         else:
+            _carry(path, out)  # the swap stopped before the user's notebooks moved
             _remove_warehouse(path)
         cleaned.append(path)
     return cleaned
 
 
+def _carry(old: Path, new: Path) -> None:
+    """Move the user's entries (KEPT) of the replaced warehouse `old` into `new`, unless
+    `new` has its own (then they stay in `old`, which is then never deleted)."""
+    for name in KEPT:
+        if (old / name).exists() and not (new / name).exists():
+            with contextlib.suppress(OSError):
+                (old / name).rename(new / name)
+
+
 def _remove_warehouse(folder: Path) -> None:
-    """Delete a warehouse folder entry by entry, only what a warehouse holds; a folder that
-    still holds anything else is left in place."""
+    """Delete a warehouse folder entry by entry, only what a warehouse holds (not the user's
+    notebooks); a folder that still holds anything else is left in place."""
     schemas = manifest_schemas(folder) or set()
     for entry in folder.iterdir():
         if entry.name in WAREHOUSE_ENTRIES or entry.name in schemas:
@@ -352,6 +367,7 @@ class Output:
         self.staging.rename(self.out)
         self._committed = True
         if old is not None:
+            _carry(old, self.out)
             _remove_warehouse(old)
 
     def __exit__(self, *exc) -> None:

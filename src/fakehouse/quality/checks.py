@@ -7,8 +7,9 @@ fills the checks' `{start}` / `{end}`. The checks themselves are plain data (`co
 here they run on DuckDB, and `quality.spark` runs the same ones through Spark SQL.
 
 `validate(warehouse)` reads the warehouse's manifest and runs the checks of every domain on
-the read-only DuckDB catalog; `examine(warehouse)` also runs the domains' reports (figures
-shown after the checks, such as the bank's fraud difficulty).
+the read-only DuckDB catalog (a check across domains, one that `needs` another schema, runs
+only where that schema is there too); `examine(warehouse)` also runs the domains' reports
+(figures shown after the checks, such as the bank's fraud difficulty).
 """
 
 from __future__ import annotations
@@ -98,10 +99,22 @@ def register_reference(con) -> None:
         con.register(name, table)
 
 
+def applicable(checks: Iterable[Check], schemas: Iterable[str]) -> list[Check]:
+    """The checks that can run in a warehouse of `schemas`: a check across domains only
+    where every schema it needs is there."""
+    have = set(schemas)
+    return [c for c in checks if set(c.needs) <= have]
+
+
 def sql_for(check: Check | Report, schema: str, window: Window | None) -> str:
     """The check's (or report's) query for warehouse schema `schema` and history window
     `window` (without one, a query naming the window fails)."""
-    sql = check.sql.replace("{s}", schema)
+    return fill(check.sql, schema, window)
+
+
+def fill(sql: str, schema: str, window: Window | None) -> str:
+    """`sql` with its placeholders `{s}`, `{start}` and `{end}` filled (see core.checks)."""
+    sql = sql.replace("{s}", schema)
     if window is None:
         return sql
     return sql.replace("{start}", f"DATE '{window.first.isoformat()}'").replace(
@@ -228,11 +241,12 @@ def examine(
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
         plans.append((checks, found if reports else [], record.schema_, window))
+    schemas = [schema for _, _, schema, _ in plans]
     results: list[Result] = []
     figures: list[Figures] = []
     with connect(warehouse, read_only=True) as con:
         for checks, found, schema, window in plans:
-            results.extend(run(con, checks, schema, window))
+            results.extend(run(con, applicable(checks, schemas), schema, window))
             figures.extend(run_reports(con, found, schema, window))
     return results, figures
 
@@ -242,7 +256,9 @@ __all__ = [
     "Figures",
     "Report",
     "Result",
+    "applicable",
     "examine",
+    "fill",
     "judge",
     "plan",
     "register_reference",

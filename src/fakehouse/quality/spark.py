@@ -10,12 +10,17 @@ lists the columns of the checked tables with their types under DuckDB's names).
 
 Which databases to check and their history window come from the databases' own properties
 (engines.spark writes them), so this works on any catalog, not only a standalone warehouse.
+
+The checks run under engines.spark_guard (the executor watchdog, a quiet Ctrl-C), and leave
+the session's log as they found it: Spark warns about two things they do on purpose, which
+the user cannot act on (see QUIET_LOGGERS).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +28,17 @@ from fakehouse.core.checks import Check, Report
 from fakehouse.core.timeline import Window
 from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
+from fakehouse.engines import spark_guard
 from fakehouse.errors import UserError
-from fakehouse.quality.checks import Figures, Result, _plan, judge, reference_tables, sql_for
+from fakehouse.quality.checks import (
+    Figures,
+    Result,
+    _plan,
+    applicable,
+    judge,
+    reference_tables,
+    sql_for,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -32,6 +46,13 @@ if TYPE_CHECKING:
     from fakehouse.manifest import DomainRecord
 
 COLUMNS_VIEW = "fakehouse_information_schema_columns"
+#: loggers kept at ERROR while the checks run: windows over a handful of aggregated rows need
+#: no partitioning (WindowExec warns of "serious performance degradation"), and the reference
+#: relations (about 1.3 MB) travel inside the tasks (TaskSetManager warns of large tasks)
+QUIET_LOGGERS = (
+    "org.apache.spark.sql.execution.window.WindowExec",
+    "org.apache.spark.scheduler.TaskSetManager",
+)
 
 
 def to_spark(sql: str) -> str:
@@ -165,11 +186,13 @@ def run(
     schema: str,
     window: Window | None,
     threads: int = 4,
+    watch: spark_guard.Watchdog | None = None,
 ) -> list[Result]:
     """Run `checks` on database `schema`; a check Spark cannot run fails with its error.
 
     Checks are small queries: a few run at once (Spark schedules concurrent jobs), so the
-    driver's planning of one overlaps the executors' work on another.
+    driver's planning of one overlaps the executors' work on another. Once `watch` (the
+    executor watchdog) has fired, or on Ctrl-C, no further check starts.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -178,6 +201,8 @@ def run(
             query = to_spark(sql_for(check, schema, window))
             found = [tuple(r) for r in spark.sql(query).collect()]
         except Exception as exc:
+            if watch is not None and watch.fired:
+                raise
             text = str(exc).strip().splitlines()
             message = text[0] if text else type(exc).__name__
             return Result(
@@ -185,8 +210,11 @@ def run(
             )
         return judge(check, found, schema)
 
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, threads))
+    try:
         return list(pool.map(one, checks))
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def manifests(
@@ -223,9 +251,14 @@ def _parse_properties(text: str) -> dict[str, str]:
 
 
 def run_reports(
-    spark: SparkSession, reports: Iterable[Report], schema: str, window: Window | None
+    spark: SparkSession,
+    reports: Iterable[Report],
+    schema: str,
+    window: Window | None,
+    watch: spark_guard.Watchdog | None = None,
 ) -> list[Figures]:
-    """Run `reports` on database `schema`; a report Spark cannot run carries its error."""
+    """Run `reports` on database `schema`; a report Spark cannot run carries its error (once
+    `watch` has fired, the error is raised, as in `run`)."""
     out = []
     for report in reports:
         try:
@@ -233,6 +266,8 @@ def run_reports(
             rows = tuple(tuple(r) for r in frame.collect())
             out.append(Figures(report, tuple(frame.columns), rows, schema))
         except Exception as exc:
+            if watch is not None and watch.fired:
+                raise
             text = str(exc).strip().splitlines()
             out.append(Figures(report, (), (), schema, text[0] if text else type(exc).__name__))
     return out
@@ -275,7 +310,56 @@ def examine(
     register_columns(spark, entries)
     results: list[Result] = []
     figures: list[Figures] = []
-    for checks, found, database, window in plans:
-        results.extend(run(spark, checks, database, window))
-        figures.extend(run_reports(spark, found, database, window))
+    with (
+        spark_guard.guarded(spark) as watch,
+        quiet_logs(spark, QUIET_LOGGERS),
+        _session_time_zone(spark, "UTC"),
+    ):
+        for checks, found, database, window in plans:
+            results.extend(run(spark, applicable(checks, entries), database, window, watch=watch))
+            figures.extend(run_reports(spark, found, database, window, watch=watch))
     return results, figures
+
+
+@contextlib.contextmanager
+def _session_time_zone(spark: SparkSession, zone: str) -> Iterator[None]:
+    """The checks read hours and days of timestamps: TIMESTAMP_NTZ columns give the same in any
+    zone, TIMESTAMP columns (engines.spark, timestamp_type "timestamp") hold the wall clock
+    as UTC, so the checks run in UTC whatever the caller's session says."""
+    key = "spark.sql.session.timeZone"
+    before = spark.conf.get(key)
+    spark.conf.set(key, zone)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):  # the session may be gone (Ctrl-C)
+            spark.conf.set(key, before)
+
+
+@contextlib.contextmanager
+def quiet_logs(spark: SparkSession, loggers: Iterable[str]) -> Iterator[None]:
+    """Spark's `loggers` at ERROR inside the block, then configured exactly as before (a
+    logger that had no level of its own gets none back). Does nothing without py4j access
+    to log4j 2 (Spark Connect)."""
+    try:
+        jvm = spark.sparkContext._jvm
+        log4j = jvm.org.apache.logging.log4j
+        context = log4j.LogManager.getContext(False)
+        config = context.getConfiguration()
+        own = {name: config.getLoggers().get(name) for name in loggers}
+        levels = {name: c.getLevel() for name, c in own.items() if c is not None}
+        for name in own:
+            log4j.core.config.Configurator.setLevel(name, log4j.Level.ERROR)
+    except Exception:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):  # the session may be gone (Ctrl-C)
+            for name in own:
+                if name in levels:
+                    log4j.core.config.Configurator.setLevel(name, levels[name])
+                else:
+                    config.removeLogger(name)
+            context.updateLoggers()

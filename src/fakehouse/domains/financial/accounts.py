@@ -47,7 +47,7 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray) -> dict:
     close = lay.close_day[sel]
     return {
         "account_id": TABLE.ids(lay.index[sel]),
-        "customer_id": customers.ids(lay.customer[sel]),
+        "customer_id": customers.ids(ctx, lay.customer[sel]),
         "account_type": arrow.labels(ACCOUNT_TYPES, kind),
         "account_status": arrow.labels(STATUSES, status),
         "open_date": arrow.dates(lay.open_day[sel]),

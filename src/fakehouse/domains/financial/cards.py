@@ -2,7 +2,10 @@
 
 Card k is the k-th Credit Card account in account order (see `layout`). Limit, APR and tier
 follow the holder's credit score and income; the balance is the account's ledger balance,
-so available_credit = credit_limit - current_balance holds to the cent. Card numbers are
+so available_credit = credit_limit - current_balance holds to the cent. Utilisation is
+logit-normal for those carrying a balance (most near zero otherwise), delinquency rises with
+utilisation and risk, and a card 90+ days past due was frozen on the day it reached 90 days
+(`frozen_date`): the ledger declines its purchases from then on. Card numbers are
 Luhn-valid and lie inside the issuer prefixes of the networks' published test cards.
 """
 
@@ -15,7 +18,7 @@ from fakehouse.core import arrow, luhn
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.domains.financial import accounts, common, customers, layout
-from fakehouse.domains.financial.layout import CARD, DELINQUENCY
+from fakehouse.domains.financial.layout import CARD, DELINQUENCY, NEVER
 from fakehouse.domains.financial.params import CARD_TIERS
 
 NAME = "credit_cards"
@@ -48,10 +51,11 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         c_sel, pos = common.accounts_of(lay, CARD, start, stop)
         balance = led.current[pos]
         limit = c.limit[c_sel]
+        frozen = c.frozen_day[c_sel]
         parts.append(
             {
                 "card_id": TABLE.ids(c.index[c_sel]),
-                "customer_id": customers.ids(lay.customer[pos]),
+                "customer_id": customers.ids(ctx, lay.customer[pos]),
                 "account_id": accounts.TABLE.ids(lay.index[pos]),
                 "card_number": arrow.number_strings(numbers(ctx, c.index[c_sel], c.network[c_sel])),
                 "card_type": arrow.labels(networks, c.network[c_sel]),
@@ -64,6 +68,9 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
                 "interest_rate": c.apr[c_sel],
                 "annual_fee": arrow.money(c.annual_fee[c_sel]),
                 "delinquency_status": arrow.labels(DELINQUENCY, c.delinquency[c_sel]),
+                "frozen_date": arrow.dates(
+                    np.where(frozen < NEVER, frozen, 0), mask=frozen >= NEVER
+                ),
             }
         )
     return common.concat(parts, TABLE)
@@ -118,7 +125,15 @@ TABLE = Table(
         Column(
             "delinquency_status",
             pa.string(),
-            "Current, 30 Days, 60 Days or 90+ Days past due; more frequent for riskier holders.",
+            "Current, 30 Days, 60 Days or 90+ Days past due; more frequent for riskier holders "
+            "and fuller cards.",
+        ),
+        Column(
+            "frozen_date",
+            pa.date32(),
+            "Day the card was frozen on reaching 90 days past due (no purchases from then on); "
+            "null for cards not frozen.",
+            nullable=True,
         ),
     ),
 )

@@ -16,8 +16,11 @@ bounds are derived from the parameters the warehouse was made with.
 
 from __future__ import annotations
 
+import json
 import math
+from dataclasses import replace
 from datetime import timedelta
+from importlib import resources
 from itertools import pairwise
 
 import numpy as np
@@ -35,8 +38,8 @@ FRAUD_SHARE = (0.8, 1.2)  # times the configured fraud rate ("about 0.1%" by def
 #: "every detected fraud gets a case": the share detected, less those detected after the end
 #: date (90% detected by default: 75% asked for)
 FRAUD_CASED = 5 / 6
-#: loans in Default as a share of the configured default rate of their holders' risk (a loan
-#: defaults only 4 months in and when not paid off: about 0.62 by default)
+#: loans in Default as a share of their configured chance of default (a loan defaults only 4
+#: months in and when not paid off: about 0.6 by default)
 DEFAULT_SHARE = (0.4, 0.9)
 SCORE_MEAN_WITHIN = 25  # points either side of the configured distribution's mean
 SCORE_SKEW_SHARE = 0.3  # of the configured distribution's (negative) skewness
@@ -44,6 +47,14 @@ SCORE_SKEW_SHARE = 0.3  # of the configured distribution's (negative) skewness
 
 def _day(column: str) -> str:
     return f"CAST({column} AS DATE)"
+
+
+def _case(column: str, values: dict) -> str:
+    """`CASE column WHEN key THEN value ... END` (string keys quoted)."""
+    whens = " ".join(
+        f"WHEN {f'{k!r}' if isinstance(k, str) else k} THEN {v!r}" for k, v in values.items()
+    )
+    return f"CASE {column} {whens} END"
 
 
 # --- customers -----------------------------------------------------------------------------
@@ -64,7 +75,7 @@ def score_moments(params: FinancialParams) -> tuple[float, float]:
     """Mean and skewness of credit scores for the configured distribution: 850 less a gap,
     log-normal around score_gap_median with score_gap_sigma over a standard normal credit
     quality, squeezed into 300-850 (quadrature)."""
-    p = params.customers
+    p = params.people
     z = np.linspace(-8, 8, 4001)
     w = np.exp(-0.5 * z * z)
     w /= w.sum()
@@ -132,6 +143,47 @@ def _customers(params: FinancialParams) -> list[Check]:
             "CASE WHEN kyc_verified THEN kyc_date >= join_date ELSE kyc_date IS NULL END",
         ),
         rows(
+            "customers.jobs_fit_age_and_education",
+            "customers",
+            "occupation fits age and education: each job only from its minimum age and "
+            f"education as configured ({_job_needs(params)}); a bachelor's degree from 22, a "
+            "graduate degree from 24; retirees are 55 or older",
+            f"{_level('education')} <= {_EDUCATION_AGE} AND CASE occupation "
+            + " ".join(
+                f"WHEN '{job}' THEN {_AGE} >= {o.min_age!r} "
+                f"AND {_level('education')} >= {EDUCATIONS.index(o.education)}"
+                for job, o in params.people.occupations.items()
+            )
+            + f" WHEN 'Retired' THEN {_AGE} >= 55 ELSE true END",
+        ),
+        rows(
+            "customers.kyc_pending_only_new",
+            "customers",
+            "identity is verified within days of joining: only customers who joined in the "
+            f"last {params.customers.kyc_pending_days} days may be pending (kyc_verified false)",
+            f"kyc_verified OR join_date > {{end}} - {params.customers.kyc_pending_days}",
+        ),
+        metric(
+            "customers.segment_by_deposits",
+            "customers",
+            "segments follow balances: the median deposits (all deposit accounts of a customer) "
+            "of Mass Market, Mass Affluent, Affluent and Private Banking each at least "
+            f"{SEGMENT_STEP:g} x the previous (segments with 10+ customers; shown: the smallest "
+            "step over its bound)",
+            "WITH d AS (SELECT c.customer_segment AS g, coalesce(sum(a.current_balance) "
+            f"FILTER (WHERE a.account_type IN ({quoted(DEPOSIT_TYPES)})), 0) AS v "
+            "FROM {s}.customers AS c LEFT JOIN {s}.accounts AS a ON a.customer_id = c.customer_id "
+            "GROUP BY c.customer_id, c.customer_segment), "
+            "m AS (SELECT g, median(v) AS v, row_number() OVER (ORDER BY CASE g "
+            + " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(SEGMENT_ORDER))
+            + f" END) AS i FROM d WHERE g IN ({quoted(SEGMENT_ORDER)}) GROUP BY g "
+            "HAVING count(*) >= 10) "
+            f"SELECT coalesce(min(b.v / greatest(a.v, 1) / {SEGMENT_STEP!r}), 'inf'::DOUBLE) "
+            "FROM m AS a JOIN m AS b ON b.i = a.i + 1",
+            1.0,
+            math.inf,
+        ),
+        rows(
             "customers.ssn_never_issued",
             "customers",
             "ssn is ddd-dd-dddd in a never-issued range (area 000, 666 or 9xx outside the ITIN "
@@ -139,6 +191,34 @@ def _customers(params: FinancialParams) -> list[Check]:
             _SSN,
         ),
     ]
+
+
+EDUCATIONS = ("Less than High School", "High School", "Some College", "Bachelor's", "Graduate")
+_AGE = "date_diff('day', date_of_birth, {end}) / 365.25"  # years at the end date
+#: the highest level an age allows: high school from 18, some college from 19, a bachelor's
+#: degree from 22, a graduate degree from 24
+_EDUCATION_AGE = (
+    f"CASE WHEN {_AGE} < 19 THEN 1 WHEN {_AGE} < 22 THEN 2 WHEN {_AGE} < 24 THEN 3 ELSE 4 END"
+)
+SEGMENT_ORDER = ("Mass Market", "Mass Affluent", "Affluent", "Private Banking")
+SEGMENT_STEP = 1.5
+
+
+def _level(column: str) -> str:
+    """The index of an education label in EDUCATIONS, as SQL."""
+    whens = " ".join(
+        "WHEN '" + e.replace("'", "''") + f"' THEN {i}" for i, e in enumerate(EDUCATIONS)
+    )
+    return f"(CASE {column} {whens} END)"  # a CASE, not list_position: Spark has none
+
+
+def _job_needs(params: FinancialParams) -> str:
+    strict = [
+        f"{job} {o.min_age:g}+ with {o.education}"
+        for job, o in params.people.occupations.items()
+        if o.education in EDUCATIONS[3:]
+    ]
+    return "; ".join(strict) or "none"
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -169,6 +249,14 @@ def _accounts() -> list[Check]:
             "SELECT count(*) FROM {s}.accounts AS a JOIN {s}.customers AS c "
             "ON c.customer_id = a.customer_id "
             "WHERE NOT coalesce(a.open_date >= c.join_date AND a.open_date <= {end}, false)",
+        ),
+        violations(
+            "accounts.open_after_kyc",
+            "accounts",
+            "accounts open once the customer's identity is verified: open_date >= kyc_date "
+            "(customers still pending are the newest; their accounts may be open)",
+            "SELECT count(*) FROM {s}.accounts AS a JOIN {s}.customers AS c "
+            "ON c.customer_id = a.customer_id WHERE c.kyc_verified AND a.open_date < c.kyc_date",
         ),
         violations(
             "accounts.balance_from_ledger",
@@ -221,6 +309,30 @@ def _fraud_se(rate: float) -> str:
     return f"sqrt(6 * {rate!r} / count(*))"
 
 
+#: deposits of a customer's transactions, with the customer (c)
+_BENEFITS = (
+    "SELECT count(*) FROM {s}.transactions AS t JOIN {s}.accounts AS a "
+    "ON a.account_id = t.account_id JOIN {s}.customers AS c ON c.customer_id = a.customer_id"
+)
+_MONTH = "CAST(date_trunc('month', t.transaction_date) AS DATE)"
+_SOCIAL_SECURITY_DAY = (
+    f"CASE WHEN c.date_of_birth + 22645 < DATE '1997-05-01' THEN CASE isodow({_MONTH} + 2) "
+    f"WHEN 6 THEN {_MONTH} + 1 WHEN 7 THEN {_MONTH} ELSE {_MONTH} + 2 END "
+    f"ELSE {_MONTH} + CAST((10 - isodow({_MONTH})) % 7 AS INT) + 7 * CASE "
+    "WHEN day(c.date_of_birth) <= 10 THEN 1 WHEN day(c.date_of_birth) <= 20 THEN 2 "
+    "ELSE 3 END END"
+)
+
+
+def _employers() -> str:
+    """(occupation, employer) rows of the shipped employers file, as SQL VALUES."""
+    text = resources.files("fakehouse.domains.financial").joinpath("data/employers.json")
+    raw = json.loads(text.read_text())
+    pairs = [(o, e) for o, names in raw.items() if not o.startswith("_") for e in names]
+    quote = lambda x: "'" + x.replace("'", "''") + "'"  # noqa: E731
+    return ", ".join(f"({quote(o)}, {quote(e)})" for o, e in pairs)
+
+
 def _transactions(params: FinancialParams) -> list[Check]:
     rate = params.fraud.rate
     largest = max(t.size[1] for t in params.fraud.typologies.values())
@@ -260,8 +372,9 @@ def _transactions(params: FinancialParams) -> list[Check]:
             "transactions.purchases_long_tailed",
             "transactions",
             "purchase amounts are long-tailed: 99th percentile >= 8 x the median",
-            "SELECT quantile_cont(abs(amount), 0.99) / median(abs(amount)) "
-            "FROM {s}.transactions WHERE transaction_type = 'Purchase'",
+            # as doubles: DuckDB rounds a quantile of a DECIMAL to cents, Spark does not
+            "SELECT quantile_cont(v, 0.99) / median(v) FROM (SELECT CAST(abs(amount) AS DOUBLE) "
+            "AS v FROM {s}.transactions WHERE transaction_type = 'Purchase')",
             8.0,
             math.inf,
         ),
@@ -283,6 +396,37 @@ def _transactions(params: FinancialParams) -> list[Check]:
             f"greatest(0.0, {low!r} - 3 * {_fraud_se(rate)}) AS low, "
             f"{high!r} + 3 * {_fraud_se(rate)} + {float(largest)!r} / count(*) AS high "
             "FROM {s}.transactions",
+        ),
+        violations(
+            "transactions.benefits_eligible",
+            "transactions",
+            "benefits go to those entitled: Social Security only to Retired customers of 62 or "
+            "older (at the end date), pensions only to Retired customers",
+            f"{_BENEFITS} WHERE (t.description LIKE 'SOCIAL SECURITY%' OR t.description LIKE "
+            "'PENSION%') AND NOT coalesce(c.occupation = 'Retired' AND (t.description "
+            f"NOT LIKE 'SOCIAL SECURITY%' OR {_AGE.replace('date_of_birth', 'c.date_of_birth')} "
+            ">= 62), false)",
+        ),
+        violations(
+            "transactions.social_security_schedule",
+            "transactions",
+            "Social Security pays on the SSA schedule: the 2nd, 3rd or 4th Wednesday of the "
+            "month for a birth day in 1-10, 11-20 or 21-31; the 3rd (the Friday before on a "
+            "weekend) for benefits started before May 1997 (62 = 22,645 days after birth)",
+            f"{_BENEFITS} WHERE t.description LIKE 'SOCIAL SECURITY%' AND NOT coalesce("
+            f"{_day('t.transaction_date')} = {_SOCIAL_SECURITY_DAY}, false)",
+        ),
+        violations(
+            "transactions.payroll_from_employer",
+            "transactions",
+            "paychecks come from an employer of the customer's occupation "
+            "(data/employers.json; 'Other' for occupations it does not list)",
+            f"WITH e(occupation, employer) AS (VALUES {_employers()}) "
+            f"{_BENEFITS} "
+            "WHERE t.description LIKE 'PAYROLL DIRECT DEPOSIT %' AND NOT EXISTS (SELECT 1 "
+            "FROM e WHERE e.employer = substr(t.description, 24) AND e.occupation = "
+            "CASE WHEN c.occupation IN (SELECT occupation FROM e) THEN c.occupation "
+            "ELSE 'Other' END)",
         ),
         violations(
             "transactions.own_transfers_paired",
@@ -447,8 +591,106 @@ def _correlation(column: str, score_low: float, sign: int) -> str:
     )
 
 
-def _credit_cards() -> list[Check]:
+def utilisation_shape(params: FinancialParams) -> dict[str, tuple[float, float, float]]:
+    """Per risk category: the configured mean utilisation of a card, and the shares of cards
+    under 5% and over 80% utilised (those carrying a balance: logit-normal around the
+    risk's median; the others taken as near zero), by quadrature."""
+    p = params.cards
+    z = np.linspace(-8, 8, 4001)
+    w = np.exp(-0.5 * z * z)
+    w /= w.sum()
+    out = {}
+    for risk in RISKS:
+        r = p.risks[risk]
+        m = min(max(r.utilization, 1e-6), 1 - 1e-6)
+        util = np.clip(1 / (1 + np.exp(-(np.log(m / (1 - m)) + p.utilization_sigma * z))), 0, 0.97)
+        out[risk] = (
+            r.revolver_rate * float(w @ util),
+            1 - r.revolver_rate + r.revolver_rate * float(w @ (util < 0.05)),
+            r.revolver_rate * float(w @ (util > 0.8)),
+        )
+    return out
+
+
+#: card utilisation: its mean within this much of the configured mean (plus 3 standard
+#: errors); at least this share of the configured shares near zero and near the limit
+UTILISATION_WITHIN, UTILISATION_SHARE = 0.08, 0.5
+#: delinquency rises with utilisation: cards over half used are delinquent at least this
+#: many times as often as the others (where the configured weight is 1 or more)
+DELINQUENCY_STEP = 2.0
+_UTIL = "(k.current_balance / k.credit_limit)"
+
+
+def _credit_cards(params: FinancialParams) -> list[Check]:
+    shape = utilisation_shape(params)
+    by_risk = [_case("c.risk_category", {r: v[i] for r, v in shape.items()}) for i in range(3)]
+    share = UTILISATION_SHARE
+    step = DELINQUENCY_STEP if params.cards.delinquency_weight >= 1 else 0.0
+    holders = "FROM {s}.credit_cards AS k JOIN {s}.customers AS c ON c.customer_id = k.customer_id"
+    delinquent = "CASE WHEN k.delinquency_status <> 'Current' THEN 1.0 ELSE 0.0 END"
     return [
+        Check(
+            "credit_cards.utilisation_mean",
+            "credit_cards",
+            "mean utilisation (current_balance / credit_limit) is within "
+            f"{UTILISATION_WITHIN:g} of the configured mean for the holders' risk categories "
+            "(about 25-30% by default, as US averages), plus 3 standard errors",
+            f"SELECT avg({_UTIL}) AS value, avg({by_risk[0]}) - {UTILISATION_WITHIN!r} "
+            f"- 3 * stddev_samp({_UTIL}) / sqrt(count(*)) AS low, avg({by_risk[0]}) "
+            f"+ {UTILISATION_WITHIN!r} + 3 * stddev_samp({_UTIL}) / sqrt(count(*)) AS high "
+            f"{holders}",
+        ),
+        metric(
+            "credit_cards.utilisation_spread",
+            "credit_cards",
+            "utilisation is spread out: the shares of cards under 5% and over 80% used are "
+            f"each at least {share:g} x the configured ones (many near zero, a tail near the "
+            "limit), less 3 standard errors (shown: the smaller share over its bound)",
+            "SELECT least("
+            f"(avg(CASE WHEN {_UTIL} < 0.05 THEN 1.0 ELSE 0.0 END) + 3 * sqrt({share!r} "
+            f"* avg({by_risk[1]}) / count(*))) / ({share!r} * avg({by_risk[1]})), "
+            f"(avg(CASE WHEN {_UTIL} > 0.8 THEN 1.0 ELSE 0.0 END) + 3 * sqrt({share!r} "
+            f"* avg({by_risk[2]}) / count(*))) / ({share!r} * avg({by_risk[2]}))) {holders}",
+            1.0,
+            math.inf,
+        ),
+        metric(
+            "credit_cards.delinquency_by_utilisation",
+            "credit_cards",
+            "delinquency rises with utilisation: cards over half used are past due at least "
+            f"{step:g} x as often as the others (smoothed by half a card), less 3 standard "
+            "errors (shown: the ratio over its bound)",
+            "WITH x AS (SELECT "
+            f"sum({delinquent}) FILTER (WHERE {_UTIL} > 0.5) + 0.5 AS d_hi, "
+            f"count(*) FILTER (WHERE {_UTIL} > 0.5) + 1 AS n_hi, "
+            f"sum({delinquent}) FILTER (WHERE {_UTIL} <= 0.5) + 0.5 AS d_lo, "
+            f"count(*) FILTER (WHERE {_UTIL} <= 0.5) + 1 AS n_lo {holders}) "
+            f"SELECT (d_hi / n_hi) / (d_lo / n_lo) / ({step!r} "
+            "* exp(-3 * sqrt(1 / d_hi + 1 / d_lo))) FROM x",
+            1.0 if step else -math.inf,
+            math.inf,
+        ),
+        rows(
+            "credit_cards.frozen_at_90_days",
+            "credit_cards",
+            "frozen_date is set iff the card is 90+ Days past due, then at least 120 days after "
+            "its account opened and not after the end date, and the card's account "
+            "is Frozen",
+            "(frozen_date IS NOT NULL) = (delinquency_status = '90+ Days') AND (frozen_date IS "
+            "NULL OR (frozen_date <= {end} AND EXISTS (SELECT 1 FROM {s}.accounts AS a WHERE "
+            "a.account_id = t.account_id AND a.account_status = 'Frozen' "
+            "AND frozen_date >= a.open_date + 120)))",
+        ),
+        violations(
+            "credit_cards.no_purchases_when_frozen",
+            "credit_cards",
+            "a frozen card stops: no Completed or Pending purchase on its account on or after "
+            "its frozen_date",
+            "SELECT count(*) FROM {s}.transactions AS t JOIN {s}.credit_cards AS k "
+            "ON k.account_id = t.account_id WHERE t.transaction_type = 'Purchase' "
+            "AND t.status <> 'Failed' "
+            f"AND {_day('t.transaction_date')} >= k.frozen_date",
+        ),
         rows(
             "credit_cards.luhn_test_range",
             "credit_cards",
@@ -509,49 +751,106 @@ _SCHEDULE = (
 )
 
 
-def _by_risk() -> str:
-    """Default rates by risk as a ratio of each category's to the previous one's (smoothed by
-    half a loan) and the ratio's log standard error."""
-    return (
-        "WITH r AS (SELECT c.risk_category AS risk, count(*) AS n, "
+def _rise(groups: str, labels: tuple[str, ...], rates: dict[str, float]) -> tuple[str, str]:
+    """A metric that default rates rise along `labels` (the values of the SQL expression
+    `groups` over loans l joined to customers c) as configured by `rates`: each rate over
+    the previous one (smoothed by half a loan) divided by the ratio required, less 3
+    standard errors of the ratio; the smallest of these must be >= 1. Returns (query, the
+    required steps as text)."""
+    required = {
+        (a, b): min(DEFAULT_STEP, (rates[b] / rates[a]) ** 0.75)
+        for a, b in pairwise(labels)
+        if rates[a] > 0 and rates[b] >= DEFAULT_RISE_FROM * rates[a]
+    }
+    key = {label: f"g{i}" for i, label in enumerate(labels)}
+    steps = [
+        f"(p_{key[b]} / p_{key[a]}) / ({step!r} * exp(-3 * sqrt(1 / k_{key[a]} + 1 / k_{key[b]})))"
+        for (a, b), step in required.items()
+    ] or ["1e9"]
+    per = ", ".join(
+        f"max(k / n) FILTER (WHERE g = '{label}') AS p_{key[label]}, "
+        f"max(k) FILTER (WHERE g = '{label}') AS k_{key[label]}"
+        for label in labels
+    )
+    query = (
+        f"WITH r AS (SELECT {groups} AS g, count(*) AS n, "
         "count(*) FILTER (WHERE l.loan_status = 'Default') + 0.5 AS k "
         "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id "
-        "GROUP BY 1), "
-        "p AS (SELECT "
-        + ", ".join(
-            f"max(k / n) FILTER (WHERE risk = '{r}') AS p_{r.lower()}, "
-            f"max(k) FILTER (WHERE risk = '{r}') AS k_{r.lower()}"
-            for r in RISKS
-        )
-        + " FROM r)"
+        f"GROUP BY 1), p AS (SELECT {per} FROM r) SELECT least({', '.join(steps)}) FROM p"
+    )
+    shown = ", ".join(f"{a} < {b}: {x:.2g} x" for (a, b), x in required.items()) or "none"
+    return query, shown
+
+
+# "rising": default rates multiply from one risk grade (or loan type) to the next, so each
+# one's rate is held to at least twice the one below it (or the configured ratio to the power
+# 0.75, if smaller; no promise where the configured rates rise less than 1.5 x), less 3
+# standard errors of the ratio (with few defaults the bound drops below 1; from multiplier 5
+# on it demands a real rise)
+DEFAULT_STEP, DEFAULT_RISE_FROM = 2.0, 1.5
+#: "mortgages default least, unsecured loans most": the order of loan types checked
+DEFAULT_ORDER = ("Mortgage", "Auto", "Personal")
+#: defaults rise with payment over income: loans above their type's median payment-to-income
+#: default at least this many times as often as those below (Mantel-Haenszel over types)
+PTI_STEP = 1.15
+#: mortgage rates by origination year: the mean gap to the market rate plus the borrower's
+#: spread, within this many points (plus 3 standard errors)
+RATE_WITHIN = 0.005
+
+
+def _default_chance(params: FinancialParams) -> str:
+    """The configured chance of default of loan l (of customer c), as SQL."""
+    p = params.loans
+    rate = _case("l.loan_type", {t: x.default_rate for t, x in p.types.items()})
+    factor = _case("c.risk_category", {r: x.default_factor for r, x in p.risks.items()})
+    return (
+        f"least(0.95, {rate} * {factor} * exp({p.payment_to_income_weight!r} * "
+        f"(12 * l.monthly_payment / c.annual_income - {p.reference_payment_to_income!r})))"
     )
 
 
-# "rising with risk": default rates multiply from one risk grade to the next, so each category's
-# rate is held to at least twice the one below it (or the configured ratio to the power 0.75,
-# if smaller; no promise where the configured rates rise less than 1.5 x), less 3 standard
-# errors of the ratio (with few defaults the bound drops below 1; from multiplier 5 on it
-# demands a real rise)
-DEFAULT_STEP, DEFAULT_RISE_FROM = 2.0, 1.5
+def _market_rate(params: FinancialParams) -> str:
+    """The rate of mortgage l of customer c at its origination: the year's market rate (the
+    nearest year's outside the table), less the short-term discount, plus the risk spread."""
+    p = params.loans
+    years = list(p.mortgage_rates)
+    market = _case(
+        f"least(greatest(year(l.origination_date), {years[0]}), {years[-1]})",
+        dict(p.mortgage_rates),
+    )
+    spread = _case(
+        "c.risk_category",
+        {r: x.spread * p.types["Mortgage"].spread_scale for r, x in p.risks.items()},
+    )
+    margin = p.types["Mortgage"].margin
+    short = p.mortgage_short_term
+    return (
+        f"({market} + {margin!r} - CASE WHEN l.term_months <= 180 THEN {short!r} ELSE 0 END "
+        f"+ {spread})"
+    )
+
+
+# Due dates fall monthly on the origination day (the 28th at most): instalments due by the
+# end date, as the schedule counts them
+_ELAPSED = (
+    "greatest(0, (year({end}) * 12 + month({end})) - (year(origination_date) * 12 "
+    "+ month(origination_date)) - CASE WHEN least(day(origination_date), 28) > day({end}) "
+    "THEN 1 ELSE 0 END)"
+)
 
 
 def _loans(params: FinancialParams) -> list[Check]:
+    p = params.loans
     low, high = DEFAULT_SHARE
-    rates = {r: params.loans.risks[r].default_rate for r in RISKS}
-    required = {
-        (a, b): min(DEFAULT_STEP, (rates[b] / rates[a]) ** 0.75)
-        for a, b in pairwise(RISKS)
-        if rates[a] > 0 and rates[b] >= DEFAULT_RISE_FROM * rates[a]
-    }
-    steps = [
-        f"(p_{b.lower()} / p_{a.lower()}) / ({step!r} "
-        f"* exp(-3 * sqrt(1 / k_{a.lower()} + 1 / k_{b.lower()})))"
-        for (a, b), step in required.items()
-    ] or ["1e9"]
-    expected = " + ".join(
-        f"count(*) FILTER (WHERE c.risk_category = '{r}') * {rate!r}" for r, rate in rates.items()
+    by_risk, risk_steps = _rise(
+        "c.risk_category", RISKS, {r: p.risks[r].default_factor for r in RISKS}
     )
-    shown = ", ".join(f"{a} < {b}: {s:.2g} x" for (a, b), s in required.items()) or "none"
+    by_type, type_steps = _rise(
+        "l.loan_type", DEFAULT_ORDER, {t: p.types[t].default_rate for t in DEFAULT_ORDER}
+    )
+    chance = _default_chance(params)
+    caps = _case("loan_type", {t: x.max_payment_to_income for t, x in p.types.items()})
+    pti_step = PTI_STEP if p.payment_to_income_weight >= 2 else 0.0
     return [
         rows(
             "loans.amortisation",
@@ -577,14 +876,57 @@ def _loans(params: FinancialParams) -> list[Check]:
             "AND a.customer_id = t.customer_id AND a.account_type = 'Loan' "
             "AND a.current_balance = t.remaining_balance)",
         ),
+        rows(
+            "loans.status_from_payments",
+            "loans",
+            "loan_status agrees with the instalments due by the end date (monthly from "
+            "origination) and payments_made: Paid Off iff all term_months are paid; Current "
+            "missed none; Late missed 1 or 2; Default 3 or more",
+            f"CASE loan_status WHEN 'Paid Off' THEN payments_made = term_months "
+            f"AND {_ELAPSED} >= term_months "
+            f"ELSE payments_made < term_months AND CASE loan_status "
+            f"WHEN 'Current' THEN {_ELAPSED} - payments_made = 0 "
+            f"WHEN 'Late' THEN {_ELAPSED} - payments_made BETWEEN 1 AND 2 "
+            f"WHEN 'Default' THEN {_ELAPSED} - payments_made >= 3 END END",
+        ),
+        violations(
+            "loans.within_debt_to_income",
+            "loans",
+            f"underwritten to income: each loan's payment within its type's cap of monthly "
+            f"income (loans at the $500 floor excepted), and a borrower's loans together "
+            f"within {p.max_debt_to_income:g} of it (to the cent)",
+            "SELECT (SELECT count(*) FROM {s}.loans AS t JOIN {s}.customers AS c "
+            "ON c.customer_id = t.customer_id WHERE t.loan_amount > 500 AND NOT coalesce("
+            f"t.monthly_payment <= {caps.replace('loan_type', 't.loan_type')} "
+            "* c.annual_income / 12 + 0.01, false)) + (SELECT count(*) FROM (SELECT customer_id, "
+            "sum(monthly_payment) AS paid FROM {s}.loans GROUP BY 1) AS t "
+            "JOIN {s}.customers AS c ON c.customer_id = t.customer_id WHERE NOT coalesce("
+            f"t.paid <= {p.max_debt_to_income!r} * c.annual_income / 12 + 0.01, false))",
+        ),
+        Check(
+            "loans.rate_follows_market",
+            "loans",
+            "mortgage rates follow the market of their origination year: per year (with 3+ "
+            "mortgages) the mean of interest_rate less the year's 30-year rate (the "
+            "configured Freddie Mac PMMS table; less the 15-year discount) and the borrower's "
+            f"risk spread is within {RATE_WITHIN:g}, plus 3 standard errors",
+            "WITH y AS (SELECT year(l.origination_date) AS y, count(*) AS n, "
+            f"avg(l.interest_rate - {_market_rate(params)}) AS gap, "
+            f"stddev_samp(l.interest_rate - {_market_rate(params)}) AS sd "
+            "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id "
+            "WHERE l.loan_type = 'Mortgage' GROUP BY 1 HAVING count(*) >= 3) "
+            "SELECT coalesce(max(abs(gap) - 3 * sd / sqrt(n)), 0) AS value, "
+            f"'-inf'::DOUBLE AS low, {RATE_WITHIN!r} AS high FROM y",
+        ),
         Check(
             "loans.default_share",
             "loans",
-            f"loans in Default are {low:g}-{high:g} x the configured default rates of their "
-            "holders' risk categories (5-10% of all by default; a loan defaults only once 4 "
-            "months in and when not paid off), less/plus 3 standard errors",
+            f"loans in Default are {low:g}-{high:g} x the configured chance of default of "
+            "each (by type, the holder's risk and payment over income; 5-10% of all by "
+            "default: a loan defaults only once 4 months in and when not paid off), less/plus "
+            "3 standard errors",
             "WITH x AS (SELECT avg(CASE WHEN l.loan_status = 'Default' THEN 1.0 ELSE 0.0 END) "
-            f"AS share, ({expected}) / count(*) AS rate, count(*) AS n "
+            f"AS share, avg({chance}) AS rate, count(*) AS n "
             "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id) "
             f"SELECT share AS value, greatest(0.0, {low!r} * rate "
             f"- 3 * sqrt({low!r} * rate * (1 - {low!r} * rate) / n)) AS low, "
@@ -594,10 +936,40 @@ def _loans(params: FinancialParams) -> list[Check]:
         metric(
             "loans.default_by_risk",
             "loans",
-            f"default rate rises with risk as configured ({shown} the previous), less 3 "
+            f"default rate rises with risk as configured ({risk_steps} the previous), less 3 "
             "standard errors (shown: smallest ratio over its bound)",
-            f"{_by_risk()} SELECT least({', '.join(steps)}) FROM p",
+            by_risk,
             1.0,
+            math.inf,
+        ),
+        metric(
+            "loans.default_by_type",
+            "loans",
+            "mortgages default least, unsecured personal loans most: default rate rises from "
+            f"Mortgage to Auto to Personal as configured ({type_steps} the previous), less 3 "
+            "standard errors (shown: smallest ratio over its bound)",
+            by_type,
+            1.0,
+            math.inf,
+        ),
+        metric(
+            "loans.default_by_payment_to_income",
+            "loans",
+            "defaults rise with payment over income: loans above their type's median "
+            f"payment-to-income default at least {pti_step:g} x as often as those below "
+            "(Mantel-Haenszel over loan types), less 3 standard errors (shown: the ratio "
+            "over its bound)",
+            "WITH l AS (SELECT l.loan_type AS t, CASE WHEN l.loan_status = 'Default' THEN 1.0 "
+            "ELSE 0.0 END AS d, 12 * l.monthly_payment / c.annual_income AS pti "
+            "FROM {s}.loans AS l JOIN {s}.customers AS c ON c.customer_id = l.customer_id), "
+            "h AS (SELECT l.t, l.d, l.pti > m.mid AS high FROM l "
+            "JOIN (SELECT t, median(pti) AS mid FROM l GROUP BY 1) AS m ON m.t = l.t), "
+            "s AS (SELECT t, count(*) AS n, sum(d) FILTER (WHERE high) + 0.5 AS d_hi, "
+            "sum(d) FILTER (WHERE NOT high) + 0.5 AS d_lo, count(*) FILTER (WHERE high) AS n_hi, "
+            "count(*) FILTER (WHERE NOT high) AS n_lo FROM h GROUP BY 1) "
+            "SELECT (sum(d_hi * n_lo / n) / sum(d_lo * n_hi / n)) "
+            f"/ ({pti_step!r} * exp(-3 * sqrt(1 / sum(d_hi) + 1 / sum(d_lo)))) FROM s",
+            1.0 if pti_step else -math.inf,
             math.inf,
         ),
     ]
@@ -687,15 +1059,69 @@ def _fraud_cases(params: FinancialParams) -> list[Check]:
     ]
 
 
+# --- the same people at the retailer ---------------------------------------------------------
+
+RETAIL = "retail_analytics"
+#: the columns that make a person, bank's -> retailer's
+SAME_PERSON = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "date_of_birth": "date_of_birth",
+    "address": "address_line1",
+    "city": "city",
+    "state": "state",
+    "zip_code": "zip_code",
+    "email": "email",
+    "phone": "phone",
+    "annual_income": "annual_income",
+    "credit_score": "credit_score",
+}
+
+
+def _across(params: FinancialParams) -> list[Check]:
+    """Checks of a warehouse holding the retailer too: a customer id in both is one person."""
+    same = " AND ".join(f"b.{k} = r.{v}" for k, v in SAME_PERSON.items())
+    overlap = params.customers.retail_overlap
+    return [
+        replace(
+            violations(
+                "customers.same_person_as_retail",
+                "customers",
+                "a customer_id of both the bank and the retailer is one person: name, date of "
+                "birth, address, email, phone, income and credit score agree",
+                f"SELECT count(*) FROM {{s}}.customers AS b JOIN {RETAIL}.customers AS r "
+                f"ON r.customer_id = b.customer_id WHERE NOT coalesce({same}, false)",
+            ),
+            needs=(RETAIL,),
+        ),
+        replace(
+            Check(
+                "customers.retail_overlap",
+                "customers",
+                f"the share of bank customers who are the retailer's customers too is the "
+                f"configured {overlap:g} (or all the retailer has, if it has fewer), to 0.005",
+                f"WITH x AS (SELECT count(*) AS n, count(r.customer_id) AS shared, "
+                f"(SELECT count(*) FROM {RETAIL}.customers) AS shop FROM {{s}}.customers AS b "
+                f"LEFT JOIN {RETAIL}.customers AS r ON r.customer_id = b.customer_id) "
+                f"SELECT shared / n AS value, least({overlap!r}, shop / n) - 0.005 AS low, "
+                f"least({overlap!r}, shop / n) + 0.005 AS high FROM x",
+            ),
+            needs=(RETAIL,),
+        ),
+    ]
+
+
 def checks(params: FinancialParams) -> list[Check]:
-    """Every behaviour check of financial_analytics, table by table."""
+    """Every behaviour check of financial_analytics, table by table, then those across
+    domains (they run only where the retailer is there too)."""
     return [
         *_customers(params),
         *_accounts(),
         *_transactions(params),
         *_cash_flow(params),
         *difficulty.checks(params),
-        *_credit_cards(),
+        *_credit_cards(params),
         *_loans(params),
         *_fraud_cases(params),
+        *_across(params),
     ]

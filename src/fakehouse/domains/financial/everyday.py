@@ -135,7 +135,11 @@ def plan(book: _Book, recurring: dict[str, np.ndarray]) -> Plan:
     spending = np.maximum(per_month + deposits - drift - one_offs, pl.spending_floor * net)
     spending = np.where(has, spending, 0.4 * net)  # banking elsewhere: card spending only
 
+    # cards that pay in full may sit in a drawer: only their subscription is billed to them
     card = (lay.kind == CARD) & book.live
+    drawer = card & ~lay.cards.revolver[np.maximum(lay.card, 0)]
+    drawer &= s("idle_card").uniform(book.account_keys) < pl.idle_card_rate
+    card &= ~drawer
     n_cards = np.bincount(lay.owner[card], minlength=n)
     low, high = pl.card_share
     share = np.where(n_cards > 0, low + (high - low) * s("card_share").uniform(ck), 0.0)

@@ -285,7 +285,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     return {
         "case_id": TABLE.ids(first_row + np.arange(len(c["account"]))),
         "account_id": accounts.TABLE.ids(c["account"]),
-        "customer_id": customers.ids(c["customer"]),
+        "customer_id": customers.ids(ctx, c["customer"]),
         "transaction_id": transactions.TABLE.ids(c["transaction"]),
         "fraud_type": arrow.labels(FRAUD_TYPES, c["fraud_type"]),
         "occurrence_date": arrow.timestamps(c["occurred"]),

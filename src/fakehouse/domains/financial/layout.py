@@ -54,6 +54,7 @@ class Cards:
     revolver: np.ndarray
     utilization: np.ndarray
     delinquency: np.ndarray  # index into DELINQUENCY
+    frozen_day: np.ndarray  # day the card was frozen (90+ days past due), else NEVER
     statement_dom: np.ndarray  # statement day of month (1..28)
 
 
@@ -144,9 +145,11 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
     )
     n_cards = _shuffled_counts(ctx, w_card * live + 1e-9, group, c_counts, idx, "card", g0)
     # loans: by age band and debt load
-    bands = p.customers.age_bands.values()
-    w_loan = np.array([b.loan_weight for b in bands])[f.band] * np.clip(
-        f.dti / p.customers.dti_median, 0.3, 3.0
+    # lenders lend to those who can pay: the weight falls steeply below a modest income
+    w_loan = (
+        np.array(list(p.loans.age_weights.values()))[f.band]
+        * np.clip(f.dti / p.customers.dti_median, 0.3, 3.0)
+        * np.clip(f.income / 25_000, 0.01, 1.0) ** 2
     )
     n_loans = _shuffled_counts(ctx, w_loan * live + 1e-9, group, l_counts, idx, "loan", g0)
     # deposit products: slots (customer, type)
@@ -183,7 +186,9 @@ def build(ctx: Context, g0: int, g1: int) -> Layout:
     loan_index = int(groups.allocation(ctx, "loans").cum(g0)) + np.arange(is_loan.sum())
 
     # dates
-    join = f.join_day[owner]
+    # accounts open once the customer's identity is verified (the newest customers still
+    # pending may hold accounts opened on joining)
+    join = np.where(f.verified, f.kyc_day, f.join_day)[owner]
     leave = f.leave_day[owner]
     last_open = np.minimum(leave - 1, w.end_day)
     u_open = s("open_date").uniform(index)
@@ -274,13 +279,23 @@ def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
     expiry = expiry_month.astype("datetime64[D]").astype(np.int64) - 1  # month end
     by_risk = [p.risks[r] for r in RISKS]
     revolver = s("revolver").uniform(index) < np.array([r.revolver_rate for r in by_risk])[risk]
-    util = np.array([r.utilization for r in by_risk])[risk] * np.exp(
-        0.5 * s("utilization").normal(index)
+    # revolvers' utilisation is logit-normal around the risk's median: most carry a part of
+    # their limit, some run close to it; the others owe only their last statement
+    median = np.array([r.utilization for r in by_risk])[risk]
+    logit = np.log(median / (1 - median)) + p.utilization_sigma * s("utilization").normal(index)
+    util = np.where(revolver, np.clip(1 / (1 + np.exp(-logit)), 0.01, 0.97), 0.0)
+    rate = np.array([r.delinquency_rate for r in by_risk])[risk] * np.exp(
+        p.delinquency_weight * (util - p.delinquency_reference)
     )
-    util = np.where(revolver, np.clip(util, 0.02, 0.9), 0.0)
-    late = s("delinquent").uniform(index) < np.array([r.delinquency_rate for r in by_risk])[risk]
+    late = s("delinquent").uniform(index) < np.minimum(rate, 0.9)
     buckets = Categorical.of(p.delinquency_mix)
     delinquency = np.where(late, 1 + buckets.sample(s("delinquency").uniform(index)), 0)
+    # a card is 30 days past due a month after its first statement at the earliest
+    delinquency = np.minimum(delinquency, np.clip((w.end_day - open_day) // 30 - 1, 0, 3))
+    # one 90+ days past due was frozen when it reached 90 days: 90-179 days past due now
+    overdue = s("days_past_due").integers(index, 90, 180)
+    frozen = np.maximum(w.end_day - (overdue - 90), open_day + 120)
+    frozen = np.where(delinquency == 3, frozen, NEVER)
     statement = s("statement_day").integers(index, 1, 29)
     return Cards(
         index,
@@ -294,6 +309,7 @@ def _cards(ctx: Context, f, owner, open_day, index) -> Cards:
         revolver | late,
         util,
         delinquency,
+        frozen,
         statement,
     )
 
@@ -326,63 +342,147 @@ def due_day(loans_origination_month, due_dom, k) -> np.ndarray:
     return _month_day(loans_origination_month + k, due_dom)
 
 
+def market_rate(params, kind: np.ndarray, term: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """The market rate of loans of `kind` (index into LOAN_TYPES) and `term` originated in
+    `year`: the year's 30-year mortgage rate (the nearest year's outside the table) plus the
+    type's margin, less the short-term discount for terms of 15 years or less."""
+    p = params.loans
+    years = np.array(list(p.mortgage_rates), dtype=np.int64)
+    table = np.array(list(p.mortgage_rates.values()))
+    base = table[np.clip(year - years[0], 0, len(years) - 1)]
+    margin = np.array([p.types[t].margin for t in LOAN_TYPES])[kind]
+    return base + margin - np.where(term <= 180, p.mortgage_short_term, 0.0)
+
+
+def risk_spread(params, kind: np.ndarray, risk: np.ndarray) -> np.ndarray:
+    p = params.loans
+    scale = np.array([p.types[t].spread_scale for t in LOAN_TYPES])[kind]
+    return scale * np.array([p.risks[r].spread for r in RISKS])[risk]
+
+
+def default_chance(params, kind: np.ndarray, risk: np.ndarray, pti: np.ndarray) -> np.ndarray:
+    """Chance a loan defaults: the type's rate x the risk's factor, rising exponentially with
+    the payment over income."""
+    p = params.loans
+    rate = np.array([p.types[t].default_rate for t in LOAN_TYPES])[kind]
+    factor = np.array([p.risks[r].default_factor for r in RISKS])[risk]
+    rise = np.exp(p.payment_to_income_weight * (pti - p.reference_payment_to_income))
+    return np.clip(rate * factor * rise, 0.0, 0.95)
+
+
+def affordable(principal_per_payment: np.ndarray, rate, term) -> np.ndarray:
+    """Principal (cents) a monthly payment (cents) pays off: the annuity formula inverted."""
+    r = np.asarray(rate) / 12
+    n = np.asarray(term, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            r > 0,
+            principal_per_payment * (1 - (1 + r) ** -n) / r,
+            principal_per_payment * n,
+        )
+
+
 def _loans(ctx: Context, f, owner, join, index) -> Loans:
+    """Underwriting: type by age and what the borrower can afford, the year's market rate
+    plus a risk spread, an amount cut to the payment caps (per type, and for all of a
+    borrower's loans together), defaults from type, risk and payment over income."""
     p = ctx.params.loans
     w = ctx.window
     s = lambda column: ctx.stream("loans", column)  # noqa: E731
     age = f.age[owner]
     income = f.income[owner]
+    monthly = income * 100 / 12  # cents
     risk = f.risk[owner]
     specs = [p.types[t] for t in LOAN_TYPES]
-    weights = np.stack(
-        [t.share * ((age >= t.min_age) & (age <= t.max_age)) + 1e-6 for t in specs],
-        axis=1,
-    )
-    weights /= weights.sum(axis=1, keepdims=True)
-    u = s("loan_type").uniform(index)
-    kind = np.minimum((np.cumsum(weights, axis=1) < u[:, None]).sum(axis=1), len(specs) - 1)
-    median = np.array([t.amount_median for t in specs])[kind]
-    sigma = np.array([t.amount_sigma for t in specs])[kind]
-    amount = (
-        median
-        * (income / 60_000) ** p.amount_income_weight
-        * np.exp(sigma * s("amount").normal(index))
-    )
-    amount = np.clip(
-        amount,
-        np.array([t.amount_range[0] for t in specs])[kind],
-        np.array([t.amount_range[1] for t in specs])[kind],
-    )
-    amount = (np.round(amount / 100) * 100).astype(np.int64) * 100
-    u_term = s("term").uniform(index)
-    term = np.zeros(len(index), dtype=np.int64)
-    for k, t in enumerate(specs):
-        mine = kind == k
-        terms = np.array(list(t.terms), dtype=np.int64)
-        term[mine] = terms[choice(u_term[mine], cumulative(list(t.terms.values())))]
-    by_risk = [p.risks[r] for r in RISKS]
-    spread = np.array([r.spread for r in by_risk])[risk]
-    rate = (
-        np.array([t.base_rate for t in specs])[kind]
-        + spread
-        + p.rate_noise * s("rate").normal(index)
-    )
-    rate = np.round(np.clip(rate, 0.01, 0.36), 4)
-    payment = amortised_payment(amount, rate, term)
+    n = len(index)
 
     earliest = np.maximum(join, w.end_day - int(p.origination_years * 365.25))
     origination = uniform_days(
         s("origination").uniform(index), earliest, np.maximum(earliest, w.end_day - 1)
     )
     oy, om, od, _ = calendar(origination)
+    u_term = s("term").uniform(index)
+    terms = np.zeros((n, len(specs)), dtype=np.int64)  # the term each type would take
+    for k, t in enumerate(specs):
+        values = np.array(list(t.terms), dtype=np.int64)
+        terms[:, k] = values[choice(u_term, cumulative(list(t.terms.values())))]
+    noise = p.rate_noise * s("rate").normal(index)
+    kinds = np.arange(len(specs))
+    rates = np.round(
+        np.clip(
+            market_rate(ctx.params, kinds[None, :], terms, oy[:, None])
+            + risk_spread(ctx.params, kinds[None, :], risk[:, None])
+            + noise[:, None],
+            0.01,
+            0.36,
+        ),
+        4,
+    )
+    lowest = np.array([t.amount_range[0] for t in specs]) * 100
+    cap = np.array([t.max_payment_to_income for t in specs])
+
+    # a borrower's loans in turn (they are consecutive): each within its type's cap and what
+    # is left of the borrower's debt-to-income budget
+    rank = np.arange(n) - np.searchsorted(owner, owner)  # owners are in order
+    left = p.max_debt_to_income * monthly  # cents a month, per loan row (its borrower's budget)
+    kind = np.zeros(n, dtype=np.int64)
+    amount = np.zeros(n, dtype=np.int64)
+    payment = np.zeros(n, dtype=np.int64)
+    u_type = s("loan_type").uniform(index)
+    z_amount = s("amount").normal(index)
+    for j in range(int(rank.max()) + 1 if n else 0):
+        at = np.flatnonzero(rank == j)
+        budget = np.minimum(cap[None, :] * monthly[at, None], left[at, None])
+        fits = budget >= amortised_payment(lowest[None, :], rates[at], terms[at])
+        allowed = (age[at, None] >= [t.min_age for t in specs]) & (
+            age[at, None] <= [t.max_age for t in specs]
+        )
+        median = np.array([t.amount_median for t in specs])
+        sigma = np.array([t.amount_sigma for t in specs])
+        want = (
+            median[None, :]
+            * (income[at, None] / 60_000) ** p.amount_income_weight
+            * np.exp(sigma[None, :] * z_amount[at, None])
+        )
+        want = np.clip(want, *np.array([t.amount_range for t in specs]).T) * 100
+        # people apply for what they can afford: a type whose usual loan would not fit is
+        # less likely, one whose smallest loan would not fit practically never chosen
+        comfortable = budget >= amortised_payment(want, rates[at], terms[at])
+        weights = (
+            np.array([t.share for t in specs])
+            * allowed
+            * np.where(fits, np.where(comfortable, 1.0, 0.3), 1e-4)
+            + 1e-9
+        )
+        cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+        k = np.minimum((cum < u_type[at, None]).sum(axis=1), len(specs) - 1)
+        rows = np.arange(len(at))
+        want = want[rows, k]
+        most = affordable(budget[rows, k], rates[at, k], terms[at, k])
+        # whole $100, and at least $500 (borrowers are dealt by income, so the floor
+        # practically never takes a payment over the cap)
+        cents = np.maximum(np.floor(np.minimum(want, most) / 10_000), 5) * 10_000
+        cents = cents.astype(np.int64)
+        kind[at], amount[at] = k, cents
+        payment[at] = amortised_payment(cents, rates[at, k], terms[at, k])
+        # what is left for the borrower's next loans
+        following = np.flatnonzero(rank > j)
+        spent = np.zeros(len(f.idx))
+        np.add.at(spent, owner[at], payment[at])
+        left[following] -= spent[owner[following]]
+    rows = np.arange(n)
+    term, rate = terms[rows, kind], rates[rows, kind]
+
     month = oy * 12 + om - 1
     dom = np.minimum(od, 28)
     ey, em, _, _ = calendar(np.array([w.end_day]))
     k_max = (ey[0] * 12 + em[0] - 1) - month
     elapsed = np.where(due_day(month, dom, k_max) <= w.end_day, k_max, k_max - 1)
     elapsed = np.clip(elapsed, 0, None)
-    default = s("default").uniform(index) < np.array([r.default_rate for r in by_risk])[risk]
-    late = s("late").uniform(index) < np.array([r.late_rate for r in by_risk])[risk]
+    pti = payment / np.maximum(monthly, 1)
+    default = s("default").uniform(index) < default_chance(ctx.params, kind, risk, pti)
+    late_rate = np.array([p.risks[r].late_rate for r in RISKS])[risk]
+    late = s("late").uniform(index) < late_rate
     paid_off = elapsed >= term
     missed_default = np.minimum(3 + s("missed").integers(index, 0, 10), elapsed)
     missed_late = 1 + (s("missed_late").uniform(index) < 0.3)

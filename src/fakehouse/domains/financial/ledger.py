@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fakehouse.core import segments
+from fakehouse.core import people, segments
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.rng import Stream, path
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR, calendar
-from fakehouse.domains.financial import customers, episodes, everyday, groups, layout, merchants
+from fakehouse.domains.financial import episodes, everyday, groups, layout, merchants
 from fakehouse.domains.financial.clock import ledger
 from fakehouse.domains.financial.layout import CARD, CD, CHECKING, LOAN, MONEY_MARKET, SAVINGS
 from fakehouse.domains.financial.params import DEPOSIT_TYPES, SEGMENTS
@@ -304,6 +304,7 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     d_counts = np.bincount(acc_group[daily["acc"]], minlength=n_groups)
 
     rows = {k: np.concatenate([recurring[k], fraud[k], daily[k]]) for k in recurring}
+    rows["status"] = _frozen_cards(lay, rows)
     group_rows = r_counts + f_counts + d_counts
     first_row = int(groups.allocation(ctx, NAME).cum(lay.g0))
     gone = lay.close_day < np.maximum(lay.open_day, book.d0) + (lay.close_day < book.d0)
@@ -317,10 +318,11 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
 
 def _target_balances(book: _Book) -> np.ndarray:
     """Per account: the balance (cents) a deposit account ends the ledger with, log-normal
-    around a share of its owner's income (0 for cards and loans)."""
+    around a share of its owner's wealth (income with the wealth factor that also sets the
+    segment; 0 for cards and loans)."""
     p = book.ctx.params.accounts
     kind = book.lay.kind
-    income = book.lay.people.income[book.lay.owner]
+    income = book.lay.people.wealth[book.lay.owner]
     deposits = [p.deposits[t] for t in DEPOSIT_TYPES]
     med = np.array([d.balance_median for d in deposits] + [0, 0])[kind]
     sig = np.array([d.balance_sigma for d in deposits] + [0, 0])[kind]
@@ -358,7 +360,7 @@ def _paychecks(book: _Book) -> np.ndarray:
     at = book.at(acc, day_pay)
     jitter = 1 + pl.pay_jitter * s("pay_jitter").normal(at)
     amount = np.round(net[c_pay] * jitter * 100).astype(np.int64)
-    employer = s("employer").integers(ck, 0, len(merchants.of(book.ctx).employers))
+    employer = merchants.employers(book.ctx, f.occupation, s("employer").uniform(ck))
     book.rows.add(
         acc,
         _seconds(day_pay, s("pay_time").uniform(at), 1, 6),
@@ -370,22 +372,58 @@ def _paychecks(book: _Book) -> np.ndarray:
     return paid
 
 
+#: Social Security: claimed from 62; the largest monthly benefit (2025, claimed at 70)
+SOCIAL_SECURITY_AGE, SOCIAL_SECURITY_MAX = 62, 5_108
+#: those whose benefits started before May 1997 are paid on the 3rd of the month
+SOCIAL_SECURITY_OLD_RULE = int(np.datetime64("1997-05-01").astype(np.int64))
+
+
+def social_security_day(month: int, birth_day: np.ndarray, started: np.ndarray) -> np.ndarray:
+    """The day Social Security pays in `month` (year x 12 + month - 1): the 2nd, 3rd or 4th
+    Wednesday for a birth day of the month in 1-10, 11-20 or 21-31; the 3rd (the business
+    day before, on a weekend) for benefits started before May 1997 (SSA publication
+    05-10031, "Schedule of Social Security Payments")."""
+    first = _month_start(month)
+    wednesday = first + (2 - (first + 3) % 7) % 7  # epoch day 0 was a Thursday (3, Monday 0)
+    dom = calendar(birth_day)[2]
+    nth = np.select([dom <= 10, dom <= 20], [1, 2], 3)
+    third = _business_day(np.full(len(birth_day), first + 2))
+    return np.where(started < SOCIAL_SECURITY_OLD_RULE, third, wednesday + 7 * nth)
+
+
 def _retirement_income(book: _Book) -> np.ndarray:
-    """Retirees: a monthly benefit on the 3rd and a pension on the 1st (the business day
-    before when those fall on a weekend). Returns who receives them."""
+    """Retirees' income: Social Security from 62, on its schedule (by birth day), and for
+    some (`customers.pension_rate`) a pension on the 1st (the business day before on a
+    weekend), which then carries 40% of their income. Returns who receives any of it."""
     f = book.lay.people
+    p = book.ctx.params.customers
+    s, ck = book.stream, book.customer_keys
     cust = np.arange(len(f.idx))
-    benefit = f.retired & (book.checking >= 0)
-    for kind, name, dom, share in ((BENEFIT, "benefit", 3, 0.62), (PENSION, "pension", 1, 0.38)):
-        c_b, day_b = _monthly(book.months, np.full(len(cust), dom), business=True)
+    has = f.retired & (book.checking >= 0)
+    pension = has & (s("pension").uniform(ck) < p.pension_rate)
+    benefit = has & (f.age >= SOCIAL_SECURITY_AGE)
+    # benefits started at 62 at the earliest: someone born before May 1935 is on the old rule
+    started = f.birth_day + int(SOCIAL_SECURITY_AGE * 365.25)
+    monthly = f.income * 100 / 12
+    amounts = {
+        BENEFIT: np.minimum(monthly * np.where(pension, 0.6, 0.85), SOCIAL_SECURITY_MAX * 100),
+        PENSION: monthly * 0.4,
+    }
+    for kind, name, who in ((BENEFIT, "benefit", benefit), (PENSION, "pension", pension)):
+        if kind == BENEFIT:
+            days = [social_security_day(m, f.birth_day, started) for m in book.months]
+            c_b = np.tile(cust, len(book.months))
+            day_b = np.concatenate(days)
+        else:
+            c_b, day_b = _monthly(book.months, np.full(len(cust), 1), business=True)
         acc = book.checking[c_b]
-        ok = benefit[c_b] & book.in_span(acc, day_b)
+        ok = who[c_b] & book.in_span(acc, day_b)
         c_b, day_b, acc = c_b[ok], day_b[ok], acc[ok]
-        amount = np.round(f.income[c_b] * 0.92 * share / 12 * 100).astype(np.int64)
         at = book.at(acc, day_b)
         sec = _seconds(day_b, book.stream(f"{name}_time").uniform(at), 1, 6)
+        amount = np.round(amounts[kind][c_b]).astype(np.int64)
         book.rows.add(acc, sec, kind, amount, book.identity(kind, at))
-    return benefit
+    return benefit | pension
 
 
 def _other_income(book: _Book) -> None:
@@ -395,11 +433,11 @@ def _other_income(book: _Book) -> None:
     received."""
     pl = book.ctx.params.ledger
     f, s, ck = book.lay.people, book.stream, book.customer_keys
-    labels = customers.occupation_labels(book.ctx)
+    labels = people.occupation_labels(book.ctx.params.people)
     cust = np.arange(len(f.idx))
     has = book.checking >= 0
 
-    benefit = has & (f.occupation == labels.index(customers.UNEMPLOYED))
+    benefit = has & (f.occupation == labels.index(people.UNEMPLOYED))
     benefit &= s("unemployment").uniform(ck) < pl.unemployment_benefit_rate
     wednesday = book.d0 + (2 - (book.d0 + 3)) % 7  # the ledger's first Wednesday
     first = wednesday + 7 * (s("unemployment_phase").uniform(ck) < 0.5)
@@ -418,7 +456,7 @@ def _other_income(book: _Book) -> None:
         book.identity(UNEMPLOYMENT, at),
     )
 
-    family = has & (f.occupation == labels.index(customers.STUDENT))
+    family = has & (f.occupation == labels.index(people.STUDENT))
     family &= s("family").uniform(ck) < pl.family_support_rate
     c_m, day_m = _monthly(book.months, s("family_day").integers(ck, 1, 29))
     acc = book.checking[c_m]
@@ -593,7 +631,7 @@ def _credit_cards(book: _Book) -> None:
     ok = book.in_span(pos, day_m)
     c_m, day_m, pos = c_m[ok], day_m[ok], pos[ok]
     card_key = book.account_keys[card_pos]
-    price = SUBSCRIPTION_PRICES[s("subscription").integers(card_key, 0, len(SUBSCRIPTION_PRICES))]
+    price = _subscriptions(book)
     at = book.at(pos, day_m)
     book.rows.add(
         pos,
@@ -711,6 +749,17 @@ def _thin(ctx, rows, acc_group, budget, r_counts, g0):
     return ~drop
 
 
+def _frozen_cards(lay: layout.Layout, rows: dict[str, np.ndarray]) -> np.ndarray:
+    """Statuses with every purchase on a card from the day it was frozen declined: a frozen
+    card takes no new charges (interest, fees and payments go on)."""
+    frozen = np.full(len(lay.index), layout.NEVER, dtype=np.int64)
+    frozen[lay.kind == CARD] = lay.cards.frozen_day
+    stopped = np.isin(rows["kind"], (POS, ONLINE)) & (
+        rows["sec"] >= frozen[rows["acc"]] * SECONDS_PER_DAY
+    )
+    return np.where(stopped, FAILED, rows["status"])
+
+
 def _settle(book: _Book, rows, plan, opening, drawn, gone, group_rows, first_row) -> Ledger:
     """Order rows by account and time, close the card statements and pay them, fix the
     deposit accounts' opening balances, run the balances."""
@@ -765,6 +814,14 @@ def _settle(book: _Book, rows, plan, opening, drawn, gone, group_rows, first_row
     return Ledger(lay, rows, balance, start, current, pending, group_rows, first_row)
 
 
+def _subscriptions(book: _Book) -> np.ndarray:
+    """Per card: the cents of the subscription billed to it every month."""
+    keys = book.account_keys[book.lay.kind == CARD]
+    return SUBSCRIPTION_PRICES[
+        book.stream("subscription").integers(keys, 0, len(SUBSCRIPTION_PRICES))
+    ]
+
+
 def _card_cycles(book: _Book, rows: dict, plan: everyday.Plan) -> np.ndarray:
     """Close each card's statements in time order and pay them; returns the cards' opening
     balances (what they owe at the ledger's start).
@@ -789,7 +846,8 @@ def _card_cycles(book: _Book, rows: dict, plan: everyday.Plan) -> np.ndarray:
     sec, kind = rows["sec"][sel], rows["kind"][sel]
     amount, status = rows["amount"][sel].copy(), rows["status"][sel].copy()
     d0 = book.d0
-    month_spend = plan.card_monthly[card_pos].astype(np.float64)
+    # a month's spending: everyday purchases and the subscription (all of an idle card's)
+    month_spend = plan.card_monthly[card_pos] + _subscriptions(book).astype(np.float64)
 
     # closings inside the ledger, per card (columns: the ledger's months, in order)
     close = np.stack(

@@ -1,7 +1,11 @@
 """financial_analytics.loans: one loan per Loan account, on an amortisation schedule.
 
-Loan k is the k-th Loan account in account order (see `layout`). Amounts, terms and rates
-depend on the type; rates rise with risk. The monthly payment follows the annuity formula
+Loan k is the k-th Loan account in account order (see `layout`). Underwriting: the rate is
+the origination year's market rate for the type plus a risk spread; the amount is cut so
+that the payment stays within the type's cap of the borrower's income and all of a
+borrower's loans within a debt-to-income cap; defaults depend on type (mortgages least,
+unsecured personal loans most), risk and payment over income. The monthly payment follows
+the annuity formula
 P = L r / (1 - (1 + r)^-n); remaining_balance is the schedule's balance after payments_made
 (Late loans missed one or two instalments, defaulted ones three or more), and equals the
 Loan account's current balance.
@@ -44,7 +48,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         parts.append(
             {
                 "loan_id": TABLE.ids(loans.index[sel]),
-                "customer_id": customers.ids(lay.customer[pos]),
+                "customer_id": customers.ids(ctx, lay.customer[pos]),
                 "account_id": accounts.TABLE.ids(lay.index[pos]),
                 "loan_type": arrow.labels(LOAN_TYPES, kind),
                 "loan_amount": arrow.money(amount),
@@ -91,11 +95,15 @@ TABLE = Table(
             references="accounts.account_id",
         ),
         Column("loan_type", pa.string(), "Mortgage, Auto, Personal, Student or Home Equity."),
-        Column("loan_amount", arrow.MONEY, "Principal; type-specific, rising with income."),
+        Column(
+            "loan_amount",
+            arrow.MONEY,
+            "Principal; type-specific, rising with income, capped by debt-to-income.",
+        ),
         Column(
             "interest_rate",
             pa.float64(),
-            "Annual rate: the type's base plus a risk spread (Low < Medium < High).",
+            "Annual rate: the origination year's market rate for the type plus a risk spread.",
         ),
         Column("term_months", pa.int32(), "Type-specific terms."),
         Column("monthly_payment", arrow.MONEY, "L r / (1 - (1 + r)^-n), r = rate / 12."),
@@ -106,7 +114,8 @@ TABLE = Table(
         Column(
             "loan_status",
             pa.string(),
-            "Current, Late, Default or Paid Off; defaults 5-10% overall, rising with risk.",
+            "Current, Late, Default or Paid Off, from the instalments missed; defaults 5-10% "
+            "overall, least for mortgages, rising with risk and payment over income.",
         ),
         Column(
             "collateral",

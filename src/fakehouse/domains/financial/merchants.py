@@ -1,6 +1,7 @@
-"""The ledger's merchants: card merchants by category, billers by bill, and employers, from
-data/merchants.json (invented names), loaded once per process and numbered so that a row
-holds a merchant as one integer (`Vocab.merchants`: categories first, then billers)."""
+"""The ledger's merchants: card merchants by category and billers by bill (data/merchants.json),
+and payroll employers by occupation (data/employers.json), invented names loaded once per
+process and numbered so that a row holds a merchant as one integer (`Vocab.merchants`:
+categories first, then billers)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from importlib import resources
 
 import numpy as np
 
+from fakehouse.core import people
 from fakehouse.core.table import Context
 
 
@@ -24,6 +26,7 @@ class Vocab:
     bill_count: dict[str, int]
     bill_categories: tuple[str, ...]
     employers: tuple[str, ...]
+    employer_spans: dict[str, tuple[int, int]]  # occupation -> (start, count) in employers
 
 
 @cache
@@ -50,8 +53,32 @@ def vocab(categories: tuple[str, ...], bills: tuple[tuple[str, str], ...]) -> Vo
         bill_start,
         bill_count,
         all_categories,
-        tuple(raw["employers"]),
+        *_employers(),
     )
+
+
+def _employers() -> tuple[tuple[str, ...], dict[str, tuple[int, int]]]:
+    """All payroll employers, and per occupation (or 'Other') the (start, count) of its own
+    among them (data/employers.json)."""
+    text = resources.files("fakehouse.domains.financial").joinpath("data/employers.json")
+    raw = {k: v for k, v in json.loads(text.read_text()).items() if not k.startswith("_")}
+    names: list[str] = []
+    spans = {}
+    for occupation, employers in raw.items():
+        spans[occupation] = (len(names), len(employers))
+        names.extend(employers)
+    return tuple(names), spans
+
+
+def employers(ctx: Context, occupation: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Index into `Vocab.employers` of the payroll employer of people with `occupation`
+    (index into the occupation labels), one of the occupation's own picked by `u`."""
+    v = of(ctx)
+    labels = people.occupation_labels(ctx.params.people)
+    other = v.employer_spans["Other"]
+    spans = np.array([v.employer_spans.get(o, other) for o in labels])
+    start, count = spans[occupation, 0], spans[occupation, 1]
+    return start + np.floor(u * count).astype(np.int64)
 
 
 def of(ctx: Context) -> Vocab:

@@ -43,6 +43,7 @@ from fakehouse.domains.params import (
     weekdays,
 )
 from fakehouse.domains.params import History as _History
+from fakehouse.domains.people import AGE_BAND, PeopleParams
 
 SEGMENTS = ("Student", "Mass Market", "Mass Affluent", "Affluent", "Private Banking")
 RISKS = ("Low", "Medium", "High")
@@ -59,7 +60,6 @@ TYPOLOGIES = (
     "stolen_card",
     "authorised_push_payment",
 )
-AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75-90")
 #: most rows a fraud episode can have (its rows are keyed episode x 64 + position)
 MAX_EPISODE_ROWS = 63
 #: most bills (their streams are keyed customer x 16 + bill)
@@ -82,7 +82,6 @@ LOAN = Vocabulary("loan type", LOAN_TYPES)
 TIER = Vocabulary("card tier", CARD_TIERS)
 NETWORK = Vocabulary("card network", NETWORKS)
 TYPOLOGY = Vocabulary("fraud typology", TYPOLOGIES)
-AGE_BAND = Vocabulary("age band", AGE_BANDS)
 EMAIL_DOMAINS = Vocabulary("reserved email domain", ("example.com", "example.net", "example.org"))
 PAY = Vocabulary("pay frequency", ("Bi-weekly", "Semi-monthly", "Monthly"))
 ACTIVITY = Vocabulary(
@@ -167,38 +166,6 @@ class Calendar(Params):
     )
 
 
-class Occupation(Params):
-    share: Weight = Field(description="Share among working-age customers.")
-    income: Positive = Field(description="Median annual income at the career peak, in dollars.")
-
-
-def _jobs(rows: dict[str, tuple[float, float]]) -> dict[str, Occupation]:
-    return {k: Occupation(share=s, income=i) for k, (s, i) in rows.items()}
-
-
-class AgeBand(Params):
-    share: Weight = Field(description="Share of customers in the band (uniform inside it).")
-    student_rate: Probability = Field(0.0, description="Share of students.")
-    retired_rate: Probability = Field(0.0, description="Share retired.")
-    loan_weight: Weight = Field(description="Relative chance of holding a loan.")
-
-
-def _age_bands() -> dict[str, AgeBand]:
-    rows = {
-        "18-24": (0.11, 0.5, 0.0, 0.4),
-        "25-34": (0.18, 0.06, 0.0, 1.2),
-        "35-44": (0.17, 0.0, 0.0, 1.4),
-        "45-54": (0.16, 0.0, 0.0, 1.2),
-        "55-64": (0.16, 0.0, 0.18, 0.8),
-        "65-74": (0.13, 0.0, 0.82, 0.4),
-        "75-90": (0.09, 0.0, 0.98, 0.15),
-    }
-    return {
-        k: AgeBand(share=s, student_rate=st, retired_rate=r, loan_weight=lw)
-        for k, (s, st, r, lw) in rows.items()
-    }
-
-
 class CustomerParams(Params):
     group_size: int = Field(
         256,
@@ -211,56 +178,6 @@ class CustomerParams(Params):
     state_mix: StateMix = Field(
         StateMix(), description="Home states: by population, or your own top states."
     )
-    age_bands: shares(AGE_BAND.each(AgeBand)) = Field(
-        default_factory=_age_bands,
-        description="Age at the end date, by band: share, students, retirees and borrowing.",
-    )
-    unemployed_rate: Probability = Field(0.045, description="Share unemployed.")
-    occupations: shares(dict[Label, Occupation]) = Field(
-        _jobs(
-            {
-                "Retail Associate": (0.09, 34_000),
-                "Food Service Worker": (0.06, 30_000),
-                "Driver": (0.06, 52_000),
-                "Construction Worker": (0.06, 56_000),
-                "Administrative Assistant": (0.08, 46_000),
-                "Electrician": (0.04, 66_000),
-                "Teacher": (0.07, 64_000),
-                "Nurse": (0.07, 84_000),
-                "Sales Representative": (0.07, 68_000),
-                "Accountant": (0.05, 82_000),
-                "Manager": (0.09, 105_000),
-                "Software Engineer": (0.06, 135_000),
-                "Small Business Owner": (0.06, 90_000),
-                "Lawyer": (0.02, 160_000),
-                "Physician": (0.02, 240_000),
-                "Engineer": (0.05, 102_000),
-                "Government Employee": (0.04, 70_000),
-            }
-        ),
-        description="Working occupations: share and median income at the career peak.",
-    )
-    student_income: Positive = Field(14_000, description="Median income of students.")
-    retired_income: Positive = Field(42_000, description="Median income of retirees.")
-    unemployed_income: Positive = Field(11_000, description="Median income of the unemployed.")
-    income_sigma: float = Field(0.45, ge=0, description="Log-normal spread of income inside a job.")
-    income_peak_age: float = Field(50.0, ge=18, le=90, description="Income rises to this age.")
-    income_age_width: Positive = Field(
-        24.0, description="Ages from the peak at which income is about 60% of the peak."
-    )
-    score_gap_median: Positive = Field(
-        118.0,
-        description="Credit score distribution: median of (850 - credit score) for an average "
-        "customer. The gap to the top is log-normal, so scores are left-skewed with a mean "
-        "near 700; a smaller gap raises scores.",
-    )
-    score_gap_sigma: float = Field(
-        0.8, ge=0, le=3, description="Credit score distribution: spread of the gap (log scale)."
-    )
-    score_income_weight: float = Field(
-        0.45, ge=0, le=1, description="Weight of income in credit quality."
-    )
-    score_age_weight: float = Field(0.3, ge=0, le=1, description="Weight of age in credit quality.")
     dti_median: Positive = Field(0.28, description="Median debt-to-income ratio.")
     dti_sigma: float = Field(0.45, ge=0, description="Log-normal spread of debt-to-income.")
     dti_quality_weight: float = Field(
@@ -278,8 +195,26 @@ class CustomerParams(Params):
         "Affluent and Private Banking; students are their own segment.",
     )
     wealth_sigma: float = Field(0.45, ge=0, description="Spread of wealth around income.")
-    kyc_lag_days: float = Field(3.0, ge=0, description="Mean days from joining to KYC completion.")
-    kyc_pending_rate: Probability = Field(0.015, description="Share whose KYC never completed.")
+    kyc_lag_days: float = Field(
+        1.0,
+        ge=0,
+        description="Mean days from joining to KYC completion; accounts open once it is done.",
+    )
+    kyc_pending_rate: Probability = Field(
+        0.2,
+        description="Share of customers who joined in the last kyc_pending_days whose KYC is "
+        "still pending (their accounts may be open already).",
+    )
+    kyc_pending_days: int = Field(30, ge=0, le=365, description="Who counts as a new customer.")
+    pension_rate: Probability = Field(
+        0.35, description="Share of retirees with a pension besides Social Security."
+    )
+    retail_overlap: Probability = Field(
+        0.3,
+        description="Share of bank customers who also shop at the retailer: they have the "
+        "same customer_id (and are the same person) in both domains. The others have ids the "
+        "retailer never uses (from CUST1000000001).",
+    )
     inactive_rate: Probability = Field(0.04, description="Share of customers who left the bank.")
     email_domains: EMAIL_DOMAINS.mix() = Field(
         {"example.com": 0.5, "example.net": 0.3, "example.org": 0.2},
@@ -304,7 +239,8 @@ class SegmentAccounts(Params):
 class Deposit(Params):
     interest_rate: Share = Field(description="Annual interest rate range.")
     balance_median: Positive = Field(
-        description="Median balance as a share of annual income (log-normal around it)."
+        description="Median balance as a share of wealth: annual income with the wealth "
+        "factor that sets the segment (log-normal around it)."
     )
     balance_sigma: float = Field(ge=0, description="Log-normal spread of balances.")
     balance_floor: float = Field(ge=0, description="Smallest opening balance in dollars.")
@@ -392,8 +328,13 @@ class Tier(Params):
 
 class CardRisk(Params):
     revolver_rate: Probability = Field(description="Share of cardholders carrying a balance.")
-    utilization: Probability = Field(description="Median revolving balance / limit.")
-    delinquency_rate: Probability = Field(description="Share of cards past due.")
+    utilization: Probability = Field(
+        description="Median balance / limit of those carrying a balance (logit-normal around "
+        "it, so some run near the limit); the others owe only their last statement."
+    )
+    delinquency_rate: Probability = Field(
+        description="Share of cards past due at a utilisation of delinquency_reference."
+    )
 
 
 class CardParams(Params):
@@ -422,11 +363,25 @@ class CardParams(Params):
     )
     risks: RISK.each(CardRisk) = Field(
         {
-            "Low": CardRisk(revolver_rate=0.3, utilization=0.15, delinquency_rate=0.01),
-            "Medium": CardRisk(revolver_rate=0.55, utilization=0.35, delinquency_rate=0.05),
-            "High": CardRisk(revolver_rate=0.75, utilization=0.6, delinquency_rate=0.16),
+            "Low": CardRisk(revolver_rate=0.45, utilization=0.35, delinquency_rate=0.01),
+            "Medium": CardRisk(revolver_rate=0.65, utilization=0.55, delinquency_rate=0.04),
+            "High": CardRisk(revolver_rate=0.8, utilization=0.8, delinquency_rate=0.08),
         },
-        description="Card behaviour by the holder's risk category.",
+        description="Card behaviour by the holder's risk category (average utilisation about "
+        "25-30% at these defaults, as US averages).",
+    )
+    utilization_sigma: float = Field(
+        1.1, ge=0, le=5, description="Spread of revolvers' utilisation on the logit scale."
+    )
+    delinquency_weight: float = Field(
+        2.5,
+        ge=0,
+        le=10,
+        description="Delinquency rises with utilisation: the chance is multiplied by "
+        "exp(weight x (utilisation - delinquency_reference)).",
+    )
+    delinquency_reference: Probability = Field(
+        0.3, description="Utilisation at which a risk category is delinquent at its rate."
     )
     delinquency_mix: DELINQUENCY.mix() = Field(
         {"30 Days": 0.55, "60 Days": 0.25, "90+ Days": 0.2},
@@ -450,30 +405,76 @@ class LoanType(Params):
     share: Weight = Field(description="Share of loans of this type.")
     amount_median: Positive = Field(description="Median principal in dollars.")
     amount_sigma: float = Field(ge=0, description="Log-normal spread of principals.")
-    amount_range: Range = Field(description="Principals are clipped to this range.")
+    amount_range: Range = Field(
+        description="Principals are clipped to this range (below its low end only where the "
+        "borrower's debt-to-income cap allows no more)."
+    )
     terms: NumberMix = Field(description="Term in months -> weight.")
-    base_rate: Probability = Field(description="Annual rate before the risk spread.")
+    margin: float = Field(
+        ge=-0.05,
+        le=0.3,
+        description="Rate over the year's 30-year mortgage rate for a Low-risk borrower (a "
+        "term of 15 years or less takes mortgage_short_term off).",
+    )
+    spread_scale: float = Field(
+        ge=0, le=5, description="Multiplies the risk spreads: lenders price risk harder unsecured."
+    )
+    max_payment_to_income: Probability = Field(
+        description="Underwriting cap: the payment over the borrower's monthly gross income."
+    )
+    default_rate: Probability = Field(
+        description="Chance of default over the loan's life for a Medium-risk borrower at the "
+        "reference payment-to-income."
+    )
     collateral: str | None = Field(None, description="What secures the loan, if anything.")
     min_age: float = Field(18, ge=18, description="Youngest borrower.")
     max_age: float = Field(90, le=120, description="Oldest borrower.")
 
 
 class LoanRisk(Params):
-    spread: float = Field(ge=0, le=0.3, description="Rate added to the type's base rate.")
-    default_rate: Probability = Field(description="Share of loans in Default.")
+    spread: float = Field(ge=0, le=0.3, description="Rate added for the risk (x the type's scale).")
+    default_factor: float = Field(ge=0, le=20, description="Multiplies the type's default rate.")
     late_rate: Probability = Field(description="Share of loans Late.")
+
+
+def _mortgage_rates() -> dict[int, float]:
+    # Freddie Mac Primary Mortgage Market Survey (PMMS), 30-year fixed-rate mortgage, yearly
+    # averages of the weekly rates (2025: the average of its first months, about 6.6-6.8%)
+    rows = (
+        (1990, 10.13), (1991, 9.25), (1992, 8.39), (1993, 7.31), (1994, 8.38), (1995, 7.93),
+        (1996, 7.81), (1997, 7.60), (1998, 6.94), (1999, 7.44), (2000, 8.05), (2001, 6.97),
+        (2002, 6.54), (2003, 5.83), (2004, 5.84), (2005, 5.87), (2006, 6.41), (2007, 6.34),
+        (2008, 6.03), (2009, 5.04), (2010, 4.69), (2011, 4.45), (2012, 3.66), (2013, 3.98),
+        (2014, 4.17), (2015, 3.85), (2016, 3.65), (2017, 3.99), (2018, 4.54), (2019, 3.94),
+        (2020, 3.11), (2021, 2.96), (2022, 5.34), (2023, 6.81), (2024, 6.72), (2025, 6.60),
+    )  # fmt: skip
+    return {year: round(rate / 100, 4) for year, rate in rows}
+
+
+def _years(rates: dict[int, float]) -> dict[int, float]:
+    years = sorted(rates)
+    if not years or years != list(range(years[0], years[-1] + 1)):
+        raise ValueError("market rates need every year of one span, without gaps")
+    return dict(sorted(rates.items()))
 
 
 class LoanParams(Params):
     types: shares(LOAN.each(LoanType)) = Field(
         {
+            # margins over the 30-year mortgage rate, for a Low-risk borrower: new-car loans a
+            # couple of points above mortgages (Federal Reserve G.19), personal loans from about
+            # 10% for the best credit to 25%+ (G.19, 24-month personal loans), federal student
+            # loans the 10-year Treasury plus 2-4 points, home equity about prime
             "Mortgage": LoanType(
                 share=0.2,
-                amount_median=290_000,
+                amount_median=200_000,
                 amount_sigma=0.5,
                 amount_range=(60_000, 2_000_000),
                 terms={180: 0.25, 360: 0.75},
-                base_rate=0.0625,
+                margin=0.0,
+                spread_scale=0.3,
+                max_payment_to_income=0.31,
+                default_rate=0.008,
                 collateral="Residential Property",
                 min_age=24,
             ),
@@ -483,7 +484,10 @@ class LoanParams(Params):
                 amount_sigma=0.45,
                 amount_range=(5_000, 120_000),
                 terms={36: 0.15, 48: 0.2, 60: 0.4, 72: 0.25},
-                base_rate=0.069,
+                margin=0.02,
+                spread_scale=1.0,
+                max_payment_to_income=0.15,
+                default_rate=0.065,
                 collateral="Vehicle",
             ),
             "Personal": LoanType(
@@ -492,7 +496,10 @@ class LoanParams(Params):
                 amount_sigma=0.7,
                 amount_range=(1_000, 60_000),
                 terms={12: 0.1, 24: 0.2, 36: 0.35, 48: 0.15, 60: 0.2},
-                base_rate=0.105,
+                margin=0.055,
+                spread_scale=2.0,
+                max_payment_to_income=0.12,
+                default_rate=0.22,
             ),
             "Student": LoanType(
                 share=0.13,
@@ -500,7 +507,10 @@ class LoanParams(Params):
                 amount_sigma=0.7,
                 amount_range=(3_000, 200_000),
                 terms={120: 0.8, 180: 0.2},
-                base_rate=0.058,
+                margin=0.005,
+                spread_scale=0.2,
+                max_payment_to_income=0.15,
+                default_rate=0.1,
                 max_age=45,
             ),
             "Home Equity": LoanType(
@@ -509,7 +519,10 @@ class LoanParams(Params):
                 amount_sigma=0.6,
                 amount_range=(10_000, 500_000),
                 terms={60: 0.2, 120: 0.4, 180: 0.4},
-                base_rate=0.08,
+                margin=0.015,
+                spread_scale=0.6,
+                max_payment_to_income=0.12,
+                default_rate=0.025,
                 collateral="Residential Property",
                 min_age=30,
             ),
@@ -518,16 +531,51 @@ class LoanParams(Params):
     )
     risks: RISK.each(LoanRisk) = Field(
         {
-            "Low": LoanRisk(spread=0.0, default_rate=0.02, late_rate=0.015),
-            "Medium": LoanRisk(spread=0.022, default_rate=0.075, late_rate=0.05),
-            "High": LoanRisk(spread=0.055, default_rate=0.19, late_rate=0.1),
+            "Low": LoanRisk(spread=0.0, default_factor=0.35, late_rate=0.015),
+            "Medium": LoanRisk(spread=0.022, default_factor=1.0, late_rate=0.05),
+            "High": LoanRisk(spread=0.055, default_factor=2.4, late_rate=0.1),
         },
-        description="By the borrower's risk category: rate spread, defaults (5-10% overall at "
-        "these defaults) and late payments.",
+        description="By the borrower's risk category: rate spread, defaults (5-10% of loans "
+        "overall at these defaults) and late payments.",
     )
-    rate_noise: float = Field(0.006, ge=0, description="Spread of rates around the formula.")
+    mortgage_rates: Annotated[dict[int, Probability], AfterValidator(_years)] = Field(
+        default_factory=_mortgage_rates,
+        description="The market: average 30-year fixed mortgage rate by origination year "
+        "(Freddie Mac PMMS); years outside it take the nearest year's rate.",
+    )
+    mortgage_short_term: float = Field(
+        0.006, ge=0, le=0.05, description="Rate off loans of 15 years or less (15-year mortgages)."
+    )
+    rate_noise: float = Field(0.004, ge=0, description="Spread of rates around the formula.")
+    max_debt_to_income: Probability = Field(
+        0.43,
+        description="Underwriting cap on all of a borrower's loan payments over monthly gross "
+        "income (qualified mortgages: 43%).",
+    )
+    payment_to_income_weight: float = Field(
+        4.0,
+        ge=0,
+        le=20,
+        description="Defaults rise with the payment over income: the chance is multiplied by "
+        "exp(weight x (payment-to-income - reference)).",
+    )
+    reference_payment_to_income: Probability = Field(
+        0.1, description="Payment-to-income at which a type defaults at its default_rate."
+    )
     amount_income_weight: float = Field(
         0.6, ge=0, description="Elasticity of loan amounts to income (1 = proportional)."
+    )
+    age_weights: AGE_BAND.each(Weight) = Field(
+        {
+            "18-24": 0.4,
+            "25-34": 1.2,
+            "35-44": 1.4,
+            "45-54": 1.2,
+            "55-64": 0.8,
+            "65-74": 0.4,
+            "75-90": 0.15,
+        },
+        description="Relative chance of holding a loan, by age band.",
     )
     origination_years: float = Field(
         12.0, gt=0, le=40, description="Loans originated up to this many years before the end date."
@@ -649,6 +697,11 @@ class LedgerParams(Params):
         (0.25, 0.75),
         description="Share of everyday spending cardholders put on their credit cards (a "
         "range; paid from Checking when the statement is due).",
+    )
+    idle_card_rate: Probability = Field(
+        0.35,
+        description="Cards paid in full each month that sit in a drawer: only their monthly "
+        "subscription is billed to them (many cards carry next to no balance).",
     )
     spending_drift: float = Field(
         0.06,
@@ -864,6 +917,9 @@ class FinancialParams(DomainParams):
 
     history: History = Field(History(), description="The history window and the ledger's length.")
     calendar: Calendar = Field(Calendar(), description="When ledger activity happens.")
+    people: PeopleParams = Field(
+        PeopleParams(), description="Who people are: shared with the retailer's customers."
+    )
     customers: CustomerParams = CustomerParams()
     accounts: AccountParams = AccountParams()
     cards: CardParams = CardParams()

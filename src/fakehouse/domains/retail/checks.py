@@ -611,7 +611,7 @@ EVENT_TYPES = (
 )
 
 
-def _behavior() -> list[Check]:
+def _behavior(params: RetailParams) -> list[Check]:
     before = "OVER (PARTITION BY session_id ORDER BY event_id ROWS BETWEEN UNBOUNDED PRECEDING "
     before += "AND 1 PRECEDING)"
     return [
@@ -676,6 +676,183 @@ def _behavior() -> list[Check]:
             "SELECT count(*) FROM {s}.customer_behavior AS b JOIN {s}.products AS p "
             "ON p.product_id = b.product_id "
             "WHERE NOT coalesce(CAST(b.event_timestamp AS DATE) >= p.launch_date, false)",
+        ),
+        *_funnel(params),
+    ]
+
+
+#: online sales per order slot from which conversion is held to the configured rate (a slot
+#: tries sales / slots sales and misses all online ones with a chance of about exp(-PLENTY))
+PLENTY = 8
+#: a pause longer than this ends a web session (the usual web analytics definition)
+SESSION_TIMEOUT_SECONDS = 30 * 60
+SESSIONS = (
+    "SELECT session_id, count(*) AS events, "
+    "count(CASE WHEN event_type = 'purchase' THEN 1 END) AS purchases, "
+    "count(CASE WHEN event_type = 'add_to_cart' THEN 1 END) AS adds "
+    "FROM {s}.customer_behavior GROUP BY session_id"
+)
+#: purchase events with the online order of that customer at that time
+PURCHASED = (
+    "SELECT b.session_id, t.transaction_id FROM {s}.customer_behavior AS b "
+    "JOIN {s}.transactions AS t ON t.customer_id = b.customer_id "
+    "AND t.transaction_date = b.event_timestamp AND t.channel = 'Online' "
+    "WHERE b.event_type = 'purchase'"
+)
+
+
+def share_near(
+    name: str,
+    description: str,
+    sessions: str,
+    hit: str,
+    expected: float,
+    slack: float,
+    bounded_below: str = "true",
+) -> Check:
+    """Distribution: the share of `sessions` (a query) where `hit` holds is within `expected`
+    x (1 +- slack), widened by three standard errors of a share of that many sessions; no
+    lower bound unless `bounded_below` (an SQL condition) holds. No sessions: nothing to
+    judge (the share is taken as expected)."""
+    e = float(expected)
+    sql = (
+        f"WITH x AS ({sessions}), "
+        f"v AS (SELECT coalesce(avg(CASE WHEN {hit} THEN 1.0 ELSE 0.0 END), {e!r}) AS value, "
+        "CAST(greatest(count(*), 1) AS DOUBLE) AS n FROM x) "
+        f"SELECT value, CASE WHEN {bounded_below} "
+        f"THEN {e * (1 - slack)!r} - 3 * sqrt({e * (1 - e)!r} / n) ELSE 0 END AS low, "
+        f"{e * (1 + slack)!r} + 3 * sqrt({e * (1 - e)!r} / n) AS high FROM v"
+    )
+    return Check(name, "customer_behavior", description, sql)
+
+
+def expected_gap(params: RetailParams) -> float:
+    """Mean seconds between two events of a session: the log-normal gap with mean
+    mean_gap_seconds and spread gap_sigma, cut at the session timeout."""
+    b = params.behavior
+    cap, sigma = SESSION_TIMEOUT_SECONDS, b.gap_sigma
+    if sigma == 0:
+        return min(b.mean_gap_seconds, cap)
+    mu = math.log(b.mean_gap_seconds) - sigma**2 / 2
+
+    def normal_cdf(x: float) -> float:
+        return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+    below = normal_cdf((math.log(cap) - mu - sigma**2) / sigma)
+    return b.mean_gap_seconds * below + cap * (1 - normal_cdf((math.log(cap) - mu) / sigma))
+
+
+def _funnel(params: RetailParams) -> list[Check]:
+    b = params.behavior
+    c = b.conversion_rate
+    gap = expected_gap(params)
+    previous = "lag(event_timestamp) OVER (PARTITION BY session_id ORDER BY event_id)"
+    gaps = (
+        f"SELECT date_diff('second', {previous}, event_timestamp) AS gap "
+        "FROM {s}.customer_behavior"
+    )
+    earlier = (
+        "EXISTS (SELECT 1 FROM {s}.customer_behavior AS e WHERE e.session_id = b.session_id "
+        "AND e.product_id = b.product_id AND e.event_id < b.event_id AND e.event_type = "
+    )
+    net = "CASE WHEN b.event_type = 'add_to_cart' THEN 1 ELSE -1 END"
+    return [
+        share_near(
+            "customer_behavior.conversion",
+            "share of sessions with a purchase is within 10% of conversion_rate "
+            f"({c:g}), +- 3 standard errors (only at most that with fewer than {PLENTY} "
+            "online sales per order session: online sales < "
+            f"{PLENTY} x conversion_rate x sessions)",
+            SESSIONS,
+            "purchases > 0",
+            c,
+            0.1,
+            "(SELECT count(*) FROM {s}.transactions WHERE channel = 'Online') "
+            f">= {PLENTY * c!r} * n",
+        ),
+        share_near(
+            "customer_behavior.bounce",
+            f"share of single-event sessions is within 10% of bounce_rate "
+            f"({b.bounce_rate:g}), +- 3 standard errors",
+            SESSIONS,
+            "events = 1",
+            b.bounce_rate,
+            0.1,
+        ),
+        share_near(
+            "customer_behavior.cart_abandonment",
+            "share of sessions with an add_to_cart that end without a purchase is within 10% "
+            f"of cart_abandonment ({b.cart_abandonment:g}), +- 3 standard errors",
+            f"{SESSIONS} HAVING count(CASE WHEN event_type = 'add_to_cart' THEN 1 END) > 0",
+            "purchases = 0",
+            b.cart_abandonment,
+            0.1,
+        ),
+        violations(
+            "customer_behavior.purchase_is_order",
+            "customer_behavior",
+            "every purchase event is an Online transaction of that customer at that "
+            "event_timestamp, and no transaction has two",
+            f"SELECT (SELECT count(*) FROM {{s}}.customer_behavior WHERE event_type = "
+            f"'purchase') - (SELECT count(DISTINCT transaction_id) FROM ({PURCHASED}) AS p)",
+        ),
+        violations(
+            "customer_behavior.purchase_is_cart",
+            "customer_behavior",
+            "the products a purchase session added to cart and did not remove are the lines "
+            "of its transaction",
+            f"WITH p AS ({PURCHASED}), "
+            f"cart AS (SELECT b.session_id, b.product_id, sum({net}) AS n "
+            "FROM {s}.customer_behavior AS b JOIN p ON p.session_id = b.session_id "
+            "WHERE b.event_type IN ('add_to_cart', 'remove_from_cart') "
+            f"GROUP BY b.session_id, b.product_id HAVING sum({net}) <> 0), "
+            "bought AS (SELECT p.session_id, i.product_id, count(*) AS n FROM p "
+            "JOIN {s}.transaction_items AS i ON i.transaction_id = p.transaction_id "
+            "GROUP BY p.session_id, i.product_id) "
+            "SELECT count(*) FROM cart FULL OUTER JOIN bought "
+            "ON bought.session_id = cart.session_id AND bought.product_id = cart.product_id "
+            "WHERE coalesce(cart.n, 0) <> coalesce(bought.n, 0)",
+        ),
+        violations(
+            "customer_behavior.cart_after_view",
+            "customer_behavior",
+            "a product is added to cart only after a product_view of it in the session, and "
+            "removed only after an add_to_cart of it",
+            "SELECT count(*) FROM {s}.customer_behavior AS b WHERE "
+            f"(b.event_type = 'add_to_cart' AND NOT {earlier}'product_view')) "
+            f"OR (b.event_type = 'remove_from_cart' AND NOT {earlier}'add_to_cart'))",
+        ),
+        rows(
+            "customer_behavior.page_urls",
+            "customer_behavior",
+            "page_url is the page of the event: /product/<its product_id> for product_view and "
+            "add_to_cart, /, /category/... or /cart for page_view, /search?q=... for search, "
+            "/cart for remove_from_cart, /checkout, /checkout/confirmation",
+            "CASE WHEN event_type IN ('product_view', 'add_to_cart') "
+            "THEN page_url = '/product/' || product_id "
+            "WHEN event_type = 'page_view' THEN page_url IN ('/', '/cart') "
+            "OR page_url LIKE '/category/%/%' "
+            "WHEN event_type = 'search' THEN page_url LIKE '/search?q=%' "
+            "WHEN event_type = 'remove_from_cart' THEN page_url = '/cart' "
+            "WHEN event_type = 'checkout_start' THEN page_url = '/checkout' "
+            "WHEN event_type = 'purchase' THEN page_url = '/checkout/confirmation' END",
+        ),
+        violations(
+            "customer_behavior.session_timeout",
+            "customer_behavior",
+            f"consecutive events of a session are at most {SESSION_TIMEOUT_SECONDS // 60} "
+            "minutes apart (a longer pause starts another session)",
+            f"SELECT count(*) FROM ({gaps}) AS g WHERE gap > {SESSION_TIMEOUT_SECONDS}",
+        ),
+        Check(
+            "customer_behavior.event_gaps",
+            "customer_behavior",
+            f"mean seconds between consecutive events of a session is within 15% of {gap:.1f} "
+            "(mean_gap_seconds, cut at the timeout), +- 3 standard errors",
+            f"SELECT avg(gap) AS value, {gap * 0.85!r} - 3 * coalesce(stddev_samp(gap), 0) "
+            f"/ sqrt(greatest(count(gap), 1)) AS low, {gap * 1.15!r} + 3 * "
+            f"coalesce(stddev_samp(gap), 0) / sqrt(greatest(count(gap), 1)) AS high "
+            f"FROM ({gaps}) AS g",
         ),
     ]
 
@@ -764,6 +941,60 @@ def _reviews(params: RetailParams) -> list[Check]:
             "WHERE NOT coalesce(r.review_date >= c.registration_date "
             "AND r.review_date >= p.launch_date, false)",
         ),
+        *_review_words(),
+    ]
+
+
+#: words only reviews of one category use (a battery is electronics', sizing clothing's, ...)
+TOPICS = {
+    "Electronics": ("battery", "screen", "bluetooth", "charging"),
+    "Clothing": ("sizing", "fabric", "stitching"),
+    "Home & Garden": ("assembly",),
+    "Books": ("binding", "pages", "chapter", "recipe"),
+    "Sports": ("workout", "grip"),
+    "Beauty": ("scent", "skin"),
+}
+#: distinct review texts and titles expected: up to this many, or this share of the reviews
+VARIETY = {"review_text": (500, 0.5), "review_title": (100, 0.1)}
+
+
+def _variety(column: str) -> Check:
+    most, share = VARIETY[column]
+    return Check(
+        f"product_reviews.{column.removeprefix('review_')}_variety",
+        "product_reviews",
+        f"at least min({most}, {share:g} x reviews) distinct {column}s",
+        f"SELECT count(DISTINCT {column}) AS value, "
+        f"least({most}, {share!r} * count(*)) AS low, 'inf'::DOUBLE AS high "
+        "FROM {s}.product_reviews",
+    )
+
+
+def _review_words() -> list[Check]:
+    words = ", ".join(f"('{w}', '{c}')" for c, ws in TOPICS.items() for w in ws)
+    listed = "; ".join(f"{c}: {', '.join(ws)}" for c, ws in TOPICS.items())
+    return [
+        _variety("review_text"),
+        _variety("review_title"),
+        violations(
+            "product_reviews.topics_fit",
+            "product_reviews",
+            f"a review talks about what its product's category has ({listed})",
+            f"WITH w AS (SELECT * FROM (VALUES {words}) AS w(word, category)) "
+            "SELECT count(*) FROM {s}.product_reviews AS r "
+            "JOIN {s}.products AS p ON p.product_id = r.product_id JOIN w "
+            "ON lower(r.review_title || ' ' || r.review_text) LIKE '%' || w.word || '%' "
+            "WHERE p.category <> w.category",
+        ),
+        violations(
+            "product_reviews.returns_mentioned",
+            "product_reviews",
+            "a review that says the product was returned is a verified review of a Returned sale",
+            "SELECT count(*) FROM {s}.product_reviews AS r "
+            "WHERE lower(r.review_text) LIKE '%returned%' AND NOT coalesce(r.verified_purchase "
+            "AND EXISTS (SELECT 1 FROM {s}.transactions AS t WHERE t.transaction_id = "
+            "r.transaction_id AND t.transaction_status = 'Returned'), false)",
+        ),
     ]
 
 
@@ -823,7 +1054,7 @@ def checks(params: RetailParams) -> list[Check]:
         *_transactions(params),
         *_transaction_items(params),
         *_inventory(),
-        *_behavior(),
+        *_behavior(params),
         *_reviews(params),
         *_campaigns(),
     ]

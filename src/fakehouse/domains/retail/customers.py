@@ -5,6 +5,10 @@ the most active ranks are VIP, then Premium, Regular and Basic. Sales, sessions 
 pick their customer by sampling a rank with the segment's purchase frequency and a heavy
 tail inside the segment, then inverting the permutation: frequency follows segment without
 any table lookup.
+
+A customer is a person (`core.people`, person number = customer index): name, birth date,
+address, contact, income and credit score are the person's, so the bank's customer of the
+same id is the same person.
 """
 
 from __future__ import annotations
@@ -14,11 +18,8 @@ import pyarrow as pa
 
 from fakehouse.core import arrow, people, reference
 from fakehouse.core.distributions import (
-    Categorical,
     choice,
     cumulative,
-    lognormal,
-    truncated_normal,
 )
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
@@ -90,11 +91,14 @@ def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
 
 
 def registration_day(ctx: Context, idx: np.ndarray, seg: np.ndarray | None = None) -> np.ndarray:
-    """Registration date (epoch day); loyal segments registered earlier."""
+    """Registration date (epoch day); loyal segments registered earlier; nobody before their
+    18th birthday (customer idx is person idx, see `core.people`)."""
     p = ctx.params.customers
     seg = segment(ctx, idx) if seg is None else seg
     w = ctx.window
     first = w.start_day - int(p.registration_lead_years * 365.25)
+    adult = people.birth_days(Stream.root(ctx.seed), ctx.params.people, w.end_day, idx)
+    first = np.maximum(first, adult + people.ADULT_DAYS + 1)
     skew = _by_segment(ctx, "registration_skew")[seg]
     u = ctx.stream(NAME, "registration_date").uniform(idx) ** skew
     return uniform_days(u, first, w.end_day)
@@ -102,7 +106,7 @@ def registration_day(ctx: Context, idx: np.ndarray, seg: np.ndarray | None = Non
 
 def home_place(ctx: Context, idx: np.ndarray) -> np.ndarray:
     """Index into `reference.places()` of the customer's address, by the state mix."""
-    u = ctx.stream(NAME, "place").uniform(idx)
+    u = people.place_draws(Stream.root(ctx.seed), np.asarray(idx, dtype=np.int64))
     mix = ctx.params.customers.state_mix
     if mix.is_population:
         return reference.places().sample(u)
@@ -122,53 +126,21 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     seg = segment(ctx, idx)
     reg = registration_day(ctx, idx, seg)
 
-    gender_mix = Categorical.of(p.gender_mix)
-    gender = gender_mix.sample(s("gender").uniform(idx))
-    female = np.asarray(gender_mix.values)[gender] == "Female"
-    other = np.asarray(gender_mix.values)[gender] == "Other"
-    female |= other & (s("gender_names").uniform(idx) < 0.5)
-    first_name = people.first_names(female, s("first_name").uniform(idx))
-    last_name = people.last_names(s("last_name").uniform(idx))
-
-    age = truncated_normal(
-        s("age").normal(idx),
-        _by_segment(ctx, "age_mean")[seg],
-        p.age_sd,
-        *p.age_range,
-    )
-    birth = reg - np.ceil(age * 365.25).astype(np.int64)
-
+    # the person: the same as the bank's customer of the same id (customer idx is person idx)
+    who = people.persons(Stream.root(ctx.seed), ctx.params.people, ctx.window.end_day, idx)
     places = reference.places()
     place = home_place(ctx, idx)
-    address = people.street_addresses(s("address"), idx)
-    domains = Categorical.of(p.email_domains)
-    email = people.emails(
-        first_name,
-        last_name,
-        idx + 1,
-        domains.values,
-        domains.sample(s("email_domain").uniform(idx)),
-    )
-    phone = people.phones(arrow.take(places.area_code, place), s("phone").integers(idx, 0, 100))
-    credit = truncated_normal(
-        s("credit_score").normal(idx),
-        _by_segment(ctx, "credit_score_mean")[seg],
-        p.credit_score_sd,
-        300,
-        850,
-    )
-    median = _by_segment(ctx, "income_median")[seg]
-    income = lognormal(s("annual_income").normal(idx), median, p.income_sigma)
+    card = people.contact(Stream.root(ctx.seed), who, place, p.email_domains)
     opt_in = s("marketing_opt_in").uniform(idx) < _by_segment(ctx, "opt_in_rate")[seg]
     return {
         "customer_id": ids(idx),
-        "first_name": first_name,
-        "last_name": last_name,
-        "email": email,
-        "phone": phone,
-        "date_of_birth": arrow.dates(birth),
-        "gender": arrow.labels(gender_mix.values, gender),
-        "address_line1": address,
+        "first_name": card.first_name,
+        "last_name": card.last_name,
+        "email": card.email,
+        "phone": card.phone,
+        "date_of_birth": arrow.dates(who.birth_day),
+        "gender": arrow.labels(tuple(ctx.params.people.gender_mix), who.gender),
+        "address_line1": card.address,
         "city": arrow.take(places.city, place),
         "state": arrow.take(places.state, place),
         "zip_code": arrow.take(places.zip_code, place),
@@ -177,8 +149,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         "longitude": places.longitude[place],
         "registration_date": arrow.dates(reg),
         "customer_segment": arrow.labels(SEGMENTS, seg),
-        "credit_score": np.round(credit).astype(np.int32),
-        "annual_income": arrow.money(np.round(income / 100).astype(np.int64) * 10_000),
+        "credit_score": who.credit_score.astype(np.int32),
+        "annual_income": arrow.money(who.income.astype(np.int64) * 100),
         "marketing_opt_in": opt_in,
     }
 
@@ -201,7 +173,11 @@ TABLE = Table(
         Column("last_name", pa.string(), "Family name, weighted by US name frequency."),
         Column("email", pa.string(), "Unique address at a reserved example domain.", unique=True),
         Column("phone", pa.string(), "Area code of the home place; fictional 555-01xx line."),
-        Column("date_of_birth", pa.date32(), "At least 18 years before registration."),
+        Column(
+            "date_of_birth",
+            pa.date32(),
+            "The person's (as at the bank); at least 18 years before registration.",
+        ),
         Column("gender", pa.string(), "Female, Male or Other."),
         Column("address_line1", pa.string(), "House number and street."),
         Column("city", pa.string(), "Home city (a real US place matching state and ZIP)."),
@@ -216,8 +192,16 @@ TABLE = Table(
         Column("longitude", pa.float64(), "Longitude of the ZIP code."),
         Column("registration_date", pa.date32(), "Sign-up date; VIPs tend to be older members."),
         Column("customer_segment", pa.string(), "VIP, Premium, Regular or Basic; drives spend."),
-        Column("credit_score", pa.int32(), "300-850, higher in better segments."),
-        Column("annual_income", arrow.MONEY, "Log-normal, rising with segment."),
+        Column(
+            "credit_score",
+            pa.int32(),
+            "300-850, left-skewed, mean near 700; the person's (as at the bank).",
+        ),
+        Column(
+            "annual_income",
+            arrow.MONEY,
+            "By occupation and age (the person's, as at the bank); not tied to segment.",
+        ),
         Column("marketing_opt_in", pa.bool_(), "Agreed to marketing messages."),
     ),
 )

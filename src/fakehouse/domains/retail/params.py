@@ -38,16 +38,17 @@ from fakehouse.domains.params import (
     shares,
     weekdays,
 )
+from fakehouse.domains.people import PeopleParams
 
 SEGMENTS = ("VIP", "Premium", "Regular", "Basic")  # most active first
 SEGMENT = Vocabulary("segment", SEGMENTS)
 STATUSES = ("Completed", "Returned", "Cancelled", "Pending")
 STATUS = Vocabulary("status", STATUSES)
-GENDER = Vocabulary("gender", ("Female", "Male", "Other"))
 EMAIL_DOMAINS = Vocabulary("reserved email domain", ("example.com", "example.net", "example.org"))
 EMPLOYMENT = Vocabulary("employment type", ("Full-time", "Part-time", "Seasonal", "Contract"))
 DISTANCES = Vocabulary("distance", ("domestic", "nearshore", "overseas"))
 BROWSING = Vocabulary("browsing event", ("product_view", "page_view", "search"))
+LANDING = Vocabulary("landing page", ("home", "category", "search", "product"))
 
 
 def _catalog_categories() -> list[str]:
@@ -130,21 +131,16 @@ class Segment(Params):
     registration_skew: Positive = Field(
         description="Exponent on the registration draw: > 1 registers earlier (longer tenure)."
     )
-    age_mean: float = Field(ge=18, le=88, description="Mean age at registration.")
-    credit_score_mean: float = Field(ge=300, le=850, description="Mean credit score.")
-    income_median: Positive = Field(
-        description="Median annual income in dollars (log-normal around it)."
-    )
     opt_in_rate: Probability = Field(description="Share agreeing to marketing messages.")
 
 
 def _segments() -> dict[str, Segment]:
     rows = {
-        #          share freq basket online reg   age  score income   opt-in
-        "VIP": (0.05, 6.0, 6.0, 0.35, 1.8, 47, 765, 150_000, 0.85),
-        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 44, 735, 98_000, 0.72),
-        "Regular": (0.45, 1.0, 3.6, 0.28, 1.0, 40, 695, 64_000, 0.58),
-        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 35, 645, 41_000, 0.45),
+        #          share freq basket online reg  opt-in
+        "VIP": (0.05, 6.0, 6.0, 0.35, 1.8, 0.85),
+        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 0.72),
+        "Regular": (0.45, 1.0, 3.6, 0.28, 1.0, 0.58),
+        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 0.45),
     }
     names = [n for n in Segment.model_fields]
     return {k: Segment(**dict(zip(names, v, strict=True))) for k, v in rows.items()}
@@ -160,26 +156,10 @@ class CustomerParams(Params):
     registration_lead_years: float = Field(
         4.0, ge=0, le=50, description="Customers may have registered this long before the window."
     )
-    age_sd: float = Field(13.0, ge=0, description="Spread of age around the segment's mean.")
-    age_range: tuple[float, float] = Field(
-        (18.1, 88.0), description="Ages at registration are clipped to this range."
-    )
-    gender_mix: GENDER.mix() = Field(
-        {"Female": 0.51, "Male": 0.47, "Other": 0.02}, description="Gender of customers."
-    )
-    credit_score_sd: float = Field(55.0, ge=0, description="Spread of credit scores.")
-    income_sigma: float = Field(0.42, ge=0, description="Log-normal spread of income.")
     email_domains: EMAIL_DOMAINS.mix() = Field(
         {"example.com": 0.5, "example.net": 0.3, "example.org": 0.2},
         description="Reserved documentation domains only, so no email can reach a real person.",
     )
-
-    @model_validator(mode="after")
-    def _ages(self) -> CustomerParams:
-        low, high = self.age_range
-        if not 18 < low <= high <= 100:
-            raise ValueError(f"age_range {list(self.age_range)} must lie in (18, 100], low <= high")
-        return self
 
 
 class Category(Params):
@@ -373,19 +353,73 @@ class SalesParams(Params):
 
 
 class BehaviorParams(Params):
+    """The web clickstream: a sample of the shop's sessions (see behavior.py for the model).
+
+    Shares are of all sessions; the defaults are near published e-commerce figures (session
+    conversion about 2-4%, bounce about 35-55%, about 70% of carts abandoned)."""
+
     device_mix: Mix = Field(
         {"Mobile": 0.56, "Desktop": 0.36, "Tablet": 0.08}, description="Devices of web sessions."
     )
-    browse_mean: float = Field(3.0, ge=1, description="Mean browsing events per session.")
+    conversion_rate: Probability = Field(
+        0.03,
+        description="Sessions that end in an order (each the visit of one online order; fewer "
+        "when there are not that many online orders).",
+    )
+    bounce_rate: Probability = Field(0.45, description="Sessions of a single page.")
+    cart_abandonment: float = Field(
+        0.7, ge=0, lt=1, description="Sessions with an add to cart that end without an order."
+    )
+    abandoned_at_checkout: Probability = Field(
+        0.3, description="Abandoned carts that went as far as checkout_start."
+    )
+    cart_items_mean: float = Field(
+        1.5, ge=1, le=8, description="Mean products added to an abandoned cart."
+    )
+    landing_mix: LANDING.mix() = Field(
+        {"home": 0.35, "category": 0.2, "search": 0.1, "product": 0.35},
+        description="The page a session starts on (a product page from an ad or a search "
+        "engine, ...).",
+    )
+    browse_mean: float = Field(
+        5.0,
+        ge=1,
+        le=20,
+        description="Mean browsing events after the landing page of a session that does not "
+        "bounce (long-tailed), besides its cart.",
+    )
     browse_mix: BROWSING.mix() = Field(
         {"product_view": 0.55, "page_view": 0.25, "search": 0.20},
-        description="Kinds of browsing events after the landing page.",
+        description="Kinds of browsing events after the landing page (page views are "
+        "category pages).",
     )
-    cart_rate: Probability = Field(0.32, description="Sessions that add to cart.")
-    remove_rate: Probability = Field(0.18, description="Carts with a removal.")
-    checkout_rate: Probability = Field(0.55, description="Carts that start checkout.")
-    purchase_rate: Probability = Field(0.7, description="Checkouts that end in a purchase.")
-    mean_gap_seconds: Positive = Field(45.0, description="Mean seconds between two events.")
+    remove_rate: Probability = Field(
+        0.18, description="Carts from which a product is removed again."
+    )
+    mean_gap_seconds: float = Field(
+        45.0,
+        ge=1,
+        le=600,
+        description="Mean seconds between two events of a session (log-normal; a gap never "
+        "exceeds the 30-minute session timeout).",
+    )
+    gap_sigma: float = Field(
+        1.0, ge=0, le=2, description="Log-normal spread of the seconds between two events."
+    )
+
+    @model_validator(mode="after")
+    def _kinds(self) -> BehaviorParams:
+        if self.carts_rate + self.conversion_rate + self.bounce_rate > 1:
+            raise ValueError(
+                "conversion_rate + bounce_rate + abandoned carts (conversion_rate x "
+                "cart_abandonment / (1 - cart_abandonment)) must not exceed 1"
+            )
+        return self
+
+    @property
+    def carts_rate(self) -> float:
+        """Sessions that abandon a cart: conversion_rate x abandonment / (1 - abandonment)."""
+        return self.conversion_rate * self.cart_abandonment / (1.0 - self.cart_abandonment)
 
 
 class ReviewParams(Params):
@@ -398,6 +432,16 @@ class ReviewParams(Params):
     returned_penalty: float = Field(1.6, ge=0, description="Rating drop for returned purchases.")
     mean_delay_days: float = Field(12.0, ge=0, description="Mean days from sale to review.")
     mean_votes: float = Field(3.0, ge=0, description="Mean votes cast on a review.")
+    detail_rate: Probability = Field(
+        0.5,
+        description="Reviews (of other than three stars) that comment on a second aspect of "
+        "the product; a three-star review always praises one and faults another.",
+    )
+    aspect_title_rate: Probability = Field(
+        0.5,
+        description="Reviews (of other than three stars) titled by the aspect they comment on "
+        "rather than by the rating alone.",
+    )
 
 
 class CampaignType(Params):
@@ -451,6 +495,11 @@ class RetailParams(DomainParams):
     segments: SEGMENT.each(Segment) = Field(
         default_factory=_segments,
         description="Customer segments, most active first: mix and behaviour.",
+    )
+    people: PeopleParams = Field(
+        PeopleParams(),
+        description="Who people are (age, education, occupation, income, credit score): "
+        "shared with the bank, whose customers of the same id are the same people.",
     )
     customers: CustomerParams = CustomerParams()
     products: ProductParams = ProductParams()

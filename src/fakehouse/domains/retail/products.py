@@ -51,6 +51,14 @@ def category(ctx: Context, idx: np.ndarray) -> np.ndarray:
     return _categories(ctx).sample(ctx.stream(NAME, "category").uniform(idx))
 
 
+def subcategory(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) -> np.ndarray:
+    """Subcategory code (index into catalog().subcategories), inside the product's category."""
+    data = catalog()
+    cat = category(ctx, idx) if cat is None else cat
+    u = ctx.stream(NAME, "subcategory").uniform(idx)
+    return _within(u, data.sub_start[cat], data.sub_count[cat])
+
+
 def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) -> np.ndarray:
     """List price in cents, log-normal by category and ending in .99."""
     cats = ctx.params.products.categories
@@ -103,7 +111,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     idx = np.arange(start, stop, dtype=np.int64)
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
     cat = category(ctx, idx)
-    sub = _within(s("subcategory").uniform(idx), cat_data.sub_start[cat], cat_data.sub_count[cat])
+    sub = subcategory(ctx, idx, cat)
     noun = _within(s("noun").uniform(idx), cat_data.noun_start[sub], cat_data.noun_count[sub])
     brand = _within(s("brand").uniform(idx), cat_data.brand_start[cat], cat_data.brand_count[cat])
     adjective = s("adjective").integers(idx, 0, len(cat_data.adjectives))

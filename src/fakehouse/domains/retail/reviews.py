@@ -3,6 +3,12 @@
 A verified review picks a past sale and one of its lines, re-deriving (not reading) the sale's
 customer, product and date from its index; it is written on or after the sale's day. Ratings
 are bell-shaped around ~3.9, shift with a per-product quality, and drop for returned purchases.
+
+The words follow the product and the rating (data/reviews.json): an opener naming what the
+product is ("this laptop", from its subcategory), one or two sentences about aspects that
+product has (battery and screen for a phone, sizing and fabric for a top, binding for a book,
+plus value for anything), praise or complaint by the rating (a three-star review has one of
+each), and a closer; only a returned purchase says it was returned.
 """
 
 from __future__ import annotations
@@ -20,36 +26,154 @@ from fakehouse.core.distributions import geometric
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import customers, products, sales
+from fakehouse.domains.retail.catalog import catalog
 
 NAME = "product_reviews"
 UNVERIFIABLE = ("Cancelled", "Pending")
+EVERY_CATEGORY = "every category"  # aspects of reviews.json that any product has
+RATINGS = range(1, 6)
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Runs of `Phrases.values`: run `key` is start[key] .. start[key] + count[key]."""
+
+    start: np.ndarray
+    count: np.ndarray
+
+    def pick(self, key: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return self.start[key] + np.floor(u * self.count[key]).astype(np.int64)
 
 
 @dataclass(frozen=True)
 class Phrases:
-    values: pa.Array
-    start: np.ndarray  # by rating 1..5 at index 0..4
-    count: np.ndarray
+    """Every phrase of data/reviews.json in one string array, with the runs reviews pick from:
+    by rating and subcategory (openers and titles, naming the product), by rating (closers),
+    by aspect (praise, complaints and their titles), and each subcategory's aspects."""
 
-    def pick(self, rating: np.ndarray, u: np.ndarray) -> pa.Array:
-        slot = self.start[rating - 1] + np.floor(u * self.count[rating - 1]).astype(np.int64)
-        return arrow.take(self.values, slot)
+    values: pa.Array
+    openers: Ranges  # key (rating - 1) x subcategories + subcategory
+    titles: Ranges  # the same keys
+    closers: Ranges  # key rating - 1
+    returned: Ranges  # key 0
+    good: Ranges  # key aspect
+    bad: Ranges
+    good_titles: Ranges
+    bad_titles: Ranges
+    aspects: Ranges  # key subcategory: runs of `aspect_ids`
+    aspect_ids: np.ndarray
 
 
 @cache
-def phrases(kind: str) -> Phrases:
+def phrases() -> Phrases:
     text = resources.files("fakehouse.domains.retail").joinpath("data/reviews.json").read_text()
-    by_rating = json.loads(text)[kind]
-    lists = [by_rating[str(r)] for r in range(1, 6)]
-    count = np.array([len(x) for x in lists])
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    return Phrases(arrow.strings([x for xs in lists for x in xs]), start, count)
+    raw = json.loads(text)
+    data = catalog()
+    owner = np.repeat(np.arange(len(data.categories)), data.sub_count)
+    subs = [
+        (data.categories[c], s) for c, s in zip(owner, data.subcategories.to_pylist(), strict=True)
+    ]
+    values: list[str] = []
+
+    def runs(lists: list[list[str]]) -> Ranges:
+        start = []
+        for texts in lists:
+            start.append(len(values))
+            values.extend(texts)
+        return Ranges(np.array(start, dtype=np.int64), np.array([len(x) for x in lists]))
+
+    things = [raw["things"].get(c, {}).get(s, "item") for c, s in subs]
+    named = lambda kind: runs(  # noqa: E731
+        [
+            [t.replace("{thing}", thing) for t in raw[kind][str(r)]]
+            for r in RATINGS
+            for thing in things
+        ]
+    )
+    openers, titles = named("openers"), named("titles")
+    closers = runs([raw["closers"][str(r)] for r in RATINGS])
+    returned = runs([raw["returned"]])
+    aspects = [
+        (category, spec) for category, specs in raw["aspects"].items() for spec in specs.values()
+    ]
+    good, bad, good_titles, bad_titles = (
+        runs([spec[field] for _, spec in aspects])
+        for field in ("good", "bad", "good_titles", "bad_titles")
+    )
+    applies = [
+        [
+            i
+            for i, (category, spec) in enumerate(aspects)
+            if category == EVERY_CATEGORY or (category == c and s in spec.get("subcategories", [s]))
+        ]
+        for c, s in subs
+    ]
+    counts = np.array([len(a) for a in applies])
+    return Phrases(
+        arrow.strings(values),
+        openers,
+        titles,
+        closers,
+        returned,
+        good,
+        bad,
+        good_titles,
+        bad_titles,
+        Ranges(np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64), counts),
+        np.array([i for a in applies for i in a], dtype=np.int64),
+    )
 
 
 def product_quality(ctx: Context, product: np.ndarray) -> np.ndarray:
     """Rating offset of a product (some products are simply better)."""
     sd = ctx.params.reviews.product_quality_sd
     return sd * ctx.stream(products.NAME, "quality").normal(product)
+
+
+def words(
+    ctx: Context, r: np.ndarray, product: np.ndarray, rating: np.ndarray, returned: np.ndarray
+) -> tuple[pa.Array, pa.Array]:
+    """Title and text of reviews `r` of `product` with `rating` (see the module doc)."""
+    p = ctx.params.reviews
+    s = lambda column: ctx.stream(NAME, column).uniform(r)  # noqa: E731
+    w = phrases()
+    sub = products.subcategory(ctx, product)
+    named = (rating - 1) * len(catalog().subcategories) + sub
+    # two different aspects of the product; a three-star review praises one, faults the other
+    first, many = w.aspects.start[sub], w.aspects.count[sub]
+    one = np.floor(s("aspect") * many).astype(np.int64)
+    other = (one + 1 + np.floor(s("other_aspect") * (many - 1)).astype(np.int64)) % many
+    aspect, second = w.aspect_ids[first + one], w.aspect_ids[first + other]
+    praise = rating >= 3
+    said = np.where(praise, w.good.pick(aspect, s("praise")), w.bad.pick(aspect, s("complaint")))
+    more = (many > 1) & ((rating == 3) | (s("detail") < p.detail_rate))
+    also = np.where(
+        rating > 3, w.good.pick(second, s("more_praise")), w.bad.pick(second, s("more_complaint"))
+    )
+    sent_back = returned & (rating <= 3)
+    closer = np.where(
+        sent_back,
+        w.returned.pick(np.zeros(len(r), dtype=np.int64), s("closer")),
+        w.closers.pick(rating - 1, s("closer")),
+    )
+    text = arrow.join(
+        arrow.take(w.values, w.openers.pick(named, s("opener"))),
+        " ",
+        arrow.take(w.values, said),
+        arrow.where(more, arrow.join(" ", arrow.take(w.values, also)), ""),
+        " ",
+        arrow.take(w.values, closer),
+    )
+    # the headline names the aspect or the product (a three-star one never an aspect)
+    headline = (rating != 3) & (s("headline") < p.aspect_title_rate)
+    title = np.where(
+        headline,
+        np.where(
+            praise, w.good_titles.pick(aspect, s("title")), w.bad_titles.pick(aspect, s("title"))
+        ),
+        w.titles.pick(named, s("title")),
+    )
+    return arrow.take(w.values, title), text
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
@@ -87,18 +211,14 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     rating = np.clip(np.round(latent), 1, 5).astype(np.int64)
     votes = geometric(s("votes").uniform(r), 1.0 / (1.0 + p.mean_votes))
     helpful = np.floor(votes * s("helpful").uniform(r) ** 0.6).astype(np.int64)
-    text = arrow.join(
-        phrases("openers").pick(rating, s("opener").uniform(r)),
-        phrases("closers").pick(rating, s("closer").uniform(r)),
-        sep=" ",
-    )
+    title, text = words(ctx, r, product, rating, returned)
     return {
         "review_id": TABLE.ids(r),
         "product_id": products.ids(product),
         "customer_id": customers.ids(customer),
         "transaction_id": arrow.null_where(sales.ids(sale), ~verified),
         "rating": rating.astype(np.int32),
-        "review_title": phrases("titles").pick(rating, s("title").uniform(r)),
+        "review_title": title,
         "review_text": text,
         "review_date": arrow.dates(day),
         "verified_purchase": verified,
