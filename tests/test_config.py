@@ -442,6 +442,17 @@ def test_a_longer_ledger_needs_more_transactions(capsys, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+def test_more_customers_need_more_transactions():
+    with pytest.raises(
+        ParamsError,
+        match=r"at least 976,000 transactions.base_rows \(8,000 a day "
+        r"per 10,000 customers",
+    ):
+        FinancialParams.parse({"tables": {"customers": {"base_rows": 20_000}}})
+    rows = {"customers": {"base_rows": 20_000}, "transactions": {"base_rows": 976_000}}
+    assert FinancialParams.parse({"tables": rows}).tables["transactions"].base_rows == 976_000
+
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 

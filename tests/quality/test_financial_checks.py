@@ -345,3 +345,19 @@ def test_cli_validate_exits_0_on_a_good_bank(bank: Path, capsys):
         main(["validate", "-w", str(bank)])
     assert exit_.value.code == 0
     assert f"{len(LOCAL)} passed, 0 failed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("tables", "days", "debits"),
+    [
+        ({}, 61, 20),
+        ({"transactions": {"base_rows": 360_000}}, 45, 16),  # 8,000 a day: 80% of the density
+        ({"transactions": {"base_rows": 1_220_000}}, 61, 40),
+        ({"customers": {"base_rows": 5_000}}, 61, 40),  # half the customers, the same rows
+    ],
+)
+def test_the_debits_bound_follows_the_configured_density(tables, days, debits):
+    params = {"history": {"ledger_days": days}, "tables": tables}
+    checks, _ = q.plan("financial", params)
+    (check,) = [c for c in checks if c.name == "transactions.checking_debits"]
+    assert f"a median of at least {debits:g} debits a month" in check.description

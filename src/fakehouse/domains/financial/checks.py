@@ -26,8 +26,13 @@ from itertools import pairwise
 import numpy as np
 
 from fakehouse.core.checks import Check, metric, quoted, rows, violations
-from fakehouse.domains.financial import difficulty
-from fakehouse.domains.financial.params import LEDGER_DAYS, ROWS_PER_LEDGER_DAY, FinancialParams
+from fakehouse.domains.financial import customers, difficulty
+from fakehouse.domains.financial.params import (
+    LEDGER_DAYS,
+    MONTH_DAYS,
+    ROWS_PER_LEDGER_DAY,
+    FinancialParams,
+)
 
 # restated from the contract (and, for the card prefixes, the networks' published test cards)
 RISKS = ("Low", "Medium", "High")  # least risky first
@@ -459,7 +464,6 @@ _SPENDING = (
 #: the fewest debits a month an active Checking account has, at the default density (the
 #: public figure is a few dozen); the bound follows the configured rows per customer-month
 DEBITS_A_MONTH = 20
-MONTH_DAYS = 30.44
 
 
 def _ledger(params: FinancialParams) -> tuple[str, float]:
@@ -471,11 +475,11 @@ def _ledger(params: FinancialParams) -> tuple[str, float]:
 
 def _density(params: FinancialParams) -> float:
     """Transactions per customer-month configured, over the default's."""
-    rows = params.tables
-    if "transactions" not in rows or "customers" not in rows:
-        return 1.0
-    per_month = rows["transactions"].base_rows / rows["customers"].base_rows / _ledger(params)[1]
-    return per_month / (LEDGER_DAYS * ROWS_PER_LEDGER_DAY / 10_000 / (LEDGER_DAYS / MONTH_DAYS))
+    default = {"customers": customers.BASE_ROWS, "transactions": LEDGER_DAYS * ROWS_PER_LEDGER_DAY}
+    rows = {k: r.base_rows for k, r in params.tables.items()}
+    rows = {k: rows.get(k, v) for k, v in default.items()}
+    per_month = rows["transactions"] / rows["customers"] / _ledger(params)[1]
+    return per_month / (ROWS_PER_LEDGER_DAY * MONTH_DAYS / customers.BASE_ROWS)
 
 
 def _cash_flow(params: FinancialParams) -> list[Check]:

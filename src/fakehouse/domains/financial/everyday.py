@@ -35,7 +35,7 @@ from fakehouse.core.timeline import SECONDS_PER_DAY
 from fakehouse.domains.financial import groups, merchants
 from fakehouse.domains.financial.clock import intensity
 from fakehouse.domains.financial.layout import CARD, CHECKING, MONEY_MARKET, SAVINGS
-from fakehouse.domains.financial.params import ACTIVITY
+from fakehouse.domains.financial.params import ACTIVITY, MONTH_DAYS
 from fakehouse.domains.financial.rows import (
     ATM,
     CHECK_DEPOSIT,
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
     from fakehouse.domains.financial.ledger import _Book
 
 NAME = "transactions"
-MONTH_DAYS = 30.44
 REFERENCE = 200_000  # cents: a typical household's everyday spending a month
 MAX_SCALE = 3.0  # amounts are scaled to the budget by at most this factor either way
 NEAR = 12  # in-person activity near home happens within this many ZIP codes of it

@@ -41,7 +41,7 @@ from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR, calendar
 from fakehouse.domains.financial import episodes, everyday, groups, layout, merchants
 from fakehouse.domains.financial.clock import ledger
 from fakehouse.domains.financial.layout import CARD, CD, CHECKING, LOAN, MONEY_MARKET, SAVINGS
-from fakehouse.domains.financial.params import DEPOSIT_TYPES, SEGMENTS
+from fakehouse.domains.financial.params import DEPOSIT_TYPES, MONTH_DAYS, SEGMENTS
 from fakehouse.domains.financial.rows import (
     ANNUAL_FEE,
     BENEFIT,
@@ -75,10 +75,8 @@ from fakehouse.domains.financial.rows import (
 )
 
 NAME = "transactions"
-NEAR = 12  # in-person activity near home happens within this many ZIP codes of it
 CYCLE_DAYS = 31  # a statement cycle lasts at most this many days
 GRACE_DAYS = 21  # a card statement is due this many days after it closes (CARD Act minimum)
-MONTH_DAYS = 30.44
 STATEMENT_HOUR = 2  # statements close, and card interest posts, at this hour
 #: what a card's monthly subscription costs (cents), and the category of its merchants
 SUBSCRIPTION_PRICES = np.array([999, 1099, 1299, 1549, 1799, 2299])

@@ -64,11 +64,15 @@ TYPOLOGIES = (
 MAX_EPISODE_ROWS = 63
 #: most bills (their streams are keyed customer x 16 + bill)
 MAX_BILLS = 16
+#: customers' base rows: the ledger's densities below are for this many customers
+CUSTOMER_ROWS = 10_000
 #: transactions (base rows) a ledger day gets by default: a few dozen debits a month on an
 #: active Checking account
 ROWS_PER_LEDGER_DAY = 10_000
 #: the ledger's default length: two statement months (the window's last two months)
 LEDGER_DAYS = 61
+#: days in an average month
+MONTH_DAYS = 30.44
 #: the fewest a ledger day takes: with fewer, everyday amounts are scaled up so far to fit
 #: households' budgets that everyday deposits merge with paychecks and cash flow stops
 #: balancing (recurring payments alone fill about 2,800; a group whose schedule exceeds 80% of
@@ -117,7 +121,7 @@ class History(_History):
         description="The transaction ledger covers the last ledger_days of the window (two "
         "statement months by default): 610,000 x m rows give an active Checking account a "
         "few dozen debits a month; another length needs tables.transactions.base_rows of "
-        "at least 8,000 a day (10,000 a day keep the default density).",
+        "at least 8,000 a day per 10,000 customers (10,000 a day keep the default density).",
     )
 
 
@@ -939,13 +943,17 @@ class FinancialParams(DomainParams):
             )
         if len(self.ledger.bills) > MAX_BILLS:
             raise ValueError(f"ledger.bills: at most {MAX_BILLS}")
-        need = self.history.ledger_days * MIN_ROWS_PER_LEDGER_DAY
-        dense = self.history.ledger_days * ROWS_PER_LEDGER_DAY
-        if rows.get("transactions", need) < need:
+        people = rows.get("customers", CUSTOMER_ROWS) / CUSTOMER_ROWS
+        days = self.history.ledger_days
+        need, dense = (
+            round(days * d * people) for d in (MIN_ROWS_PER_LEDGER_DAY, ROWS_PER_LEDGER_DAY)
+        )
+        if rows.get("transactions", LEDGER_DAYS * ROWS_PER_LEDGER_DAY) < need:
+            per = f" per {CUSTOMER_ROWS:,} customers" if people != 1 else ""
             raise ValueError(
-                f"tables: a ledger of {self.history.ledger_days} days needs at least {need:,} "
-                f"transactions.base_rows ({MIN_ROWS_PER_LEDGER_DAY:,} a day; the default "
+                f"tables: a ledger of {days} days needs at least {need:,} "
+                f"transactions.base_rows ({MIN_ROWS_PER_LEDGER_DAY:,} a day{per}; the default "
                 f"density is {ROWS_PER_LEDGER_DAY:,} a day: {dense:,}), got "
-                f"{rows['transactions']:,}"
+                f"{rows.get('transactions', LEDGER_DAYS * ROWS_PER_LEDGER_DAY):,}"
             )
         return self
