@@ -315,3 +315,15 @@ def test_a_plugins_error_in_a_spark_worker_comes_back_as_its_one_line():
     assert str(error.value) == "plugin crash.py: table x: ZeroDivisionError: division by zero"
     with pytest.raises(RuntimeError), _plugin_errors():
         raise RuntimeError("another failure")
+
+
+def test_the_report_of_a_warehouse_with_a_plugin_reads_its_parameters(with_plugin):
+    """The stored parameters name the plugin's table (its rows): the report restores the
+    plugin to read them, as validate does."""
+    from fakehouse.explore import report
+    from fakehouse.explore.warehouse import open_warehouse
+
+    with open_warehouse(with_plugin) as wh:
+        made = report.build(wh)
+    assert any(r.check.table == "loyalty_points" for r in made.results)
+    assert made.failed == 0 and made.charts > 0

@@ -311,9 +311,23 @@ def test_validate_with_parameters_the_domain_rejects_is_a_one_line_user_error(
     manifest = json.loads((warehouse / "fakehouse.json").read_text())
     manifest["domains"]["retail"]["params"]["history"]["years"] = "many"
     (tmp_path / "fakehouse.json").write_text(json.dumps(manifest))
-    with pytest.raises(UserError, match=r"bad entry for domain 'retail'.*years") as error:
+    with pytest.raises(UserError, match=r"parameters of domain 'retail' do not fit") as error:
         q.validate(tmp_path)
+    assert "history.years: " in str(error.value) and "generate it again" in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_validate_of_a_manifest_with_many_unknown_parameters_names_the_first(
+    warehouse: Path, tmp_path: Path
+):
+    """A warehouse of an older fakehouse (another parameter layout): one line, the first
+    problem and how many more, not all of them."""
+    shutil.copy(warehouse / FILE, tmp_path / FILE)
+    manifest = json.loads((warehouse / "fakehouse.json").read_text())
+    manifest["domains"]["retail"]["params"]["customers"] = {"age_mean": 40, "age_sd": 12}
+    (tmp_path / "fakehouse.json").write_text(json.dumps(manifest))
+    with pytest.raises(UserError, match=r"customers.age_mean: unknown key \(and 1 more\)"):
+        q.validate(tmp_path)
 
 
 def test_validate_without_a_manifest_is_a_user_error(warehouse: Path, tmp_path: Path):

@@ -120,3 +120,11 @@ def test_the_fraud_difficulty_reports_give_duckdbs_figures(spark, spark_warehous
             for x, y in zip(row_a, row_b, strict=True):
                 same = _close(float(x), float(y)) if isinstance(y, (int, float)) else x == y
                 assert same, (a.report.name, row_a, row_b)
+
+
+def test_base_ten_logs_are_exact_at_powers_of_ten_on_spark(spark):
+    """A log-scale histogram bins 1000 at 3 on both engines (Spark's LOG(10, x) gives
+    2.9999999999999996)."""
+    sql = to_spark("SELECT floor(log10(x) * 4) AS bin FROM (VALUES (1000.0), (100.0)) AS t(x)")
+    assert "LOG10(x)" in sql
+    assert sorted(r.bin for r in spark.sql(sql).collect()) == [8, 12]

@@ -385,8 +385,9 @@ FINANCIAL = [
         ("loans.default_by_risk", "loans.default_share"),
         "Defaults by risk",
         "Defaults rise with risk: the share of loans in Default, by the borrower's risk category.",
-        "SELECT c.risk_category AS risk, avg(CASE WHEN l.loan_status = 'Default' THEN 100.0 "
-        "ELSE 0.0 END) AS defaulted FROM {s}.loans AS l JOIN {s}.customers AS c "
+        # an average of integers: a double on both engines (Spark rounds a DECIMAL's average)
+        "SELECT c.risk_category AS risk, 100 * avg(CASE WHEN l.loan_status = 'Default' THEN 1 "
+        "ELSE 0 END) AS defaulted FROM {s}.loans AS l JOIN {s}.customers AS c "
         f"ON c.customer_id = l.customer_id GROUP BY 1 {_BY_RISK_ORDER}",
         bars("risk", "defaulted", "risk_category", "loans in Default (%)"),
     ),

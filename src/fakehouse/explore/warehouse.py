@@ -103,9 +103,11 @@ class Warehouse:
 
     def window(self, domain: str) -> Window | None:
         """The history window `domain` was generated over (None for a domain without one)."""
+        from fakehouse.domains.plugins import restore
         from fakehouse.quality.checks import plan
 
-        return plan(domain, self.manifest.domains[domain].params)[1]
+        record = self.manifest.domains[domain]  # its parameters may name plugins' tables
+        return plan(restore(domain, record.plugins), record.params)[1]
 
     def _holds(self) -> str:
         return ", ".join(self.domains) or "no domain"

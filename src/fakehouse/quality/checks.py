@@ -26,9 +26,11 @@ from fakehouse.core.table import Domain
 from fakehouse.core.timeline import Window
 from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
+from fakehouse.domains.params import ParamsError
 from fakehouse.errors import UserError
 from fakehouse.manifest import FILE as MANIFEST
 from fakehouse.manifest import Manifest
+from fakehouse.version import __version__
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,14 @@ def examine(
         domain = domain_plugins.restore(name, record.plugins, plugins)
         try:
             checks, found, window = _plan(domain, record.params)
+        except ParamsError as exc:  # parameters of another fakehouse version, or edited
+            path, message = exc.problems[0]
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            raise UserError(
+                f"{where}: the stored parameters of domain {name!r} do not fit fakehouse "
+                f"{__version__} ({path + ': ' if path else ''}{message}{more}); a warehouse "
+                "made by another version of fakehouse: generate it again with this one"
+            ) from None
         except (UserError, ValueError) as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
