@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from fakehouse.core.table import Context
-from fakehouse.domains.financial import DOMAIN, layout, ledger
+from fakehouse.domains.financial import DOMAIN, clock, layout, ledger
 from fakehouse.domains.financial.layout import CARD
 from fakehouse.domains.financial.rows import CARD_PAY_EXT, CARD_PAY_IN, CARD_PAY_OUT
 from tests.financial.conftest import one
@@ -128,7 +128,7 @@ def test_card_payments_pay_their_statements():
     acc = rows["acc"][pay]
     close = (rows["sec"][pay] // 86_400 - ledger.GRACE_DAYS) * 86_400
     close += ledger.STATEMENT_HOUR * 3600
-    inside = close >= ledger.ledger(ctx).start_day * 86_400  # closed inside the ledger
+    inside = close >= clock.ledger(ctx).start_day * 86_400  # closed inside the ledger
     # the balance when the statement closed: the last row at or before it, or the opening
     checked = 0
     for i, a, t in zip(pay[inside], acc[inside], close[inside], strict=True):

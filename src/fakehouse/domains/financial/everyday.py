@@ -24,7 +24,6 @@ at night, occasional large cash withdrawals and large one-off transfers, new pho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,6 +32,7 @@ from fakehouse.core.distributions import Categorical, poisson, zipf_rank
 from fakehouse.core.rng import Stream
 from fakehouse.core.timeline import SECONDS_PER_DAY
 from fakehouse.domains.financial import groups, merchants
+from fakehouse.domains.financial.book import Book
 from fakehouse.domains.financial.clock import intensity
 from fakehouse.domains.financial.layout import CARD, CHECKING, MONEY_MARKET, SAVINGS
 from fakehouse.domains.financial.params import ACTIVITY, MONTH_DAYS
@@ -52,9 +52,6 @@ from fakehouse.domains.financial.rows import (
     ZELLE_OUT,
     Rows,
 )
-
-if TYPE_CHECKING:
-    from fakehouse.domains.financial.ledger import _Book
 
 NAME = "transactions"
 REFERENCE = 200_000  # cents: a typical household's everyday spending a month
@@ -91,16 +88,16 @@ def near_place(home: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.clip(home + np.floor((u - 0.5) * (2 * NEAR + 1)).astype(np.int64), lo, hi)
 
 
-def _stream(book: _Book, column: str) -> Stream:
+def _stream(book: Book, column: str) -> Stream:
     return book.ctx.stream(NAME, f"activity.{column}")
 
 
-def _months(book: _Book) -> np.ndarray:
+def _months(book: Book) -> np.ndarray:
     """Per account: the months of the ledger it takes activity in."""
     return np.where(book.live, book.hi - book.lo, 0) / MONTH_DAYS
 
 
-def plan(book: _Book, recurring: dict[str, np.ndarray]) -> Plan:
+def plan(book: Book, recurring: dict[str, np.ndarray]) -> Plan:
     """The everyday budgets of the households of `book`, from their recurring rows."""
     pl = book.ctx.params.ledger
     lay, f = book.lay, book.lay.people
@@ -170,7 +167,7 @@ def plan(book: _Book, recurring: dict[str, np.ndarray]) -> Plan:
     return Plan(spending, share, deposits, np.round(card_monthly), weights)
 
 
-def _deal(book: _Book, plan: Plan, spare: np.ndarray):
+def _deal(book: Book, plan: Plan, spare: np.ndarray):
     """`spare[g]` everyday rows per group over (account, kind) slots by the plan's weights:
     (row keys, account, kind of activity)."""
     lay = book.lay
@@ -191,12 +188,12 @@ def _deal(book: _Book, plan: Plan, spare: np.ndarray):
     return rk, slot // len(ACTIVITY), slot % len(ACTIVITY)
 
 
-def accounts(book: _Book, plan: Plan, spare: np.ndarray) -> np.ndarray:
+def accounts(book: Book, plan: Plan, spare: np.ndarray) -> np.ndarray:
     """The account of every everyday row (the planner's first pass needs no more)."""
     return _deal(book, plan, spare)[1]
 
 
-def activity(book: _Book, plan: Plan, spare: np.ndarray) -> dict[str, np.ndarray]:
+def activity(book: Book, plan: Plan, spare: np.ndarray) -> dict[str, np.ndarray]:
     """`spare[g]` everyday rows per group, their amounts scaled to the households' budgets."""
     pl = book.ctx.params.ledger
     lay = book.lay
@@ -290,7 +287,7 @@ def _first_of_kind(acc: np.ndarray, what: np.ndarray) -> np.ndarray:
     return out
 
 
-def _to_budget(book: _Book, plan: Plan, acc, what, raw, large) -> np.ndarray:
+def _to_budget(book: Book, plan: Plan, acc, what, raw, large) -> np.ndarray:
     """Cents of everyday rows: per account, purchases and transfers sent are scaled to what
     the household spends that way (less its cash), card purchases to the card's spending,
     and deposits into Checking to the household's everyday deposits. Cash, large one-offs
@@ -329,7 +326,7 @@ def _to_budget(book: _Book, plan: Plan, acc, what, raw, large) -> np.ndarray:
     return np.maximum(np.round(dollars * 100), 1).astype(np.int64)
 
 
-def _times(book: _Book, rk, acc, kind) -> np.ndarray:
+def _times(book: Book, rk, acc, kind) -> np.ndarray:
     """Seconds of everyday rows: in-person ones by the in-person hour profile, online and
     mobile ones by the online profile (late at night for night owls); a row follows the
     account's previous one within minutes with chance `trip_rate` (sprees are chains)."""
@@ -351,7 +348,7 @@ def _times(book: _Book, rk, acc, kind) -> np.ndarray:
     return np.minimum(sec[head][session] + segments.cumsum(gap, session), hi - 1)
 
 
-def _where(book: _Book, rk, acc, kind, sec) -> tuple[np.ndarray, np.ndarray]:
+def _where(book: Book, rk, acc, kind, sec) -> tuple[np.ndarray, np.ndarray]:
     """(place, device) of everyday rows. In-person rows happen near home, or near a trip's
     destination while the customer travels; mobile and online-banking sessions at home or
     nearby (at the destination while travelling), on the customer's phone or computer, or

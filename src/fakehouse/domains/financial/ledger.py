@@ -35,11 +35,10 @@ import numpy as np
 
 from fakehouse.core import people, segments
 from fakehouse.core.distributions import Categorical
-from fakehouse.core.rng import Stream, path
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR, calendar
 from fakehouse.domains.financial import episodes, everyday, groups, layout, merchants
-from fakehouse.domains.financial.clock import ledger
+from fakehouse.domains.financial.book import NAME, Book, spans
 from fakehouse.domains.financial.layout import CARD, CD, CHECKING, LOAN, MONEY_MARKET, SAVINGS
 from fakehouse.domains.financial.params import DEPOSIT_TYPES, MONTH_DAYS, SEGMENTS
 from fakehouse.domains.financial.rows import (
@@ -71,10 +70,8 @@ from fakehouse.domains.financial.rows import (
     SAVE_OUT,
     UNEMPLOYMENT,
     ZELLE_IN,
-    Rows,
 )
 
-NAME = "transactions"
 CYCLE_DAYS = 31  # a statement cycle lasts at most this many days
 GRACE_DAYS = 21  # a card statement is due this many days after it closes (CARD Act minimum)
 STATEMENT_HOUR = 2  # statements close, and card interest posts, at this hour
@@ -99,13 +96,6 @@ class Ledger:
     @property
     def number(self) -> np.ndarray:
         return self.first_row + np.arange(len(self.balance), dtype=np.int64)
-
-
-def _months(d0: int, d1: int) -> list[int]:
-    """Month numbers (year * 12 + month - 1) overlapping days [d0, d1]."""
-    y0, m0, _, _ = calendar(np.array([d0]))
-    y1, m1, _, _ = calendar(np.array([d1]))
-    return list(range(int(y0[0] * 12 + m0[0] - 1), int(y1[0] * 12 + m1[0])))
 
 
 def _month_start(month: int) -> int:
@@ -140,15 +130,6 @@ def _seconds(day: np.ndarray, u: np.ndarray, h0: float, h1: float) -> np.ndarray
     )
 
 
-def _primary(lay: layout.Layout, mask: np.ndarray) -> np.ndarray:
-    """Per customer: position of its first account in `mask`, or -1."""
-    n = len(lay.people.idx)
-    out = np.full(n, np.iinfo(np.int64).max)
-    pos = np.flatnonzero(mask)
-    np.minimum.at(out, lay.owner[pos], pos)
-    return np.where(out == np.iinfo(np.int64).max, -1, out)
-
-
 def simulate(ctx: Context, lay: layout.Layout) -> Ledger:
     """The ledger of the groups of `lay`."""
     return _simulate(ctx, lay, count_only=False)
@@ -175,90 +156,9 @@ def group_rows(ctx: Context, lay: layout.Layout) -> np.ndarray:
 
 def active_groups(ctx: Context, lay: layout.Layout) -> np.ndarray:
     """Per group: has an account that takes everyday activity during the ledger."""
-    _, _, lo, hi, _ = _spans(ctx, lay)
+    _, _, lo, hi, _ = spans(ctx, lay)
     takes = (lo < hi) & np.isin(lay.kind, (CHECKING, SAVINGS, MONEY_MARKET, CARD))
     return np.bincount(lay.account_group[takes], minlength=lay.g1 - lay.g0) > 0
-
-
-def _spans(ctx: Context, lay: layout.Layout):
-    lw = ledger(ctx)
-    d0, d1 = lw.start_day, lw.end_day
-    opened_inside = (lay.open_day >= d0) & (lay.kind < CARD)
-    lo = np.maximum(lay.open_day + (lay.open_day >= d0), d0)
-    hi = np.minimum(lay.close_day, d1 + 1)  # exclusive; closing rows sit on the close day
-    return d0, d1, lo, hi, opened_inside
-
-
-@dataclass
-class _Book:
-    """What the stages of one simulation share: the layout of its customer groups, the
-    ledger's days and calendar months, each account's live span [lo, hi) of days, the
-    customers' primary Checking and Savings accounts, and the rows written so far."""
-
-    ctx: Context
-    lay: layout.Layout
-    d0: int  # first and last day of the ledger
-    d1: int
-    lo: np.ndarray  # per account: first day it takes activity, first day it no longer does
-    hi: np.ndarray
-    opened_inside: np.ndarray  # per account: a deposit account opened during the ledger
-    months: list[int]
-    checking: np.ndarray  # per customer: position of the primary account of that type, or -1
-    savings: np.ndarray
-    rows: Rows = field(default_factory=Rows)
-
-    @classmethod
-    def open(cls, ctx: Context, lay: layout.Layout) -> _Book:
-        d0, d1, lo, hi, opened_inside = _spans(ctx, lay)
-        live = lo < hi
-        return cls(
-            ctx,
-            lay,
-            d0,
-            d1,
-            lo,
-            hi,
-            opened_inside,
-            _months(d0, d1),
-            _primary(lay, (lay.kind == CHECKING) & live),
-            _primary(lay, (lay.kind == SAVINGS) & live),
-        )
-
-    @property
-    def live(self) -> np.ndarray:
-        return self.lo < self.hi
-
-    @property
-    def account_keys(self) -> np.ndarray:
-        """Global account indices: they key account-level draws."""
-        return self.lay.index
-
-    @property
-    def customer_keys(self) -> np.ndarray:
-        return self.lay.people.idx
-
-    def stream(self, column: str) -> Stream:
-        return self.ctx.stream(NAME, column)
-
-    def at(self, acc: np.ndarray, counter: np.ndarray) -> np.ndarray:
-        """The draw index of events of accounts `acc` (positions in the layout) on `counter`
-        (their day, month or instalment): the path (account, counter)."""
-        return path(self.account_keys[acc], counter)
-
-    def identity(self, kind: int, at: np.ndarray, *names: str) -> np.ndarray:
-        """Identities of rows of `kind` (and of `names`, a biller) at draw indices `at`:
-        random and distinct in practice, they pair the two sides of a transfer and order an
-        account's rows of the same second."""
-        return self.stream("row").child(kind, *names).ids(at)
-
-    def in_span(self, acc: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """Whether accounts `acc` take activity on `day`."""
-        return (day >= self.lo[acc]) & (day < self.hi[acc])
-
-    def monthly_net(self) -> np.ndarray:
-        """Per customer: monthly take-home income in dollars (what saving is a share of)."""
-        f = self.lay.people
-        return f.income * np.where(f.has_job, self.ctx.params.ledger.net_pay_ratio, 0.92) / 12
 
 
 def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
@@ -266,7 +166,7 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     thinned to each group's share, then fraud episodes, then everyday activity filling the
     share; finally rows are ordered and balances run (`_settle`). With `count_only`, the
     account of every row, before anything is ordered."""
-    book = _Book.open(ctx, lay)
+    book = Book.open(ctx, lay)
     drawn = _target_balances(book)
     paid = _paychecks(book)
     retired = _retirement_income(book)
@@ -314,7 +214,7 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     return led
 
 
-def _target_balances(book: _Book) -> np.ndarray:
+def _target_balances(book: Book) -> np.ndarray:
     """Per account: the balance (cents) a deposit account ends the ledger with, log-normal
     around a share of its owner's wealth (income with the wealth factor that also sets the
     segment; 0 for cards and loans)."""
@@ -330,7 +230,7 @@ def _target_balances(book: _Book) -> np.ndarray:
     return np.where(kind < CARD, np.round(drawn * 100), 0).astype(np.int64)
 
 
-def _paychecks(book: _Book) -> np.ndarray:
+def _paychecks(book: Book) -> np.ndarray:
     """Payroll into the primary Checking account: bi-weekly (every other Friday from a
     per-customer phase), semi-monthly (the 15th and the last business day) or monthly (the
     last business day), a stable net amount per customer. Returns who is paid."""
@@ -389,7 +289,7 @@ def social_security_day(month: int, birth_day: np.ndarray, started: np.ndarray) 
     return np.where(started < SOCIAL_SECURITY_OLD_RULE, third, wednesday + 7 * nth)
 
 
-def _retirement_income(book: _Book) -> np.ndarray:
+def _retirement_income(book: Book) -> np.ndarray:
     """Retirees' income: Social Security from 62, on its schedule (by birth day), and for
     some (`customers.pension_rate`) a pension on the 1st (the business day before on a
     weekend), which then carries 40% of their income. Returns who receives any of it."""
@@ -424,7 +324,7 @@ def _retirement_income(book: _Book) -> np.ndarray:
     return benefit | pension
 
 
-def _other_income(book: _Book) -> None:
+def _other_income(book: Book) -> None:
     """Income of those without pay or benefits: an unemployment benefit every other
     Wednesday for some of the unemployed, a monthly transfer from family for most students.
     Their annual income is what these pay; the others live on deposits and transfers
@@ -471,7 +371,7 @@ def _other_income(book: _Book) -> None:
     )
 
 
-def _bills(book: _Book) -> None:
+def _bills(book: Book) -> None:
     """Bills paid from Checking on a fixed day of the month, each biller's level a share of
     the customer's income. Housing bills (rent, a mortgage held elsewhere) exclude each
     other, by one draw per customer, and nobody paying a mortgage to this bank has one."""
@@ -513,7 +413,7 @@ def _bills(book: _Book) -> None:
         )
 
 
-def _month_end(book: _Book, drawn: np.ndarray, direct_deposit: np.ndarray) -> None:
+def _month_end(book: Book, drawn: np.ndarray, direct_deposit: np.ndarray) -> None:
     """On the last day of each month: interest on savings, money market and CDs, and a
     maintenance fee on Checking without direct deposit (Students pay none)."""
     lay, f = book.lay, book.lay.people
@@ -533,7 +433,7 @@ def _month_end(book: _Book, drawn: np.ndarray, direct_deposit: np.ndarray) -> No
         book.rows.add(pos, at, MAINT_FEE, fee_cents, book.identity(MAINT_FEE, book.at(pos, month)))
 
 
-def _saving(book: _Book) -> None:
+def _saving(book: Book) -> None:
     """A monthly saving out of Checking on a fixed day, a share of monthly net income that
     rises with the segment: to the customer's Savings (auto-save; both sides share one
     reference) or, for the better-off without it, to a brokerage elsewhere."""
@@ -566,7 +466,7 @@ def _saving(book: _Book) -> None:
     book.rows.add(a_out[~own], sec[~own], INVEST_OUT, -cents[~own], transfer[~own])
 
 
-def _statements(book: _Book) -> tuple[np.ndarray, np.ndarray]:
+def _statements(book: Book) -> tuple[np.ndarray, np.ndarray]:
     """(card, statement day) of every card statement that closes in the ledger or is due in
     it: one a month on the card's statement day, from the month before the ledger."""
     cards = book.lay.cards
@@ -574,7 +474,7 @@ def _statements(book: _Book) -> tuple[np.ndarray, np.ndarray]:
     return _monthly(months, cards.statement_dom)
 
 
-def _credit_cards(book: _Book) -> None:
+def _credit_cards(book: Book) -> None:
     """Credit cards: interest on revolving balances when a statement closes, the payment of
     each statement (in full, or a part for revolvers) from Checking or from outside
     `GRACE_DAYS` later, late fees for delinquent cards instead, annual fees in the card's
@@ -658,7 +558,7 @@ def _credit_cards(book: _Book) -> None:
     )
 
 
-def _loans(book: _Book) -> np.ndarray:
+def _loans(book: Book) -> np.ndarray:
     """Loans: the instalments due during the ledger (from Checking, or from outside), split
     into the payment leaving Checking and the principal reducing the loan; disbursements of
     loans originated during the ledger. Returns each loan's balance (cents) at the ledger's
@@ -704,7 +604,7 @@ def _loans(book: _Book) -> np.ndarray:
     return np.where(new, 0, balance)
 
 
-def _openings_and_closings(book: _Book) -> None:
+def _openings_and_closings(book: Book) -> None:
     """Deposit accounts opened during the ledger get their initial deposit (its amount is
     set when balances run); those closed during it a withdrawal of what is left."""
     lay, acc_key = book.lay, book.account_keys
@@ -758,7 +658,7 @@ def _frozen_cards(lay: layout.Layout, rows: dict[str, np.ndarray]) -> np.ndarray
     return np.where(stopped, FAILED, rows["status"])
 
 
-def _settle(book: _Book, rows, plan, opening, drawn, gone, group_rows, first_row) -> Ledger:
+def _settle(book: Book, rows, plan, opening, drawn, gone, group_rows, first_row) -> Ledger:
     """Order rows by account and time, close the card statements and pay them, fix the
     deposit accounts' opening balances, run the balances."""
     ctx, lay = book.ctx, book.lay
@@ -812,7 +712,7 @@ def _settle(book: _Book, rows, plan, opening, drawn, gone, group_rows, first_row
     return Ledger(lay, rows, balance, start, current, pending, group_rows, first_row)
 
 
-def _subscriptions(book: _Book) -> np.ndarray:
+def _subscriptions(book: Book) -> np.ndarray:
     """Per card: the cents of the subscription billed to it every month."""
     keys = book.account_keys[book.lay.kind == CARD]
     return SUBSCRIPTION_PRICES[
@@ -820,7 +720,7 @@ def _subscriptions(book: _Book) -> np.ndarray:
     ]
 
 
-def _card_cycles(book: _Book, rows: dict, plan: everyday.Plan) -> np.ndarray:
+def _card_cycles(book: Book, rows: dict, plan: everyday.Plan) -> np.ndarray:
     """Close each card's statements in time order and pay them; returns the cards' opening
     balances (what they owe at the ledger's start).
 
