@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.domains.retail import sales
+from fakehouse.domains.retail.params import STATUSES
 from fakehouse.plugin import Column, Table, arrow, days_after, path, violations
 
 DOMAIN = "retail"
@@ -18,7 +19,7 @@ REASONS = ("Defective", "Wrong size", "Not as described", "Changed mind", "Arriv
 def returned_lines(ctx, start, stop):
     """Sales [start, stop) and the positions of the lines of those marked Returned."""
     s = sales.sales_range(ctx, start, stop)
-    returned = np.asarray(list(ctx.params.sales.status_mix))[s.status] == "Returned"
+    returned = np.asarray(STATUSES)[s.status] == "Returned"
     return s, np.flatnonzero(returned[s.line_sale])
 
 

@@ -39,7 +39,7 @@ SKEWED_RETAIL = (
     FIVE_STATES
     + """\
 sales:
-  status_mix: {Completed: 0.7, Returned: 0.2, Cancelled: 0.05, Pending: 0.05}
+  outcomes: {In-Store: {return_rate: 0.3}, Online: {return_rate: 0.3}}
 calendar:
   weekdays: {Sat: 0.6, Sun: 0.5}
   store_hours: {3: 1.0, 10: 0.5}
@@ -134,7 +134,7 @@ customers:
     top: {XX: 0.2, CA: 0.3}
   activity_skeww: 2
 sales:
-  status_mix: {Completed: 0.9, Refunded: 0.1}
+  outcomes: {Phone: {cancel_rate: 0.1}}
   promo_rate: 1.5
 campaigns:
   types:
@@ -152,26 +152,25 @@ def test_a_bad_file_names_every_problem_with_its_path_exits_2_and_writes_nothing
     assert code == 2
     assert not out.exists() and not list(tmp_path.glob(".*"))  # no staging folder either
     lines = err.splitlines()
-    assert lines[0] == f"error: {path}: 9 problems"
+    assert lines[0] == f"error: {path}: 11 problems"
     assert "Traceback" not in err
     found = {line.strip().split(": ", 1)[0]: line for line in lines[1:]}
     assert set(found) == {
         "customers.state_mix.top.XX",
         "customers.activity_skeww",
-        "sales.status_mix.Refunded",
+        "sales.outcomes.Phone",
         "sales.promo_rate",
         "campaigns.types.Podcast.duration_days",
         "campaigns.types.Podcast.budget_median",
         "campaigns.types.Podcast.cpm",
         "campaigns.types.Podcast.ctr",
+        "campaigns.types.Podcast.conversion_rate",
+        "campaigns.types.Podcast.channel",
         "history.end_date",
     }
     assert "unknown state code" in found["customers.state_mix.top.XX"]
     assert "did you mean activity_skew?" in found["customers.activity_skeww"]
-    assert (
-        "unknown status (choose from Completed, Returned, Cancelled, Pending)"
-        in found["sales.status_mix.Refunded"]
-    )
+    assert "unknown channel (choose from In-Store, Online)" in found["sales.outcomes.Phone"]
     assert "less than or equal to 1" in found["sales.promo_rate"]
     assert "missing" in found["campaigns.types.Podcast.ctr"]
 
@@ -361,7 +360,7 @@ def test_the_other_knobs_take_effect(skewed):
         "SELECT avg(CASE WHEN transaction_status = 'Returned' THEN 1.0 ELSE 0 END) "
         "FROM retail_analytics.transactions",
     )
-    assert 0.16 < returned < 0.24
+    assert 0.17 < returned < 0.33  # 0.3 x the lines' return factors (default: about 0.09)
     (night,) = _one(
         skewed,
         "SELECT avg(CASE WHEN hour(transaction_date) = 3 THEN 1.0 ELSE 0 END) "
@@ -387,7 +386,7 @@ def test_a_check_fails_when_the_stored_parameters_disagree_with_the_data(skewed,
     failed = {r.check.name for r in q.validate(tmp_path) if not r.passed}
     assert {
         "customers.state_mix",
-        "transactions.status_mix",
+        "transactions.return_rate",
         "transactions.peak_hours",
         "transactions.weekend_effect",
     } <= failed
@@ -427,8 +426,8 @@ def test_too_many_base_rows_for_the_ids_is_a_user_error(capsys, tmp_path):
 
 def test_params_error_lists_problems_as_paths():
     with pytest.raises(ParamsError) as error:
-        RetailParams.parse({"sales": {"status_mix": {"Lost": 1}}, "stores": {"online_share": 1}})
-    assert [p for p, _ in error.value.problems] == ["stores.online_share", "sales.status_mix.Lost"]
+        RetailParams.parse({"sales": {"outcomes": {"Lost": {}}}, "stores": {"online_share": 1}})
+    assert [p for p, _ in error.value.problems] == ["stores.online_share", "sales.outcomes.Lost"]
 
 
 def test_a_longer_ledger_needs_more_transactions(capsys, tmp_path):
@@ -473,7 +472,7 @@ def test_the_readme_error_example_is_what_the_cli_prints(capsys, tmp_path):
     path = tmp_path / "my.yaml"
     path.write_text(
         "customers:\n  state_mix: {top: {XX: 0.1}}\n  activity_skeww: 2\n"
-        "sales:\n  status_mix: {Refunded: 0.1}\n"
+        "sales:\n  outcomes: {Phone: {cancel_rate: 0.1}}\n"
     )
     code, _, err = run(capsys, "generate", "retail", "-o", str(tmp_path / "o"), "-c", str(path))
     assert code == 2

@@ -34,6 +34,8 @@ _first = functools.partial(breaking.first, S)
 
 FIRST_SALE = _first("transactions", "transaction_id")
 FIRST_IN_STORE = _first("transactions", "transaction_id", "channel = 'In-Store'")
+FIRST_RETURNED = _first("transactions", "transaction_id", "transaction_status = 'Returned'")
+FIRST_OF_2023 = _first("transactions", "transaction_id", "transaction_date < DATE '2024-01-01'")
 FIRST_VERIFIED = _first("product_reviews", "review_id", "verified_purchase")
 LONG_SESSION = (
     f"(SELECT min(session_id) FROM (SELECT session_id FROM {S}.customer_behavior "
@@ -51,6 +53,9 @@ NOT_ELECTRONICS = (
     f"product_id IN (SELECT product_id FROM {S}.products WHERE category <> 'Electronics')"
 )
 FUTURE = "DATE '2100-01-01'"
+QUARTER_AFTER_REGISTERING = (
+    "floor(date_diff('day', c.registration_date, CAST(t.transaction_date AS DATE)) / 91)"
+)
 
 BREAKS: dict[str, str] = {
     **breaking.generic_breaks(S, RETAIL),
@@ -100,8 +105,6 @@ BREAKS: dict[str, str] = {
     # transactions
     "transactions.status_values": f"UPDATE {S}.transactions SET transaction_status = 'Lost' "
     f"WHERE {FIRST_SALE}",
-    "transactions.status_mix": f"UPDATE {S}.transactions SET transaction_status = "
-    "CASE WHEN hash(transaction_id) % 4 = 0 THEN 'Completed' ELSE 'Returned' END",
     "transactions.in_window": f"UPDATE {S}.transactions "
     f"SET transaction_date = TIMESTAMP '2019-06-01 12:00:00' WHERE {FIRST_SALE}",
     "transactions.after_registration": f"UPDATE {S}.customers SET registration_date = {FUTURE} "
@@ -234,6 +237,52 @@ BREAKS: dict[str, str] = {
     f"SET ctr = coalesce(ctr, 0) + 0.001 WHERE {_first('marketing_campaigns', 'campaign_id')}",
     "marketing_campaigns.status_by_dates": f"UPDATE {S}.marketing_campaigns "
     f"SET status = 'Active' WHERE {_first('marketing_campaigns', 'campaign_id')}",
+    # customers over time
+    "customers.first_purchase": f"UPDATE {S}.transactions "
+    "SET transaction_date = transaction_date + INTERVAL 1 DAY",
+    "customers.retention_falls": f"UPDATE {S}.transactions AS t "
+    f"SET transaction_date = t.transaction_date + INTERVAL 273 DAY FROM {S}.customers AS c "
+    f"WHERE c.customer_id = t.customer_id AND {QUARTER_AFTER_REGISTERING} = 1",
+    "customers.retention_flattens": f"UPDATE {S}.transactions AS t "
+    f"SET transaction_date = t.transaction_date + to_days(CAST((4 - {QUARTER_AFTER_REGISTERING}) "
+    f"* 91 AS INTEGER)) FROM {S}.customers AS c "
+    f"WHERE c.customer_id = t.customer_id AND {QUARTER_AFTER_REGISTERING} >= 1",
+    "customers.one_time_buyers": f"DELETE FROM {S}.transactions AS t USING {S}.customers AS c "
+    "WHERE c.customer_id = t.customer_id AND CAST(t.transaction_date AS DATE) "
+    "<> c.registration_date",
+    "customers.vip_top_spenders": f"UPDATE {S}.customers SET customer_segment = "
+    "CASE customer_segment WHEN 'VIP' THEN 'Basic' WHEN 'Basic' THEN 'VIP' "
+    "ELSE customer_segment END",
+    # marketing
+    "marketing_campaigns.attributed_sales": f"UPDATE {S}.marketing_campaigns "
+    "SET conversions = conversions + 1 "
+    f"WHERE {_first('marketing_campaigns', 'campaign_id')}",
+    "transactions.campaign_opt_in": f"UPDATE {S}.marketing_campaigns SET campaign_type = 'Email'",
+    "transactions.campaign_channel": f"UPDATE {S}.transactions SET channel = 'In-Store' "
+    "WHERE campaign_id IS NOT NULL",
+    "marketing_campaigns.opt_in_reach": f"UPDATE {S}.customers SET marketing_opt_in = false",
+    "marketing_campaigns.cpm_varies": f"UPDATE {S}.marketing_campaigns "
+    "SET impressions = round(actual_spend / 5.0 * 1000)",
+    "marketing_campaigns.cpm_season": f"UPDATE {S}.marketing_campaigns "
+    "SET impressions = impressions * 10 WHERE month(start_date) >= 11",
+    # how sales end
+    "transactions.return_dates": f"UPDATE {S}.transactions "
+    "SET return_date = CAST(transaction_date AS DATE) "
+    f"WHERE {FIRST_RETURNED}",
+    "transactions.return_rate": f"UPDATE {S}.transactions SET transaction_status = 'Returned' "
+    "WHERE hash(transaction_id) % 2 = 0",
+    "transactions.returns_by_channel": f"UPDATE {S}.transactions "
+    "SET transaction_status = 'Completed' "
+    "WHERE channel = 'Online' AND transaction_status = 'Returned'",
+    "transactions.returns_by_category": f"UPDATE {S}.transactions "
+    "SET transaction_status = 'Completed' WHERE transaction_id IN (SELECT i.transaction_id "
+    f"FROM {S}.transaction_items AS i JOIN {S}.products AS p ON p.product_id = i.product_id "
+    "WHERE p.category = 'Clothing')",
+    "transactions.pending_recent": f"UPDATE {S}.transactions SET transaction_status = 'Pending' "
+    f"WHERE {FIRST_OF_2023}",
+    "transactions.cancellations_online": f"UPDATE {S}.transactions "
+    "SET transaction_status = 'Cancelled' "
+    "WHERE channel = 'In-Store' AND hash(transaction_id) % 10 = 0",
 }
 
 CHECKS = {c.name: c for c in domain_checks(RETAIL)}

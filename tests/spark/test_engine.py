@@ -217,16 +217,16 @@ def test_a_config_reaches_spark_and_validate_follows_it(spark):
 
     skew = {
         "customers": {"state_mix": {"top": {"CA": 0.5, "TX": 0.3}}},
-        "sales": {"status_mix": {"Returned": 0.2}},
+        "sales": {"outcomes": {"Online": {"return_rate": 0.3}}},
         "tables": {"stores": {"base_rows": 700}},
     }
-    with pytest.raises(ParamsError, match=r"sales\.status_mix\.Lost"):
+    with pytest.raises(ParamsError, match=r"sales\.outcomes\.Lost"):
         fs.generate(
             spark,
             "retail",
             0.01,
             database_prefix="bad_",
-            config={"sales": {"status_mix": {"Lost": 1}}},
+            config={"sales": {"outcomes": {"Lost": {}}}},
         )
     assert "bad_retail_analytics" not in {r[0] for r in spark.sql("SHOW DATABASES").collect()}
     fs.generate(spark, "retail", multiplier=0.02, seed=5, database_prefix="cfg_", config=skew)

@@ -205,12 +205,21 @@ RETAIL = [
     ),
     Figure(
         "retail",
-        ("transactions.status_mix",),
-        "Sales by status",
-        "Most sales complete; a few are returned, cancelled or still pending: sales by status.",
-        "SELECT transaction_status AS status, count(*) AS sales FROM {s}.transactions "
-        "GROUP BY 1 ORDER BY 2 DESC, 1",
-        bars("status", "sales", "transaction_status", "sales"),
+        ("transactions.returns_by_channel", "transactions.cancellations_online"),
+        "Returns and cancellations by channel",
+        "Online orders come back and are cancelled far more often than sales in a store: the "
+        "share of each channel's sales returned (bars) and cancelled (dots).",
+        "SELECT channel, 100 * avg(CASE WHEN transaction_status = 'Returned' THEN 1 ELSE 0 END) "
+        "AS returned, 100 * avg(CASE WHEN transaction_status = 'Cancelled' THEN 1 ELSE 0 END) "
+        "AS cancelled FROM {s}.transactions GROUP BY 1 ORDER BY 1",
+        bars(
+            "channel",
+            "returned",
+            "channel",
+            "% of sales returned",
+            dots="cancelled",
+            dots_label="% of sales cancelled",
+        ),
     ),
     Figure(
         "retail",

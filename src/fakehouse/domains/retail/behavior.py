@@ -59,6 +59,7 @@ MAX_BROWSE = 30
 MAX_PAIRS = sales.LINE_SLOTS + 1  # (view, add) pairs: an order's lines and one removed again
 MAX_EVENTS = 1 + MAX_BROWSE + 2 * MAX_PAIRS + 4  # landing, browsing, pairs, cart page ... purchase
 MAX_TRIES = 64  # sales an order slot tries before it gives up (then the visitor just browses)
+FIRST_TRIES = 8  # tries of the first round: most slots find an online sale in it
 SESSION_TIMEOUT = 30 * 60  # seconds: a longer pause would start another session
 SESSION_PREFIX = "SES"  # session ids: no sessions table, so no table declares their prefix
 # the vocabulary of page URLs: these fixed pages, then a category page and a search page per
@@ -98,23 +99,24 @@ class Orders:
 def orders(ctx: Context, session: np.ndarray) -> Orders:
     """The online order of each order session (see the module doc); -1 elsewhere.
 
-    A slot's tries are looked at in rounds of doubling size (2, 4, 8, ... sales), so that a
-    few rounds settle every slot whatever the share of online sales."""
+    A slot's tries are looked at in rounds of doubling size (8, 16, 32, ... sales), so that
+    a few rounds settle every slot whatever the share of online sales; the first online try
+    is the order, however the rounds are cut."""
     n_sessions, n_sales = ctx.sizes[NAME], ctx.sizes[sales.NAME]
     slots = min(round(ctx.params.behavior.conversion_rate * n_sessions), n_sessions)
     slot = Permutation(n_sessions, ctx.stream(NAME, "order_slot").key).forward(session)
     shuffled = Permutation(n_sales, ctx.stream(NAME, "order_sale").key)
     found = Orders(slot < slots, *(np.full(len(session), -1, dtype=np.int64) for _ in range(4)))
     todo = np.flatnonzero(found.slotted)
-    first, size = 0, 2
+    first, size = 0, FIRST_TRIES
     while len(todo) and first < MAX_TRIES:
         tries = np.arange(first, min(first + size, MAX_TRIES))
         position = slot[todo][:, None] + tries[None, :] * slots  # (slot, try), tries in order
         valid = position < n_sales
         t = shuffled.forward(position[valid])
-        b = sales.baskets(ctx, t)
+        b = sales.buyers(ctx, t)  # who, when and which channel: no status, store or lines
         online = np.zeros(position.shape, dtype=bool)
-        online[valid] = ~b.in_store  # drawn online: no store is ever looked for (sales._place)
+        online[valid] = b.online  # drawn online: no store is ever looked for (sales._place)
         hit = online.any(axis=1)
         flat = np.flatnonzero(valid.ravel())  # the basket of each valid (slot, try)
         at = np.searchsorted(flat, np.flatnonzero(hit) * len(tries) + online[hit].argmax(axis=1))
@@ -122,7 +124,7 @@ def orders(ctx: Context, session: np.ndarray) -> Orders:
         found.sale[done] = t[at]
         found.customer[done] = b.customer[at]
         found.seconds[done] = b.seconds[at]
-        found.items[done] = b.items[at]
+        found.items[done] = sales.item_count(ctx, t[at], b.segment[at])
         todo = todo[~hit & valid[:, -1]]
         first, size = first + size, 2 * size
     return found

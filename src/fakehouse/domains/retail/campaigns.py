@@ -1,26 +1,22 @@
-"""retail_analytics.marketing_campaigns, laid out along the calendar.
+"""retail_analytics.marketing_campaigns: each campaign's plan, spend and funnel, and the sales
+it drove.
 
-Campaign c starts near `first + c * step`, so the campaigns that can be running on a day are
-a narrow, computable range of ids: a sale finds an active campaign by checking a few
-candidates instead of searching a table. Sales attributed to a campaign get its discount.
+The plan and funnel are `marketing.funnel`; conversions, revenue and margin are not drawn
+but counted: a block re-derives the sales of its campaigns' slots (`marketing.sales_of`) and
+sums those attributed to them, so each campaign reports exactly its sales in transactions.
 """
 
 from __future__ import annotations
-
-import math
-from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow
-from fakehouse.core.distributions import Categorical
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import calendar
+from fakehouse.domains.retail import marketing, products, sales
 
-NAME = "marketing_campaigns"
-LEAD_DAYS = 60  # campaigns start from this long before the window ...
-TAIL_DAYS = 45  # ... until this long after it (planned campaigns)
+NAME = marketing.NAME
 THEMES = (
     "New Year",
     "Valentine's",
@@ -35,130 +31,74 @@ THEMES = (
     "Black Friday",
     "Holiday",
 )
-STATUSES = ("Completed", "Active", "Planned")
 
 
 def ids(idx: np.ndarray) -> pa.Array:
     return TABLE.ids(idx)
 
 
-@dataclass(frozen=True)
-class Schedule:
-    first: int
-    step: float
-    n: int
-    longest: int
+def results(ctx: Context, idx: np.ndarray, target: np.ndarray):
+    """(conversions, revenue, gross margin in cents) of campaigns `idx`: the sales attributed
+    to them, their total_amount and their lines' net revenue less cost."""
+    owner, t = marketing.sales_of(ctx, idx, target)
+    s = sales.sales(ctx, t)
+    mine = s.campaign == np.asarray(idx)[owner]
+    cost = products.unit_cost_cents(ctx, s.product) * s.quantity
+    margin = s.per_sale(s.line_total - s.tax - cost)
 
+    def total(values: np.ndarray) -> np.ndarray:  # exact: sums of cents below 2^53
+        return np.round(np.bincount(owner[mine], values[mine], len(idx))).astype(np.int64)
 
-def schedule(ctx: Context) -> Schedule:
-    w = ctx.window
-    n = ctx.sizes[NAME]
-    first = w.start_day - LEAD_DAYS
-    longest = max(t.duration_days[1] for t in ctx.params.campaigns.types.values())
-    return Schedule(first, (w.end_day + TAIL_DAYS - first) / n, n, longest)
-
-
-def _types(ctx: Context) -> Categorical:
-    return Categorical.of({k: t.share for k, t in ctx.params.campaigns.types.items()})
-
-
-def campaign_type(ctx: Context, idx: np.ndarray) -> np.ndarray:
-    return _types(ctx).sample(ctx.stream(NAME, "campaign_type").uniform(idx))
-
-
-def dates(ctx: Context, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(start_day, end_day) of campaigns, both included."""
-    sched = schedule(ctx)
-    u = ctx.stream(NAME, "start_date").uniform(idx)
-    start = sched.first + np.floor((idx + u) * sched.step).astype(np.int64)
-    types = ctx.params.campaigns.types
-    kind = campaign_type(ctx, idx)
-    low = np.array([types[t].duration_days[0] for t in _types(ctx).values])[kind]
-    high = np.array([types[t].duration_days[1] for t in _types(ctx).values])[kind]
-    length = ctx.stream(NAME, "duration").integers(idx, 0, high - low + 1) + low
-    return start, start + length - 1
-
-
-def discount_rate(ctx: Context, idx: np.ndarray) -> np.ndarray:
-    low, high = ctx.params.campaigns.discount_range
-    u = ctx.stream(NAME, "discount").uniform(idx)
-    return np.round(low + (high - low) * u, 2)
-
-
-def active_on(ctx: Context, day: np.ndarray, u_pick: np.ndarray, u_reach: np.ndarray) -> np.ndarray:
-    """A campaign running on `day` that reached the sale, or -1."""
-    sched = schedule(ctx)
-    span = math.ceil(sched.longest / sched.step) + 1
-    newest = np.floor((day - sched.first) / sched.step).astype(np.int64)
-    candidate = newest - np.floor(u_pick * span).astype(np.int64)
-    valid = (candidate >= 0) & (candidate < sched.n)
-    candidate = np.where(valid, candidate, 0)
-    start, end = dates(ctx, candidate)
-    hit = valid & (start <= day) & (day <= end) & (u_reach < ctx.params.sales.campaign_reach)
-    return np.where(hit, candidate, -1)
+    revenue = total(s.per_sale(s.line_total).astype(np.float64))
+    return np.bincount(owner[mine], minlength=len(idx)), revenue, total(margin.astype(np.float64))
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
-    p = ctx.params.campaigns
     idx = np.arange(start, stop, dtype=np.int64)
-    s = lambda column: ctx.stream(NAME, column)  # noqa: E731
-    types = _types(ctx)
-    kind = campaign_type(ctx, idx)
-    first, last = dates(ctx, idx)
-    end = ctx.window.end_day
-    status = np.select([last < end, first <= end], [0, 1], 2)
-    year, month, _, _ = calendar(first)
-    spec = [p.types[t] for t in types.values]
-    budget_median = np.array([t.budget_median for t in spec])[kind]
-    budget = np.round(budget_median * np.exp(p.budget_sigma * s("budget").normal(idx)), -2)
-    elapsed = np.clip((end - first + 1) / (last - first + 1), 0.0, 1.0)
-    pace = 0.75 + 0.3 * s("spend").uniform(idx)
-    spend = np.round(budget * pace * np.select([status == 0, status == 1], [1.0, elapsed], 0.0), 2)
-    cpm = np.array([t.cpm for t in spec])[kind]
-    impressions = np.round(spend / cpm * 1_000).astype(np.int64)
-    true_ctr = np.array([t.ctr for t in spec])[kind] * np.exp(0.25 * s("ctr").normal(idx))
-    clicks = np.round(impressions * np.minimum(true_ctr, 1.0)).astype(np.int64)
-    low, high = p.conversion_rate
-    conversions = np.round(clicks * (low + (high - low) * s("conversion").uniform(idx)))
-    conversions = conversions.astype(np.int64)
-    order_value = p.order_value_median * np.exp(0.3 * s("order_value").normal(idx))
-    revenue = np.round(conversions * order_value, 2)
+    f = marketing.funnel(ctx, idx)
+    types = marketing.types(ctx)
+    conversions, revenue, margin = results(ctx, idx, f.target)
+    year, month, _, _ = calendar(f.start)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ctr = arrow.array(clicks / impressions, mask=impressions == 0)
-        conversion_rate = arrow.array(conversions / clicks, mask=clicks == 0)
-        roi = arrow.array((revenue - spend) / spend, mask=spend == 0)
+        ctr = arrow.array(f.clicks / f.impressions, mask=f.impressions == 0)
+        conversion_rate = arrow.array(conversions / f.clicks, mask=f.clicks == 0)
+        roi = arrow.array((margin - f.spend) / f.spend, mask=f.spend == 0)
     name = arrow.join(
         arrow.labels(THEMES, month - 1),
-        arrow.labels(types.values, kind),
+        arrow.labels(types.values, f.kind),
         arrow.number_strings(year),
         sep=" ",
     )
     return {
         "campaign_id": ids(idx),
         "campaign_name": name,
-        "campaign_type": arrow.labels(types.values, kind),
-        "start_date": arrow.dates(first),
-        "end_date": arrow.dates(last),
-        "discount_rate": discount_rate(ctx, idx),
-        "budget": arrow.money(np.round(budget * 100).astype(np.int64)),
-        "actual_spend": arrow.money(np.round(spend * 100).astype(np.int64)),
-        "impressions": impressions,
-        "clicks": clicks,
+        "campaign_type": arrow.labels(types.values, f.kind),
+        "start_date": arrow.dates(f.start),
+        "end_date": arrow.dates(f.end),
+        "discount_rate": marketing.discount_rate(ctx, idx),
+        "budget": arrow.money(np.round(f.budget * 100).astype(np.int64)),
+        "actual_spend": arrow.money(f.spend),
+        "impressions": f.impressions,
+        "clicks": f.clicks,
         "conversions": conversions,
-        "revenue_generated": arrow.money(np.round(revenue * 100).astype(np.int64)),
+        "revenue_generated": arrow.money(revenue),
+        "margin_generated": arrow.money(margin),
         "ctr": ctr,
         "conversion_rate": conversion_rate,
         "roi": roi,
-        "status": arrow.labels(STATUSES, status),
+        "status": arrow.labels(marketing.STATUSES, f.status),
     }
 
 
 TABLE = Table(
     name=NAME,
-    description="Marketing campaigns spread over the calendar; sales during one may use it.",
+    description="Marketing campaigns spread over the calendar, with the sales they drove.",
     base_rows=500,
     block=block,
     primary_key=("campaign_id",),
+    #: a campaign re-derives its sales (about 12, with their lines): this sizes its blocks
+    rows_per_driver=50.0,
+    parents=("customers", "products", "stores", "employees", "transactions"),
     columns=(
         Column(
             "campaign_id",
@@ -174,10 +114,25 @@ TABLE = Table(
         Column("discount_rate", pa.float64(), "Discount given on the lines of attributed sales."),
         Column("budget", arrow.MONEY, "Planned spend."),
         Column("actual_spend", arrow.MONEY, "Spent so far (0 for Planned)."),
-        Column("impressions", pa.int64(), "Ads shown: actual_spend / CPM x 1000."),
+        Column(
+            "impressions",
+            pa.int64(),
+            "Ads shown (mails sent): actual_spend / CPM x 1000; CPM varies by campaign and "
+            "season; Email and SMS reach opted-in customers only.",
+        ),
         Column("clicks", pa.int64(), "At most impressions."),
-        Column("conversions", pa.int64(), "At most clicks."),
-        Column("revenue_generated", arrow.MONEY, "Conversions x average order value."),
+        Column(
+            "conversions",
+            pa.int64(),
+            "The sales attributed to the campaign (transactions.campaign_id), at most clicks.",
+        ),
+        Column("revenue_generated", arrow.MONEY, "Sum of total_amount of those sales."),
+        Column(
+            "margin_generated",
+            arrow.MONEY,
+            "Gross margin of those sales: their lines' line_total - tax_amount - quantity x "
+            "the product's unit_cost.",
+        ),
         Column(
             "ctr", pa.float64(), "clicks / impressions; null without impressions.", nullable=True
         ),
@@ -190,7 +145,7 @@ TABLE = Table(
         Column(
             "roi",
             pa.float64(),
-            "(revenue_generated - actual_spend) / actual_spend; null before any spend.",
+            "(margin_generated - actual_spend) / actual_spend; null before any spend.",
             nullable=True,
         ),
         Column("status", pa.string(), "Completed, Active or Planned as of the window's end."),

@@ -28,6 +28,9 @@ from fakehouse.core.checks import (
     violations,
 )
 from fakehouse.core.timeline import calendar, history_window, holiday_factors
+from fakehouse.domains.retail import checks_customers as customers
+from fakehouse.domains.retail import checks_marketing as marketing
+from fakehouse.domains.retail import checks_outcomes as outcomes
 from fakehouse.domains.retail.params import RetailParams
 
 SEGMENT_ORDER = ("VIP", "Premium", "Regular", "Basic")  # most active first
@@ -333,7 +336,6 @@ STATUSES = ("Completed", "Pending", "Cancelled", "Returned")
 
 
 def _transactions(params: RetailParams) -> list[Check]:
-    statuses = _normalised(params.sales.status_mix)
     hours = _normalised(params.calendar.store_hours)
     segments = params.segments
     frequency, frequency_order = _ordered(
@@ -360,22 +362,13 @@ def _transactions(params: RetailParams) -> list[Check]:
     )
     frequency = frequency.replace("{customers_by_segment}", customers_by_segment)
     frequency = frequency.replace("{by_segment}", by_segment)
-    basket = basket.replace("{by_segment}", by_segment)
+    basket = basket.replace("{by_segment}", by_segment + " HAVING count(*) >= 30")
     return [
         rows(
             "transactions.status_values",
             "transactions",
             "transaction_status is Completed, Pending, Cancelled or Returned",
             f"transaction_status IN ({quoted(STATUSES)})",
-        ),
-        follows(
-            "transactions.status_mix",
-            "transactions",
-            "transaction_status follows the configured status mix (mostly Completed, about "
-            "4.5% Returned by default): total variation distance <= 0.02 + 0.6 * "
-            "sum(sqrt(share)) / sqrt(n)",
-            "SELECT transaction_status AS label, count(*) AS k FROM {s}.transactions GROUP BY 1",
-            statuses,
         ),
         rows(
             "transactions.in_window",
@@ -473,7 +466,8 @@ def _transactions(params: RetailParams) -> list[Check]:
             "transactions.segment_basket",
             "transactions",
             f"average item_count in the order of basket_mean ({basket_order}): each segment "
-            f">= {ORDERED_STEP} x the next where configured >= {ORDERED_FROM} x",
+            f">= {ORDERED_STEP} x the next where configured >= {ORDERED_FROM} x (segments "
+            "with 30 sales or more)",
             basket,
             ORDERED_STEP,
             math.inf,
@@ -857,12 +851,23 @@ def _funnel(params: RetailParams) -> list[Check]:
     ]
 
 
+def expected_returned_share(params: RetailParams) -> float:
+    """Share of sales that end Returned: each channel's share (the segments' online shares,
+    weighted by their purchases) x its expected return share."""
+    weights = {k: s.share * s.purchase_frequency for k, s in params.segments.items()}
+    total = sum(weights.values())
+    online = sum(w * params.segments[k].online_share for k, w in weights.items()) / total
+    return online * outcomes.expected_returned(params, "Online") + (
+        1 - online
+    ) * outcomes.expected_returned(params, "In-Store")
+
+
 def expected_rating(params: RetailParams) -> float:
     """Mean of the 1-5 star rating: the latent normal (rating_mean, less the returned
     purchases' penalty on average; spread of rating and product quality) rounded and
     clipped."""
     r = params.reviews
-    returned = _normalised(params.sales.status_mix).get("Returned", 0.0) * r.verified_share
+    returned = expected_returned_share(params) * r.verified_share
     mu = r.rating_mean - r.returned_penalty * returned
     sd = math.hypot(r.rating_sd, r.product_quality_sd)
 
@@ -1022,12 +1027,13 @@ def _campaigns() -> list[Check]:
         rows(
             "marketing_campaigns.rates_agree",
             "marketing_campaigns",
-            "ctr, conversion_rate and roi equal their ratios (1e-6), null iff the denominator is 0",
+            "ctr, conversion_rate and roi (on margin_generated) equal their ratios (1e-6), null "
+            "iff the denominator is 0",
             " AND ".join(
                 [
                     agrees("ctr", "clicks", "impressions"),
                     agrees("conversion_rate", "conversions", "clicks"),
-                    agrees("roi", "revenue_generated - actual_spend", "actual_spend"),
+                    agrees("roi", "margin_generated - actual_spend", "actual_spend"),
                 ]
             ),
         ),
@@ -1057,4 +1063,7 @@ def checks(params: RetailParams) -> list[Check]:
         *_behavior(params),
         *_reviews(params),
         *_campaigns(),
+        *customers.checks(params),
+        *marketing.checks(params),
+        *outcomes.checks(params),
     ]

@@ -1,10 +1,20 @@
 """retail_analytics.customers, and the customer facts other tables re-derive.
 
-A customer's segment comes from an activity rank (a keyed permutation of the customers):
-the most active ranks are VIP, then Premium, Regular and Basic. Sales, sessions and reviews
-pick their customer by sampling a rank with the segment's purchase frequency and a heavy
-tail inside the segment, then inverting the permutation: frequency follows segment without
-any table lookup.
+Who buys, and when. Customers are ranked by activity (a keyed permutation); the band of
+ranks a customer falls in (the segments' shares, most active first) and the place inside
+it give a purchase rate while active, with a heavy tail. Each customer also has a life:
+registration (acquisition), a lifetime after which they churn (long for a loyal core, a few
+months for most, by band), and for some a second span after a gap (reactivation). Sales
+happen only inside those spans, timed by the calendar's intensity restricted to them.
+
+A customer who registers inside the window makes a first purchase that day (most do:
+customers.first_purchase_rate): the first sales are one slot per customer (`welcome`). Other
+sales pick their customer in proportion to rate x exposure (the share of the window's
+activity inside the customer's spans): a rank is drawn by rate and kept with probability
+exposure, else drawn again. So counts and lives agree, and nothing needs a table of
+customers. The segment a customer is labelled with is earned: customers are ranked by their
+expected purchases over the window and the segments' shares cut that ranking (VIP the top 5%
+by default), at thresholds read off the first CALIBRATION customers.
 
 A customer is a person (`core.people`, person number = customer index): name, birth date,
 address, contact, income and credit score are the person's, so the bank's customer of the
@@ -12,6 +22,8 @@ same id is the same person.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pyarrow as pa
@@ -25,28 +37,41 @@ from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, uniform_days
-from fakehouse.domains.retail.clock import intensity
+from fakehouse.domains.retail import clock
 from fakehouse.domains.retail.params import SEGMENTS
 
 NAME = "customers"
-TENURE_DRAWS = 8  # draws before a late sign-up is accepted anyway
+SALES = "transactions"
+DRAWS = 16  # proposals for a sale's customer; then the most exposed one proposed is kept
+TENURE_DRAWS = 8  # proposals for a visitor or reviewer before a late sign-up is kept anyway
+ACTIVE_DRAWS = 24  # proposals for a customer active (and reachable) on a given day
+CALIBRATION = 1 << 15  # customers whose expected purchases place the segment thresholds
+DAYS_PER_MONTH = 365.25 / 12
 
 
 def _ranking(ctx: Context) -> Permutation:
-    return Permutation(ctx.sizes[NAME], ctx.stream(NAME, "activity").key)
+    return ctx.cached(
+        "customers.ranking", lambda: Permutation(ctx.sizes[NAME], ctx.stream(NAME, "activity").key)
+    )
 
 
 def _bands(ctx: Context) -> np.ndarray:
-    """Rank boundaries of the segments, in SEGMENTS order (most active first)."""
-    segments = ctx.params.segments
-    shares = np.array([segments[s].share for s in SEGMENTS], dtype=np.float64)
-    edges = np.round(np.concatenate([[0.0], np.cumsum(shares / shares.sum())]) * ctx.sizes[NAME])
-    return edges.astype(np.int64)
+    """Rank boundaries of the segments' bands, in SEGMENTS order (most active first)."""
+
+    def build() -> np.ndarray:
+        shares = _by_segment(ctx, "share").astype(np.float64)
+        cuts = np.concatenate([[0.0], np.cumsum(shares / shares.sum())])
+        return np.round(cuts * ctx.sizes[NAME]).astype(np.int64)
+
+    return ctx.cached("customers.bands", build)
 
 
 def _by_segment(ctx: Context, field: str) -> np.ndarray:
     """A segment parameter as an array indexed by segment code."""
-    return np.array([getattr(ctx.params.segments[s], field) for s in SEGMENTS])
+    return ctx.cached(
+        f"customers.segments.{field}",
+        lambda: np.array([getattr(ctx.params.segments[s], field) for s in SEGMENTS]),
+    )
 
 
 def ids(idx: np.ndarray) -> pa.Array:
@@ -54,54 +79,396 @@ def ids(idx: np.ndarray) -> pa.Array:
     return TABLE.ids(idx)
 
 
-def segment(ctx: Context, idx: np.ndarray) -> np.ndarray:
-    """Segment code (index into SEGMENTS) of customers `idx`."""
-    rank = _ranking(ctx).forward(idx)
+@dataclass(frozen=True)
+class Life:
+    """Whether a customer is of the loyal core (a long life) or not (a few months), the
+    registration day and two active spans [first, end) and [back, gone) in days, clipped to
+    the window (the second empty unless the customer came back), with the share of the
+    window's activity inside them."""
+
+    loyal: np.ndarray
+    registered: np.ndarray
+    first: np.ndarray
+    end: np.ndarray
+    back: np.ndarray
+    gone: np.ndarray
+    exposure: np.ndarray
+
+    def weight(self, ctx: Context) -> np.ndarray:
+        """The share of activity a customer buys in, per unit of rate: the exposure, which
+        for short lives saturates at `saturation` (such a customer does not keep buying at
+        the pace of a loyal one however long the span turns out)."""
+        return np.where(self.loyal, self.exposure, np.minimum(self.exposure, saturation(ctx)))
+
+    def active_on(self, day: np.ndarray) -> np.ndarray:
+        return ((self.first <= day) & (day < self.end)) | ((self.back <= day) & (day < self.gone))
+
+
+@dataclass(frozen=True)
+class Profile(Life):
+    """Customers with their life, the band of their activity rank (a segment code), their
+    purchase rate while active, and whether they made a first purchase on registering."""
+
+    customer: np.ndarray
+    band: np.ndarray
+    rate: np.ndarray
+    welcomed: np.ndarray
+
+    def take(self, rows: np.ndarray) -> Profile:
+        """The profiles of `rows` (positions or a mask)."""
+        return Profile(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
+
+def _rate(ctx: Context, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(band, purchase rate) of activity ranks: the band's frequency x the chance that the
+    heavy-tailed draw inside the band (`_propose`) lands on the rank, x the band's size, so
+    that a rank is drawn exactly in proportion to its rate."""
+    edges = _bands(ctx)
+    band = _band(ctx, rank)
+    size = np.maximum(edges[band + 1] - edges[band], 1)
+    place = rank - edges[band]
+    tail = 1.0 / ctx.params.customers.activity_skew
+    chance = ((place + 1) / size) ** tail - (place / size) ** tail
+    return band, _by_segment(ctx, "purchase_frequency")[band] * size * chance
+
+
+def _band(ctx: Context, rank: np.ndarray) -> np.ndarray:
     return np.searchsorted(_bands(ctx), rank, side="right") - 1
 
 
-def _pick_once(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
-    edges = _bands(ctx)
-    lengths = np.diff(edges)
-    weights = lengths * _by_segment(ctx, "purchase_frequency")
-    band = choice(stream.child("segment").uniform(index), cumulative(weights))
-    u = stream.child("rank").uniform(index)
-    skew = ctx.params.customers.activity_skew
-    rank = edges[band] + np.floor(lengths[band] * u**skew).astype(np.int64)
-    return _ranking(ctx).inverse(np.minimum(rank, edges[band + 1] - 1))
+def _loyal_ranks(ctx: Context) -> np.ndarray:
+    """How many of each band's ranks, from its most active, are the loyal core."""
+    return ctx.cached(
+        "customers.loyal_ranks",
+        lambda: np.round(np.diff(_bands(ctx)) * _by_segment(ctx, "loyal_share")).astype(np.int64),
+    )
 
 
-def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
-    """Customers for events `index`, weighted by segment frequency with a heavy tail.
-
-    A customer who registered inside the window is kept with the share of the window's
-    activity left after registering (else another is drawn), so late sign-ups do not cram a
-    full share of purchases into their first weeks: activity grows with the customer base.
-    """
-    customer = _pick_once(ctx, stream, index)
-    todo = np.arange(len(index))  # positions whose draw is not accepted yet
-    for attempt in range(1, TENURE_DRAWS):
-        day = registration_day(ctx, customer[todo])
-        left = 1.0 - intensity(ctx, online=True).cdf(day * SECONDS_PER_DAY)
-        todo = todo[stream.child("tenure", attempt).uniform(index[todo]) >= left]
-        if not len(todo):
-            break
-        customer[todo] = _pick_once(ctx, stream.child("redraw", attempt), index[todo])
-    return customer
+def _loyal(ctx: Context, rank: np.ndarray, band: np.ndarray) -> np.ndarray:
+    return rank - _bands(ctx)[band] < _loyal_ranks(ctx)[band]
 
 
-def registration_day(ctx: Context, idx: np.ndarray, seg: np.ndarray | None = None) -> np.ndarray:
-    """Registration date (epoch day); loyal segments registered earlier; nobody before their
-    18th birthday (customer idx is person idx, see `core.people`)."""
+def saturation(ctx: Context) -> float:
+    """The exposure at which a short life's purchases saturate: three mean short lives at
+    the window's average activity."""
+    days = ctx.window.days
+    return min(1.0, 3 * ctx.params.customers.life_months * DAYS_PER_MONTH / days)
+
+
+def registration_day(ctx: Context, idx: np.ndarray, band: np.ndarray | None = None) -> np.ndarray:
+    """Registration date (epoch day); the most active bands registered earlier; nobody
+    before their 18th birthday (customer idx is person idx, see `core.people`)."""
     p = ctx.params.customers
-    seg = segment(ctx, idx) if seg is None else seg
+    if band is None:
+        band = _band(ctx, _ranking(ctx).forward(idx))
     w = ctx.window
     first = w.start_day - int(p.registration_lead_years * 365.25)
     adult = people.birth_days(Stream.root(ctx.seed), ctx.params.people, w.end_day, idx)
     first = np.maximum(first, adult + people.ADULT_DAYS + 1)
-    skew = _by_segment(ctx, "registration_skew")[seg]
+    skew = _by_segment(ctx, "registration_skew")[band]
     u = ctx.stream(NAME, "registration_date").uniform(idx) ** skew
     return uniform_days(u, first, w.end_day)
+
+
+def _days(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
+    """Exponential durations in whole days (at least 1) from uniforms."""
+    return 1 + np.floor(-np.asarray(mean) * np.log(u)).astype(np.int64)
+
+
+def _split(u: np.ndarray, p: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """(u < p, a fresh uniform): one uniform gives a coin of chance p and, rescaled inside
+    the side it fell on, another uniform independent of the coin."""
+    p = np.asarray(p, dtype=np.float64)
+    hit = u < p
+    low = np.divide(u, p, out=np.full(np.shape(u), 0.5), where=p > 0)
+    high = np.divide(u - p, 1.0 - p, out=np.full(np.shape(u), 0.5), where=p < 1)
+    return hit, np.clip(np.where(hit, low, high), 1e-12, 1.0 - 1e-12)
+
+
+def _life(ctx: Context, idx: np.ndarray, band: np.ndarray, loyal: np.ndarray) -> Life:
+    """Registration (acquisition), a lifetime (loyal: years; else a few months), and for some
+    a second life after a gap."""
+    p = ctx.params.customers
+    w = ctx.window
+    s = lambda column: ctx.stream(NAME, column).uniform(idx)  # noqa: E731
+    registered = registration_day(ctx, idx, band)
+    mean = np.where(loyal, p.loyal_life_years * 365.25, p.life_months * DAYS_PER_MONTH)
+    churn = registered + _days(s("life"), mean)
+    again, u = _split(s("reactivation"), p.reactivation_rate)
+    low, high = w.start_day, w.end_day + 1
+    first, end = np.clip(registered, low, high), np.clip(churn, low, high)
+    exposure = np.maximum(clock.before(ctx, end) - clock.before(ctx, first), 0.0)
+    back, gone = end.copy(), end.copy()  # no second life: an empty span
+    rows = np.flatnonzero(again)
+    if len(rows):
+        came = churn[rows] + _days(u[rows], p.reactivation_gap_months * DAYS_PER_MONTH)
+        second = ctx.stream(NAME, "second_life").uniform(idx[rows])
+        left = came + _days(second, p.life_months * DAYS_PER_MONTH)
+        back[rows], gone[rows] = np.clip(came, low, high), np.clip(left, low, high)
+        exposure[rows] += np.maximum(
+            clock.before(ctx, gone[rows]) - clock.before(ctx, back[rows]), 0.0
+        )
+    return Life(loyal, registered, first, end, back, gone, exposure)
+
+
+def _profile(ctx: Context, idx: np.ndarray, rank: np.ndarray, life: Life) -> Profile:
+    p = ctx.params.customers
+    band, rate = _rate(ctx, rank)
+    first_purchase = ctx.stream(NAME, "first_purchase").uniform(idx) < p.first_purchase_rate
+    welcomed = (life.registered >= ctx.window.start_day) & first_purchase
+    if welcome_slots(ctx) < ctx.sizes[NAME]:  # more customers than sales: not all have a slot
+        welcomed &= _welcome_order(ctx).forward(idx) < welcome_slots(ctx)
+    values = {f.name: getattr(life, f.name) for f in fields(Life)}
+    return Profile(**values, customer=idx, band=band, rate=rate, welcomed=welcomed)
+
+
+def profile(ctx: Context, idx: np.ndarray, rank: np.ndarray | None = None) -> Profile:
+    """The activity of customers `idx` (pass their ranks when known: saves a permutation)."""
+    idx = np.asarray(idx, dtype=np.int64)
+    rank = _ranking(ctx).forward(idx) if rank is None else rank
+    band = _band(ctx, rank)
+    return _profile(ctx, idx, rank, _life(ctx, idx, band, _loyal(ctx, rank, band)))
+
+
+# --- first purchases -----------------------------------------------------------------------
+
+
+def welcome_slots(ctx: Context) -> int:
+    """Sales 0..k-1 are first purchases' slots, one per customer (k = customers, at most the
+    sales); a slot whose customer registered before the window is an ordinary sale."""
+    return min(ctx.sizes[NAME], ctx.sizes[SALES])
+
+
+def _welcome_order(ctx: Context) -> Permutation:
+    return ctx.cached(
+        "customers.welcome_order",
+        lambda: Permutation(ctx.sizes[NAME], ctx.stream(NAME, "first_purchase_slot").key),
+    )
+
+
+def welcome(ctx: Context, t: np.ndarray) -> tuple[np.ndarray, Profile]:
+    """Which of sales `t` are first purchases (positions in `t`), and their customers (who
+    make them on the day they registered)."""
+    rows = np.flatnonzero(t < welcome_slots(ctx))
+    prof = profile(ctx, _welcome_order(ctx).inverse(t[rows]))
+    return rows[prof.welcomed], prof.take(prof.welcomed)
+
+
+@dataclass(frozen=True)
+class _Calibration:
+    purchases: float  # expected purchases per unit of rate x exposure
+    thresholds: np.ndarray  # expected purchases above which one is VIP, Premium, Regular
+    opted_in: float  # customers who agreed to marketing
+
+
+def _calibration(ctx: Context) -> _Calibration:
+    """Read off the first CALIBRATION customers (a random sample, ranks being a permutation;
+    all of them up to 32,768 customers): the sales that are not first purchases, shared in
+    proportion to rate x exposure, give the purchases per unit of it; then the segments'
+    shares cut the customers ranked by expected purchases; and the share who agreed to
+    marketing gives the audience of Email and SMS."""
+
+    def build() -> _Calibration:
+        n = min(ctx.sizes[NAME], CALIBRATION)
+        prof = profile(ctx, np.arange(n, dtype=np.int64))
+        weight = prof.rate * prof.weight(ctx)
+        welcomed = prof.welcomed.mean() * ctx.sizes[NAME]
+        others = max(ctx.sizes[SALES] - welcomed, 0.0)
+        purchases = others / max(weight.mean() * ctx.sizes[NAME], 1e-300)
+        expected = purchases * weight + prof.welcomed
+        ranked = np.sort(expected)
+        shares = _by_segment(ctx, "share").astype(np.float64)
+        above = np.round(np.cumsum(shares / shares.sum())[:-1] * n).astype(np.int64)
+        cut = np.where(above > 0, ranked[np.clip(n - 1 - above, 0, n - 1)], np.inf)
+        seg = (expected[:, None] <= cut[None, :]).sum(axis=1)
+        agreed = opted_in(ctx, prof.customer, seg).mean() * ctx.sizes[NAME]
+        return _Calibration(purchases, cut, agreed)
+
+    return ctx.cached("customers.calibration", build)
+
+
+def audience(ctx: Context) -> float:
+    """Customers who agreed to marketing (counted up to CALIBRATION customers, else
+    estimated from them)."""
+    return _calibration(ctx).opted_in
+
+
+def expected_purchases(ctx: Context, prof: Profile) -> np.ndarray:
+    """Purchases each customer is expected to make inside the window."""
+    return _calibration(ctx).purchases * prof.rate * prof.weight(ctx) + prof.welcomed
+
+
+def label(ctx: Context, prof: Profile) -> np.ndarray:
+    """Segment code earned by the customers' expected purchases over the window."""
+    cut = _calibration(ctx).thresholds
+    return (expected_purchases(ctx, prof)[:, None] <= cut[None, :]).sum(axis=1)
+
+
+def segment(ctx: Context, idx: np.ndarray) -> np.ndarray:
+    """Segment code (index into SEGMENTS) of customers `idx`."""
+    return label(ctx, profile(ctx, idx))
+
+
+def opted_in(ctx: Context, idx: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """Whether customers `idx` (of segments `seg`) agreed to marketing messages."""
+    rate = _by_segment(ctx, "opt_in_rate")[seg]
+    return ctx.stream(NAME, "marketing_opt_in").uniform(idx) < rate
+
+
+@dataclass
+class _Offers:
+    """Customers proposed for events, with their lives: rows are replaced as better offers
+    come (see `draw`)."""
+
+    customer: np.ndarray
+    rank: np.ndarray
+    life: Life
+
+    def take(self, rows: np.ndarray, other: _Offers, keep: np.ndarray) -> None:
+        rows, keep = rows[keep], np.flatnonzero(keep)
+        self.customer[rows], self.rank[rows] = other.customer[keep], other.rank[keep]
+        for f in fields(Life):
+            getattr(self.life, f.name)[rows] = getattr(other.life, f.name)[keep]
+
+    def profile(self, ctx: Context) -> Profile:
+        return _profile(ctx, self.customer, self.rank, self.life)
+
+
+def _cells(ctx: Context, saturated: bool) -> np.ndarray:
+    """Cumulative weights of (band, loyal or not) cells for proposals: the cell's share of
+    purchase rate (the heavy tail puts most of a band's rate on its loyal, most active
+    ranks), times the saturation for short lives when proposals are to be kept by exposure."""
+
+    def build() -> np.ndarray:
+        sizes = np.diff(_bands(ctx))
+        tail = 1.0 / ctx.params.customers.activity_skew
+        loyal = (_loyal_ranks(ctx) / np.maximum(sizes, 1)) ** tail
+        rate = sizes * _by_segment(ctx, "purchase_frequency")
+        short = rate * (1 - loyal) * (saturation(ctx) if saturated else 1.0)
+        return cumulative(np.ravel(np.column_stack([rate * loyal, short])))
+
+    return ctx.cached(f"customers.cells.{saturated}", build)
+
+
+def _ranks(ctx: Context, stream: Stream, index: np.ndarray, saturated: bool):
+    """(customer, rank, band, loyal) drawn in proportion to purchase rate (x the saturation
+    for short lives when `saturated`): a band and part of it (loyal or not) by weight, then
+    a rank inside the part with the band's heavy tail."""
+    edges = _bands(ctx)
+    sizes = np.diff(edges)
+    cell = choice(stream.child("segment").uniform(index), _cells(ctx, saturated))
+    band, loyal = cell // 2, cell % 2 == 0
+    split = ctx.cached(  # each band's loyal share of ranks, in the heavy tail's scale
+        "customers.split",
+        lambda: (
+            (_loyal_ranks(ctx) / np.maximum(sizes, 1)) ** (1 / ctx.params.customers.activity_skew)
+        ),
+    )[band]
+    low, high = np.where(loyal, 0.0, split), np.where(loyal, split, 1.0)
+    u = stream.child("rank").uniform(index)
+    place = (low + u * (high - low)) ** ctx.params.customers.activity_skew
+    rank = edges[band] + np.floor(sizes[band] * place).astype(np.int64)
+    rank = np.clip(rank, edges[band], edges[band + 1] - 1)
+    return _ranking(ctx).inverse(rank), rank, band, _loyal(ctx, rank, band)
+
+
+def _propose(ctx: Context, stream: Stream, index: np.ndarray, saturated: bool) -> _Offers:
+    """Customers drawn by `_ranks`, with their lives."""
+    customer, rank, band, loyal = _ranks(ctx, stream, index, saturated)
+    return _Offers(customer, rank, _life(ctx, customer, band, loyal))
+
+
+def draw(ctx: Context, stream: Stream, index: np.ndarray) -> Profile:
+    """Customers for events `index`, in proportion to rate x exposure (saturated for short
+    lives, see `Life.weight`).
+
+    A proposal (drawn by rate, x the saturation for short lives) is kept with probability
+    exposure (/ the saturation for short lives); the rows left draw again, up to DRAWS
+    times, and then keep the most exposed customer they were offered.
+    """
+    index = np.asarray(index)
+    cap = saturation(ctx)
+
+    def chance(offer: _Offers) -> np.ndarray:
+        return np.where(offer.life.loyal, offer.life.exposure, offer.life.exposure / cap)
+
+    out = _propose(ctx, stream, index, saturated=True)
+    todo = np.flatnonzero(stream.child("keep", 0).uniform(index) >= chance(out))
+    for attempt in range(1, DRAWS):
+        if not len(todo):
+            break
+        offer = _propose(ctx, stream.child("redraw", attempt), index[todo], saturated=True)
+        keep = stream.child("keep", attempt).uniform(index[todo]) < chance(offer)
+        out.take(todo, offer, keep | (offer.life.exposure > out.life.exposure[todo]))
+        todo = todo[~keep]
+    return out.profile(ctx)
+
+
+def _reachable(ctx: Context, offers: _Offers, day: np.ndarray, opt_in: np.ndarray) -> np.ndarray:
+    ok = offers.life.active_on(day)
+    rows = np.flatnonzero(opt_in & ok)
+    if len(rows):
+        customer = offers.customer[rows]
+        life = Life(**{f.name: getattr(offers.life, f.name)[rows] for f in fields(Life)})
+        seg = label(ctx, _profile(ctx, customer, offers.rank[rows], life))
+        ok[rows] = opted_in(ctx, customer, seg)
+    return ok
+
+
+def draw_active(
+    ctx: Context, stream: Stream, index: np.ndarray, day: np.ndarray, opt_in: np.ndarray
+) -> Profile:
+    """Customers for events `index` on `day`, in proportion to their rate among those active
+    that day (and opted in to marketing where `opt_in`); customer -1 where none was found in
+    ACTIVE_DRAWS proposals."""
+    index = np.asarray(index)
+    out = _propose(ctx, stream, index, saturated=False)
+    todo = np.flatnonzero(~_reachable(ctx, out, day, opt_in))
+    for attempt in range(1, ACTIVE_DRAWS):
+        if not len(todo):
+            break
+        offer = _propose(ctx, stream.child("active", attempt), index[todo], saturated=False)
+        ok = _reachable(ctx, offer, day[todo], opt_in[todo])
+        out.take(todo, offer, ok)
+        todo = todo[~ok]
+    found = out.profile(ctx)
+    found.customer[todo] = -1
+    return found
+
+
+def active_seconds(ctx: Context, prof: Profile, u: np.ndarray, online: np.ndarray) -> np.ndarray:
+    """Times inside the customers' active spans, by the channel's intensity restricted to
+    them: uniform `u` picks a point of the activity inside the spans."""
+    first_part = np.maximum(clock.before(ctx, prof.end) - clock.before(ctx, prof.first), 0.0)
+    at = u * prof.exposure
+    in_first = at < first_part
+    lower = np.where(in_first, prof.first, prof.back)
+    upper = np.maximum(np.where(in_first, prof.end, prof.gone), lower + 1)
+    part = np.where(in_first, first_part, prof.exposure - first_part)
+    into = np.where(in_first, at, at - first_part)
+    v = np.divide(into, part, out=np.zeros_like(u), where=part > 0)
+    return clock.seconds(
+        ctx, np.clip(v, 0.0, 1.0), lower * SECONDS_PER_DAY, upper * SECONDS_PER_DAY, online
+    )
+
+
+def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
+    """Customers for events other than purchases (web visits, reviews), by purchase rate.
+
+    Cheaper than `draw` (no lives): a customer registering inside the window is kept with
+    the share of the window's activity left after registering (else another is drawn, up to
+    TENURE_DRAWS times), so late sign-ups do not cram a full share into their first weeks."""
+    index = np.asarray(index)
+    customer, _, band, _ = _ranks(ctx, stream, index, saturated=False)
+    todo = np.arange(len(index))  # positions whose draw is not accepted yet
+    for attempt in range(1, TENURE_DRAWS):
+        left = 1.0 - clock.before(ctx, registration_day(ctx, customer[todo], band[todo]))
+        todo = todo[stream.child("tenure", attempt).uniform(index[todo]) >= left]
+        if not len(todo):
+            break
+        redraw = _ranks(ctx, stream.child("redraw", attempt), index[todo], saturated=False)
+        customer[todo], band[todo] = redraw[0], redraw[2]
+    return customer
 
 
 def home_place(ctx: Context, idx: np.ndarray) -> np.ndarray:
@@ -122,16 +489,16 @@ def home_state(ctx: Context, idx: np.ndarray) -> np.ndarray:
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     p = ctx.params.customers
     idx = np.arange(start, stop, dtype=np.int64)
-    s = lambda column: ctx.stream(NAME, column)  # noqa: E731
-    seg = segment(ctx, idx)
-    reg = registration_day(ctx, idx, seg)
+    prof = profile(ctx, idx)
+    seg = label(ctx, prof)
+    reg = prof.registered
 
     # the person: the same as the bank's customer of the same id (customer idx is person idx)
     who = people.persons(Stream.root(ctx.seed), ctx.params.people, ctx.window.end_day, idx)
     places = reference.places()
     place = home_place(ctx, idx)
     card = people.contact(Stream.root(ctx.seed), who, place, p.email_domains)
-    opt_in = s("marketing_opt_in").uniform(idx) < _by_segment(ctx, "opt_in_rate")[seg]
+    opt_in = opted_in(ctx, idx, seg)
     return {
         "customer_id": ids(idx),
         "first_name": card.first_name,
@@ -191,7 +558,11 @@ TABLE = Table(
         Column("latitude", pa.float64(), "Latitude of the ZIP code."),
         Column("longitude", pa.float64(), "Longitude of the ZIP code."),
         Column("registration_date", pa.date32(), "Sign-up date; VIPs tend to be older members."),
-        Column("customer_segment", pa.string(), "VIP, Premium, Regular or Basic; drives spend."),
+        Column(
+            "customer_segment",
+            pa.string(),
+            "VIP, Premium, Regular or Basic: earned by expected purchases over the window.",
+        ),
         Column(
             "credit_score",
             pa.int32(),

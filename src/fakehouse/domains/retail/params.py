@@ -43,7 +43,10 @@ from fakehouse.domains.people import PeopleParams
 SEGMENTS = ("VIP", "Premium", "Regular", "Basic")  # most active first
 SEGMENT = Vocabulary("segment", SEGMENTS)
 STATUSES = ("Completed", "Returned", "Cancelled", "Pending")
-STATUS = Vocabulary("status", STATUSES)
+CHANNELS = ("In-Store", "Online")
+CHANNEL = Vocabulary("channel", CHANNELS)
+#: where a campaign's sales happen: online, in a store, or either
+CAMPAIGN_CHANNEL = Vocabulary("campaign channel", ("Online", "In-Store", "Any"))
 EMAIL_DOMAINS = Vocabulary("reserved email domain", ("example.com", "example.net", "example.org"))
 EMPLOYMENT = Vocabulary("employment type", ("Full-time", "Part-time", "Seasonal", "Contract"))
 DISTANCES = Vocabulary("distance", ("domestic", "nearshore", "overseas"))
@@ -124,23 +127,36 @@ class Calendar(Params):
 
 
 class Segment(Params):
-    share: Weight = Field(description="Share of customers in the segment.")
-    purchase_frequency: Weight = Field(description="Relative purchases per customer.")
+    """A segment's share and behaviour. Customers are ranked by activity; the segment's band of
+    ranks sets the purchase rate while active, the registration date and the chance of a long
+    life. The segment a customer is labelled with is earned: the labels cut the customers
+    ranked by expected purchases over the window, in these shares."""
+
+    share: Weight = Field(
+        description="Share of customers in the segment (VIP: the top spenders of the window)."
+    )
+    purchase_frequency: Weight = Field(
+        description="Relative purchase rate of the segment's band while a customer is active."
+    )
     basket_mean: float = Field(ge=1, description="Mean items per sale (1 to sales.max_items).")
     online_share: Probability = Field(description="Share of the segment's purchases made online.")
     registration_skew: Positive = Field(
         description="Exponent on the registration draw: > 1 registers earlier (longer tenure)."
     )
     opt_in_rate: Probability = Field(description="Share agreeing to marketing messages.")
+    loyal_share: Probability = Field(
+        description="Share of the segment's customers with a long life (the loyal core); the "
+        "others churn after a few months (customers.life_months)."
+    )
 
 
 def _segments() -> dict[str, Segment]:
     rows = {
-        #          share freq basket online reg  opt-in
-        "VIP": (0.05, 6.0, 6.0, 0.35, 1.8, 0.85),
-        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 0.72),
-        "Regular": (0.45, 1.0, 3.6, 0.28, 1.0, 0.58),
-        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 0.45),
+        #          share freq basket online reg  opt-in loyal
+        "VIP": (0.05, 6.0, 6.0, 0.35, 1.8, 0.85, 0.8),
+        "Premium": (0.20, 2.6, 4.6, 0.33, 1.3, 0.72, 0.45),
+        "Regular": (0.45, 1.0, 3.6, 0.28, 1.0, 0.58, 0.18),
+        "Basic": (0.30, 0.45, 2.6, 0.24, 0.75, 0.45, 0.06),
     }
     names = [n for n in Segment.model_fields]
     return {k: Segment(**dict(zip(names, v, strict=True))) for k, v in rows.items()}
@@ -151,10 +167,25 @@ class CustomerParams(Params):
         StateMix(), description="Home states: by population, or your own top states."
     )
     activity_skew: float = Field(
-        1.6, ge=1.0, description="Heavy tail of activity inside a segment (1 = flat)."
+        1.3, ge=1.0, description="Heavy tail of activity inside a segment (1 = flat)."
     )
     registration_lead_years: float = Field(
-        4.0, ge=0, le=50, description="Customers may have registered this long before the window."
+        1.0, ge=0, le=50, description="Customers may have registered this long before the window."
+    )
+    loyal_life_years: Positive = Field(
+        4.0, description="Mean life (registration to churn) of loyal customers, in years."
+    )
+    life_months: Positive = Field(
+        2.5, description="Mean life of the other customers, in months: most churn early."
+    )
+    first_purchase_rate: Probability = Field(
+        0.9, description="Share of customers registering in the window who buy that day."
+    )
+    reactivation_rate: Probability = Field(
+        0.15, description="Chance that a churned customer comes back once, for another life."
+    )
+    reactivation_gap_months: Positive = Field(
+        10.0, description="Mean months between churning and coming back."
     )
     email_domains: EMAIL_DOMAINS.mix() = Field(
         {"example.com": 0.5, "example.net": 0.3, "example.org": 0.2},
@@ -314,14 +345,53 @@ class SupplierParams(Params):
     contract_years: IntRange = Field((1, 5), description="Contract length range in years.")
 
 
+class Outcome(Params):
+    """How a channel's sales end. A sale is Cancelled with cancel_rate; else it is Pending
+    until it completes, pending_days after it was placed (uniform in the range; 0: at once),
+    so only the last days of the window hold Pending sales; a completed sale comes back
+    (Returned) with the return rate, on a return date after the sale."""
+
+    cancel_rate: Probability = Field(description="Share of the channel's sales cancelled.")
+    return_rate: Probability = Field(
+        description="Share of completed sales returned (lines of return factor 1)."
+    )
+    pending_days: IntRange = Field(description="Days from the order until it completes.")
+
+    @model_validator(mode="after")
+    def _days(self) -> Outcome:
+        if self.pending_days[0] < 0:
+            raise ValueError("pending_days must not be negative")
+        return self
+
+
 class SalesParams(Params):
     max_items: int = Field(10, ge=1, le=16, description="Most lines in one sale.")
     quantity_mix: NumberMix = Field(
         {1: 0.72, 2: 0.18, 3: 0.06, 4: 0.025, 5: 0.015}, description="Units per line."
     )
-    status_mix: STATUS.mix() = Field(
-        {"Completed": 0.905, "Returned": 0.045, "Cancelled": 0.03, "Pending": 0.02},
-        description="How sales end; Returned is the return rate.",
+    outcomes: CHANNEL.each(Outcome) = Field(
+        {
+            "In-Store": Outcome(cancel_rate=0.004, return_rate=0.07, pending_days=(0, 0)),
+            "Online": Outcome(cancel_rate=0.035, return_rate=0.18, pending_days=(1, 6)),
+        },
+        description="How sales of each channel end: cancelled, pending, returned or completed.",
+    )
+    return_factors: CATEGORIES.some(Positive) = Field(
+        {
+            "Electronics": 0.9,
+            "Clothing": 1.7,
+            "Home & Garden": 0.8,
+            "Books": 0.45,
+            "Sports": 1.0,
+            "Beauty": 0.6,
+        },
+        description="Relative return rate of a category's lines (1 where not given); a sale's "
+        "chance of return is its channel's return_rate x the mean factor of its lines.",
+    )
+    return_days: IntRange = Field(
+        (1, 45),
+        description="A return comes back this many days after the sale (most early); one due "
+        "after the window's end has not happened yet (the sale stays Completed).",
     )
     store_payment_mix: Mix = Field(
         {
@@ -343,13 +413,16 @@ class SalesParams(Params):
         },
         description="Payment methods online.",
     )
-    campaign_reach: Probability = Field(
-        0.45, description="Chance a sale considers a campaign; it is attributed when one is active."
-    )
     promo_rate: Probability = Field(
         0.06, description="Chance of a line promotion without a campaign."
     )
     promo_discount: Share = Field((0.05, 0.2), description="Discount range of a promotion.")
+
+    @model_validator(mode="after")
+    def _returns_after_sale(self) -> SalesParams:
+        if self.return_days[0] < 1:
+            raise ValueError("return_days must start at 1 day or more: a return follows its sale")
+        return self
 
 
 class BehaviorParams(Params):
@@ -445,11 +518,24 @@ class ReviewParams(Params):
 
 
 class CampaignType(Params):
+    """A kind of campaign: how long it runs, what it costs and who it reaches. Its funnel
+    (impressions from spend and CPM, clicks from the click-through rate, conversions from the
+    conversion rate) sets how many sales it is meant to drive; those sales, made by customers
+    it could reach in the channel it works in, are what it reports."""
+
     share: Weight = Field(description="Share of campaigns of this type.")
     duration_days: IntRange = Field(description="Length range in days.")
     budget_median: Positive = Field(description="Median budget in dollars.")
-    cpm: Positive = Field(description="Cost per thousand impressions.")
-    ctr: Probability = Field(description="Typical click-through rate.")
+    cpm: Positive = Field(description="Median cost per thousand impressions (varies by season).")
+    ctr: Probability = Field(description="Median click-through rate (or response rate).")
+    conversion_rate: Probability = Field(description="Median share of clicks that buy.")
+    channel: CAMPAIGN_CHANNEL.key = Field(
+        description="Where its sales happen: Online, In-Store or Any (either)."
+    )
+    online_share: Probability = Field(0.5, description="Share of its sales online, for Any.")
+    opt_in_only: bool = Field(
+        False, description="Reaches only customers who agreed to marketing (Email, SMS)."
+    )
 
     @model_validator(mode="after")
     def _days(self) -> CampaignType:
@@ -459,29 +545,43 @@ class CampaignType(Params):
 
 
 def _campaign_types() -> dict[str, CampaignType]:
+    # costs and rates: orders of magnitude of US digital marketing (FIGURES.md): mail and SMS
+    # cost cents per thousand sent, search about $30 per thousand; click-through 1-3% for
+    # mail, 0.1-1% for display; budgets are sized for a business of this warehouse's sales
     rows = {
-        "Email": (0.28, (3, 14), 6_000, 2.0, 0.025),
-        "Social Media": (0.24, (7, 45), 24_000, 7.5, 0.012),
-        "Search": (0.18, (14, 90), 40_000, 30.0, 0.035),
-        "Display": (0.14, (14, 60), 30_000, 3.5, 0.005),
-        "Influencer": (0.08, (7, 30), 18_000, 12.0, 0.018),
-        "TV": (0.04, (14, 42), 250_000, 25.0, 0.002),
-        "In-Store Promotion": (0.04, (5, 21), 12_000, 9.0, 0.03),
+        #                  share  days      budget   cpm   ctr    cvr   channel    online opt-in
+        "Email": (0.24, (3, 14), 22, 1.5, 0.025, 0.04, "Online", 1.0, True),
+        "SMS": (0.06, (1, 5), 20, 8.0, 0.04, 0.04, "Any", 0.5, True),
+        "Social Media": (0.22, (7, 45), 300, 7.5, 0.012, 0.025, "Online", 1.0, False),
+        "Search": (0.16, (14, 90), 380, 30.0, 0.035, 0.04, "Online", 1.0, False),
+        "Display": (0.13, (14, 60), 200, 3.5, 0.005, 0.015, "Online", 1.0, False),
+        "Influencer": (0.08, (7, 30), 220, 12.0, 0.018, 0.025, "Online", 1.0, False),
+        "TV": (0.04, (14, 42), 4_000, 25.0, 0.002, 0.05, "Any", 0.3, False),
+        "In-Store Promotion": (0.07, (5, 21), 100, 9.0, 0.03, 0.05, "In-Store", 0.0, False),
     }
-    return {
-        k: CampaignType(share=s, duration_days=d, budget_median=b, cpm=c, ctr=r)
-        for k, (s, d, b, c, r) in rows.items()
-    }
+    names = [n for n in CampaignType.model_fields]
+    return {k: CampaignType(**dict(zip(names, v, strict=True))) for k, v in rows.items()}
 
 
 class CampaignParams(Params):
     types: shares(dict[Label, CampaignType]) = Field(
         default_factory=_campaign_types,
-        description="Campaign types (a new one needs every field).",
+        description="Campaign types (a new one needs share, duration_days, budget_median, cpm, "
+        "ctr, conversion_rate and channel).",
     )
     budget_sigma: float = Field(0.6, ge=0, description="Log-normal spread of budgets.")
-    conversion_rate: Share = Field((0.01, 0.04), description="Conversions per click, range.")
-    order_value_median: Positive = Field(70.0, description="Median value of a converted order.")
+    cpm_sigma: float = Field(
+        0.25, ge=0, description="Log-normal spread of a campaign's CPM around its type's."
+    )
+    cpm_season: float = Field(
+        1.0,
+        ge=0,
+        description="CPM follows demand: x (the start month's calendar weight / the mean) to "
+        "this power (Q4 dearer; 0: no season).",
+    )
+    rate_sigma: float = Field(
+        0.25, ge=0, description="Log-normal spread of click-through and conversion rates."
+    )
     discount_range: Share = Field(
         (0.05, 0.3), description="Discount a campaign gives on the lines of its sales."
     )

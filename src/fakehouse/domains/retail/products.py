@@ -70,6 +70,20 @@ def price_cents(ctx: Context, idx: np.ndarray, cat: np.ndarray | None = None) ->
     return np.floor(dollars).astype(np.int64) * 100 + 99
 
 
+def unit_cost_cents(
+    ctx: Context, idx: np.ndarray, price: np.ndarray | None = None, cat: np.ndarray | None = None
+) -> np.ndarray:
+    """What the retailer pays for products `idx`, in cents: the price less a margin drawn in
+    the category's range, and always below the price."""
+    cats = ctx.params.products.categories
+    cat = category(ctx, idx) if cat is None else cat
+    price = price_cents(ctx, idx, cat) if price is None else price
+    margins = np.array([cats[c].margin for c in catalog().categories])[cat]
+    low, high = margins[:, 0], margins[:, 1]
+    margin = low + (high - low) * ctx.stream(NAME, "margin").uniform(idx)
+    return np.minimum(np.round(price * (1.0 - margin)).astype(np.int64), price - 1)
+
+
 def launch_day(ctx: Context, idx: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
     """First day on sale; pass the popularity rank when known (saves a permutation)."""
     p = ctx.params.products
@@ -123,10 +137,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
         sep=" ",
     )
     price = price_cents(ctx, idx, cat)
-    margins = np.array([p.categories[c].margin for c in cat_data.categories])[cat]
-    low, high = margins[:, 0], margins[:, 1]
-    margin = low + (high - low) * s("margin").uniform(idx)
-    cost = np.minimum(np.round(price * (1.0 - margin)).astype(np.int64), price - 1)
+    cost = unit_cost_cents(ctx, idx, price, cat)
     category_codes = arrow.labels([c[:3].upper() for c in cat_data.categories], cat)
     supplier = suppliers.pick(ctx, s("supplier"), idx)
     return {

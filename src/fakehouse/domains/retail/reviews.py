@@ -27,6 +27,7 @@ from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import customers, products, sales
 from fakehouse.domains.retail.catalog import catalog
+from fakehouse.domains.retail.params import STATUSES
 
 NAME = "product_reviews"
 UNVERIFIABLE = ("Cancelled", "Pending")
@@ -186,7 +187,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     sale = s("transaction").integers(r, 0, ctx.sizes[sales.NAME])
     sold = sales.baskets(ctx, sale)
     line = 1 + np.floor(s("line").uniform(r) * sold.items).astype(np.int64)
-    status = np.asarray(list(ctx.params.sales.status_mix))[sold.status]
+    status = np.asarray(STATUSES)[sold.status]
     verified = (s("verified").uniform(r) < p.verified_share) & ~np.isin(status, UNVERIFIABLE)
     sold_product = sales.line_products(ctx, sale, line, sold.day)
     lag = geometric(s("delay").uniform(r), 1.0 / (1.0 + p.mean_delay_days))

@@ -1,11 +1,15 @@
 """retail_analytics.transactions and transaction_items: one sales model, two tables.
 
-Every fact of sale t is a pure function of t: its customer (by segment frequency), channel,
-store (in the customer's state, else online), employee, timestamp (seasonal, peak hours,
-never before the customer registered, the store opened or the employee was hired), campaign,
-and its lines (products by popularity, launched before the sale). The transactions table sums
-the lines in integer cents, so totals equal the sum of their items to the cent; reviews
-re-derive a sale the same way instead of reading it back.
+Every fact of sale t is a pure function of t. Most sales are organic: a customer picked by
+purchase rate x the activity inside their life (customers.draw), a channel by their
+segment, a time inside their active spans. A campaign's slots (marketing) are the sales it
+drives: a time during the campaign, its channel, a customer active then whom it reaches.
+Then how the sale ends (cancelled, pending until it completes, returned some days later
+with a chance by channel and by the categories of its lines), its store (in the customer's
+state, else online), employee, and lines (products by popularity, launched before the
+sale). The transactions table sums the lines in integer cents, so totals equal the sum of
+their items to the cent; reviews and campaigns re-derive sales the same way instead of
+reading them back.
 """
 
 from __future__ import annotations
@@ -19,15 +23,16 @@ from fakehouse.core import arrow, reference
 from fakehouse.core.distributions import Categorical, poisson
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY
-from fakehouse.domains.retail import campaigns, customers, employees, products, stores
-from fakehouse.domains.retail.clock import intensity
-from fakehouse.domains.retail.params import SEGMENTS
+from fakehouse.domains.retail import clock, customers, employees, marketing, products, stores
+from fakehouse.domains.retail.catalog import catalog
+from fakehouse.domains.retail.params import SEGMENTS, STATUSES
 
 NAME = "transactions"
 ITEMS = "transaction_items"
 LINE_SLOTS = 16  # line streams are indexed by t * LINE_SLOTS + line
 CHANNELS = ("In-Store", "Online")
 DRAWS = 4  # tries to find a store open / an employee at work on the day of a sale
+COMPLETED, RETURNED, CANCELLED, PENDING = (STATUSES.index(x) for x in STATUSES)
 
 
 def ids(idx: np.ndarray) -> pa.Array:
@@ -46,11 +51,95 @@ def item_count(ctx: Context, t: np.ndarray, seg: np.ndarray) -> np.ndarray:
     return 1 + extra
 
 
+@dataclass(frozen=True)
+class Buyers:
+    """Who bought sales `t`, in which channel (as drawn: see _place) and when, and the
+    campaign that drove each (-1: none)."""
+
+    t: np.ndarray
+    customer: np.ndarray
+    segment: np.ndarray
+    online: np.ndarray
+    seconds: np.ndarray
+    campaign: np.ndarray
+
+
+def _driven(ctx: Context, t: np.ndarray, campaign: np.ndarray):
+    """Profile, channel and time of the sales campaigns drive: during the campaign (inside
+    the window), in its channel, by a customer active then (opted in where it must be)."""
+    unique, at = np.unique(campaign, return_inverse=True)  # a campaign drives several
+    kind = marketing.campaign_type(ctx, unique)[at]
+    start, end = (x[at] for x in marketing.dates(ctx, unique))
+    channel = marketing.by_type(ctx, "channel")[kind]
+    share = marketing.by_type(ctx, "online_share")[kind]
+    online = np.where(
+        channel == "Any", _s(ctx, "campaign_channel").uniform(t) < share, channel == "Online"
+    )
+    w = ctx.window
+    seconds = clock.seconds(
+        ctx,
+        _s(ctx, "transaction_date").uniform(t),
+        np.maximum(start, w.start_day) * SECONDS_PER_DAY,
+        (np.minimum(end, w.end_day) + 1) * SECONDS_PER_DAY,
+        online,
+    )
+    opt_in = marketing.by_type(ctx, "opt_in_only")[kind].astype(bool)
+    day = seconds // SECONDS_PER_DAY
+    who = customers.draw_active(ctx, _s(ctx, "campaign_customer"), t, day, opt_in)
+    return who, online, seconds
+
+
+def buyers(ctx: Context, t: np.ndarray, timed: bool = True) -> Buyers:
+    """Customer, channel and time of sales `t` (any indices, any order): a campaign's sale,
+    a customer's first purchase on registering, or else an organic sale. Without `timed`,
+    only campaigns' sales get their times (the first pass needs only who bought)."""
+    t = np.asarray(t, dtype=np.int64)
+    n = len(t)
+    customer, seg = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    online, seconds = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
+    share = np.array([ctx.params.segments[s].online_share for s in SEGMENTS])
+    u_channel = _s(ctx, "channel").uniform(t)
+    u_time = _s(ctx, "transaction_date").uniform(t)
+
+    campaign = marketing.intended(ctx, t)
+    rows = np.flatnonzero(campaign >= 0)
+    if len(rows):
+        who, on, when = _driven(ctx, t[rows], campaign[rows])
+        label = customers.label(ctx, who)
+        # nobody it could reach, or a customer whose segment never buys in that channel
+        # (segments.online_share 0 or 1): an organic sale
+        found = (who.customer >= 0) & np.where(on, share[label] > 0, share[label] < 1)
+        campaign[rows[~found]] = -1
+        rows = rows[found]
+        customer[rows], seg[rows] = who.customer[found], label[found]
+        online[rows], seconds[rows] = on[found], when[found]
+
+    first, new = customers.welcome(ctx, t)
+    if len(first):
+        customer[first], seg[first] = new.customer, customers.label(ctx, new)
+        online[first] = u_channel[first] < share[seg[first]]
+        if timed:
+            day = new.registered * SECONDS_PER_DAY
+            seconds[first] = clock.seconds(
+                ctx, u_time[first], day, day + SECONDS_PER_DAY, online[first]
+            )
+
+    organic = campaign < 0
+    organic[first] = False
+    rows = np.flatnonzero(organic)
+    if len(rows):
+        who = customers.draw(ctx, _s(ctx, "customer"), t[rows])
+        customer[rows], seg[rows] = who.customer, customers.label(ctx, who)
+        online[rows] = u_channel[rows] < share[seg[rows]]
+        if timed:
+            seconds[rows] = customers.active_seconds(ctx, who, u_time[rows], online[rows])
+    return Buyers(t, customer, seg, online, seconds, campaign)
+
+
 def counts(ctx: Context, start: int, stop: int) -> np.ndarray:
-    """Lines per sale, for planning transaction_items (cheap: no times, no stores)."""
-    t = np.arange(start, stop, dtype=np.int64)
-    c = customers.pick(ctx, _s(ctx, "customer"), t)
-    return item_count(ctx, t, customers.segment(ctx, c))
+    """Lines per sale, for planning transaction_items (no statuses, stores or lines)."""
+    b = buyers(ctx, np.arange(start, stop, dtype=np.int64), timed=False)
+    return item_count(ctx, b.t, b.segment)
 
 
 @dataclass(frozen=True)
@@ -64,6 +153,7 @@ class Sales:
     online: np.ndarray
     seconds: np.ndarray
     status: np.ndarray
+    return_day: np.ndarray  # -1 unless returned
     payment: np.ndarray
     campaign: np.ndarray  # -1 none
     items: np.ndarray
@@ -83,38 +173,70 @@ class Sales:
 
 @dataclass(frozen=True)
 class Basket:
-    """A sale without its place: who bought, when, how it ended, how many lines."""
+    """A sale without its place: who bought, when, how it ended, how many lines.
+
+    `status` indexes params.STATUSES; `return_day` is -1 unless the sale was returned;
+    `campaign` is the campaign meant to drive it (an in-store sale that finds no store open
+    goes online and loses it: see `sales`)."""
 
     t: np.ndarray
     customer: np.ndarray
+    segment: np.ndarray
     in_store: np.ndarray  # the channel drawn (a sale may still go online, see _place)
     seconds: np.ndarray
     status: np.ndarray
+    return_day: np.ndarray
+    campaign: np.ndarray
     items: np.ndarray
+    main_product: np.ndarray  # the product of line 1
 
     @property
     def day(self) -> np.ndarray:
         return self.seconds // SECONDS_PER_DAY
 
 
-def baskets(ctx: Context, t: np.ndarray) -> Basket:
-    """Customer, channel, timestamp (after registration, by the channel's intensity), status
-    and line count of sales `t` (any indices, any order)."""
+def return_factor(ctx: Context, product: np.ndarray) -> np.ndarray:
+    """How returnable products are, by category (sales.return_factors)."""
+    factors = ctx.params.sales.return_factors
+    by_category = np.array([factors.get(c, 1.0) for c in catalog().categories])
+    return by_category[products.category(ctx, product)]
+
+
+def outcome(
+    ctx: Context, t: np.ndarray, in_store: np.ndarray, day: np.ndarray, factor: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(status, return day or -1) of sales `t`: cancelled by the channel's rate; else pending
+    until it completes, pending_days after the sale; else returned with the channel's return
+    rate x `factor`, a few days later (a return due after the window's end has not happened)."""
     p = ctx.params.sales
-    w = ctx.window
-    t = np.asarray(t, dtype=np.int64)
-    c = customers.pick(ctx, _s(ctx, "customer"), t)
-    seg = customers.segment(ctx, c)
-    reg = np.maximum(customers.registration_day(ctx, c, seg), w.start_day) * SECONDS_PER_DAY
-    share = np.array([ctx.params.segments[s].online_share for s in SEGMENTS])
-    online = _s(ctx, "channel").uniform(t) < share[seg]
-    u = _s(ctx, "transaction_date").uniform(t)
-    seconds = np.empty(len(t), dtype=np.int64)
-    for channel in (True, False):
-        rows = np.flatnonzero(online == channel)
-        seconds[rows] = intensity(ctx, online=channel).sample(u[rows], reg[rows], w.end_second)
-    status = Categorical.of(p.status_mix).sample(_s(ctx, "transaction_status").uniform(t))
-    return Basket(t, c, ~online, seconds, status, item_count(ctx, t, seg))
+    o = [p.outcomes[c] for c in CHANNELS]
+    channel = np.where(in_store, 0, 1)
+    pick = lambda values: np.asarray(values)[channel]  # noqa: E731
+    cancelled = _s(ctx, "cancel").uniform(t) < pick([x.cancel_rate for x in o])
+    low, high = pick([x.pending_days[0] for x in o]), pick([x.pending_days[1] for x in o])
+    settle = low + np.floor(_s(ctx, "settle").uniform(t) * (high - low + 1)).astype(np.int64)
+    end = ctx.window.end_day
+    pending = ~cancelled & (day + settle > end)
+    first, last = p.return_days
+    lag = first + np.floor((last - first + 1) * _s(ctx, "return_lag").uniform(t) ** 2)
+    back = day + np.maximum(lag.astype(np.int64), settle)
+    wants = _s(ctx, "return").uniform(t) < pick([x.return_rate for x in o]) * factor
+    returned = ~cancelled & ~pending & wants & (back <= end)
+    status = np.select([cancelled, pending, returned], [CANCELLED, PENDING, RETURNED], COMPLETED)
+    return status, np.where(returned, back, -1)
+
+
+def baskets(ctx: Context, t: np.ndarray) -> Basket:
+    """Customer, channel, timestamp, status and line count of sales `t` (any indices, any
+    order). How returnable a sale is depends on its first line's product (its main item)."""
+    b = buyers(ctx, t)
+    t, day = b.t, b.seconds // SECONDS_PER_DAY
+    main = line_products(ctx, t, np.ones_like(t), day)
+    status, return_day = outcome(ctx, t, ~b.online, day, return_factor(ctx, main))
+    items = item_count(ctx, t, b.segment)
+    return Basket(
+        t, b.customer, b.segment, ~b.online, b.seconds, status, return_day, b.campaign, items, main
+    )
 
 
 def line_products(ctx: Context, t: np.ndarray, line: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -175,17 +297,22 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
         Categorical.of(p.online_payment_mix).sample(u_pay),
         Categorical.of(p.store_payment_mix).sample(u_pay),
     )
-    campaign = campaigns.active_on(
-        ctx, day, _s(ctx, "campaign").uniform(t), _s(ctx, "campaign_reach").uniform(t)
-    )
+    # a campaign keeps the sales made in its channel (an in-store sale may have gone online)
+    kind = marketing.campaign_type(ctx, np.maximum(b.campaign, 0))
+    in_store_only = marketing.by_type(ctx, "channel")[kind] == "In-Store"
+    campaign = np.where(online & in_store_only, -1, b.campaign)
 
     # lines
     line_sale = np.repeat(np.arange(len(t)), items)
-    starts = np.concatenate([[0], np.cumsum(items)[:-1]])
+    starts = np.cumsum(items) - items  # first line of each sale (none: no sales)
     line_number = np.arange(len(line_sale)) - np.repeat(starts, items) + 1
     key = t[line_sale] * LINE_SLOTS + line_number
     ls = lambda column: ctx.stream(ITEMS, column)  # noqa: E731
-    product = line_products(ctx, t[line_sale], line_number, day[line_sale])
+    product = np.empty(len(line_sale), dtype=np.int64)
+    first = line_number == 1
+    product[first] = b.main_product  # one line 1 per sale, in sale order
+    rest = np.flatnonzero(~first)
+    product[rest] = line_products(ctx, t[line_sale[rest]], line_number[rest], day[line_sale[rest]])
     price = products.price_cents(ctx, product)
     quantities = Categorical.of(p.quantity_mix)
     quantity = np.asarray(quantities.values, dtype=np.int64)[
@@ -201,7 +328,7 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     )
     rate = np.where(
         line_campaign >= 0,
-        campaigns.discount_rate(ctx, np.maximum(line_campaign, 0)),
+        marketing.discount_rate(ctx, np.maximum(line_campaign, 0)),
         np.round(promo, 2),
     )
     discount = np.round(gross * rate).astype(np.int64)
@@ -216,6 +343,7 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
         online,
         seconds,
         status,
+        b.return_day,
         payment,
         campaign,
         items,
@@ -260,8 +388,9 @@ def transactions_block(ctx: Context, start: int, stop: int, first_row: int) -> d
         "transaction_date": arrow.timestamps(s.seconds),
         "channel": arrow.labels(CHANNELS, s.online.astype(np.int64)),
         "payment_method": arrow.labels(labels, code),
-        "transaction_status": arrow.labels(Categorical.of(p.status_mix).values, s.status),
-        "campaign_id": campaigns.ids(s.campaign),
+        "transaction_status": arrow.labels(STATUSES, s.status),
+        "return_date": arrow.dates(s.return_day, mask=s.return_day < 0),
+        "campaign_id": ctx.domain.table(marketing.NAME).ids(s.campaign),
         "item_count": s.items.astype(np.int32),
         "subtotal": arrow.money(subtotal),
         "discount_amount": arrow.money(discount),
@@ -290,7 +419,7 @@ TRANSACTIONS = Table(
     base_rows=50_000,
     block=transactions_block,
     primary_key=("transaction_id",),
-    parents=("customers", "stores", "employees", "marketing_campaigns", "products"),
+    parents=("customers", "stores", "employees", "products"),
     group=NAME,
     columns=(
         Column(
@@ -327,11 +456,22 @@ TRANSACTIONS = Table(
         ),
         Column("channel", pa.string(), "In-Store or Online."),
         Column("payment_method", pa.string(), "Card, cash, wallet, ... by channel."),
-        Column("transaction_status", pa.string(), "Completed, Returned, Cancelled or Pending."),
+        Column(
+            "transaction_status",
+            pa.string(),
+            "Completed, Returned, Cancelled or Pending (only orders of the last days).",
+        ),
+        Column(
+            "return_date",
+            pa.date32(),
+            "Day a Returned sale came back, after the sale; null otherwise.",
+            nullable=True,
+        ),
         Column(
             "campaign_id",
             pa.string(),
-            "Campaign active that day that drove the sale, else null.",
+            "The campaign that drove the sale (running that day, in its channel, reaching "
+            "that customer), else null.",
             nullable=True,
             references="marketing_campaigns.campaign_id",
         ),
