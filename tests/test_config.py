@@ -402,7 +402,7 @@ def test_a_skewed_bank_passes_its_own_validation(tmp_path):
             "people": {"score_gap_median": 70.0},
             "customers": {"state_mix": {"top": {"TX": 1}, "rest": "none"}},
             "history": {"ledger_days": 45, "years": 5},
-            "tables": {"transactions": {"base_rows": 150_000}},
+            "tables": {"transactions": {"base_rows": 360_000}},  # 8,000 a day
         },
     )  # fmt: skip
     assert not breaking.failures(q.validate(out))
@@ -432,11 +432,24 @@ def test_params_error_lists_problems_as_paths():
 
 def test_a_longer_ledger_needs_more_transactions(capsys, tmp_path):
     path = tmp_path / "long.yaml"
-    path.write_text("history: {ledger_days: 62}\n")
+    path.write_text("history: {ledger_days: 183}\n")
     code, _, err = run(
         capsys, "generate", "financial", "-o", str(tmp_path / "o"), "--config", str(path)
     )
-    assert code == 2 and "needs at least 186,000 transactions.base_rows" in err
+    assert code == 2 and "needs at least 1,464,000 transactions.base_rows (8,000 a day" in err
+    assert "the default density is 10,000 a day: 1,830,000), got 610,000" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_more_customers_need_more_transactions():
+    with pytest.raises(
+        ParamsError,
+        match=r"at least 976,000 transactions.base_rows \(8,000 a day "
+        r"per 10,000 customers",
+    ):
+        FinancialParams.parse({"tables": {"customers": {"base_rows": 20_000}}})
+    rows = {"customers": {"base_rows": 20_000}, "transactions": {"base_rows": 976_000}}
+    assert FinancialParams.parse({"tables": rows}).tables["transactions"].base_rows == 976_000
 
 
 README = Path(__file__).resolve().parents[1] / "README.md"

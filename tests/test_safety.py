@@ -504,3 +504,12 @@ def test_everything_a_spark_or_local_warehouse_holds_is_ours(tmp_path):
     assert target.foreign_entries(out) == []
     code, err = cli("generate", "retail", "-m", "0.01", "-o", str(out), "-q", "--overwrite")
     assert code in (0, None), err
+
+
+def test_every_estimate_samples_real_rows():
+    """A table that emits its rows with the first driver row of a group (the bank's
+    transactions: groups of 256 customers) gets a sample wide enough to hold some: an empty
+    sample once priced 30 M transactions at 196 GB."""
+    for multiplier in (1, 50):
+        for size in fakehouse.estimate("financial", multiplier):
+            assert size.parquet / size.rows < 200, (multiplier, size)

@@ -67,7 +67,7 @@ def test_a_classifier_learns_fraud(bank2):
     x = np.column_stack([np.asarray(v, dtype=float) for v in data.values()])
     x[:, 0] = np.log1p(x[:, 0])
     x[:, 2] = np.log(np.maximum(x[:, 2], 1e-3))
-    assert 100 <= y.sum() <= 500
+    assert 500 <= y.sum() <= 2500
     train, test = _split(len(y), y)
     boost = HistGradientBoostingClassifier(
         max_iter=150,

@@ -9,12 +9,12 @@ from fakehouse.core import luhn
 from tests.financial.conftest import one
 
 END = "DATE '2025-12-31'"
-LEDGER_START = "TIMESTAMP '2025-12-01 00:00:00'"
+LEDGER_START = "TIMESTAMP '2025-11-01 00:00:00'"
 
 ROWS = {
     "customers": 10_000,
     "accounts": 20_000,
-    "transactions": 100_000,
+    "transactions": 610_000,
     "credit_cards": 5_000,
     "loans": 3_000,
     "fraud_cases": 1_000,

@@ -111,6 +111,28 @@ BREAKS: dict[str, str] = {
     f"WHERE {FIRST_PAYCHECK}",
     "transactions.own_transfers_paired": f"UPDATE {S}.transactions "
     f"SET counterparty_account_id = account_id WHERE {FIRST_TRANSFER}",
+    # household cash flow and density
+    "transactions.cash_flow_balanced": f"UPDATE {S}.transactions SET amount = amount / 2 "
+    "WHERE transaction_type = 'Purchase' AND amount < 0",
+    # every paycheck lifts the balance a little more than the one before: money piles up
+    "transactions.paychecks_spent": f"UPDATE {S}.transactions "
+    "SET balance_after = balance_after + 100000 * dayofyear(transaction_date) "
+    "WHERE description LIKE 'PAYROLL%'",
+    "accounts.balances_no_drift": f"UPDATE {S}.accounts "
+    "SET current_balance = opening_balance + 1000 WHERE account_type = 'Checking'",
+    # a floor that a fifth of accounts start at (the old generator's $25)
+    "accounts.no_balance_pileup": f"UPDATE {S}.accounts SET opening_balance = 25 "
+    "WHERE hash(account_id) % 5 = 0",
+    # the old generator's thin ledger: a few purchases a month
+    "transactions.checking_debits": f"DELETE FROM {S}.transactions "
+    "WHERE amount < 0 AND hash(transaction_id) % 4 <> 0",
+    "transactions.spending_follows_income": f"UPDATE {S}.customers "
+    "SET annual_income = 10000 + hash(customer_id) % 200000",
+    # fraud difficulty: every large ATM withdrawal is fraud; fraud is a random set of accounts
+    "transactions.fraud_no_exact_rule": f"UPDATE {S}.transactions SET is_fraud = true "
+    "WHERE channel = 'ATM' AND amount <= -200",
+    "transactions.fraud_learnable": f"UPDATE {S}.transactions "
+    "SET is_fraud = hash(account_id) % 50 = 0",
     # credit_cards
     "credit_cards.luhn_test_range": f"UPDATE {S}.credit_cards SET card_number = "
     "substr(card_number, 1, length(card_number) - 1) "
@@ -248,12 +270,12 @@ def test_validate_finds_the_bank_through_the_registry():
 
 
 def test_the_window_is_the_history_not_the_ledger(bank: Path):
-    # the ledger covers the last 31 days; open, join and origination dates span 3 years
+    # the ledger covers the last 61 days; open, join and origination dates span 3 years
     w = _window(bank)
     assert (w.first, w.last) == (date(2023, 1, 1), date(2025, 12, 31))
     params = {
         "history": {"end_date": "2024-06-30", "years": 2, "ledger_days": 60},
-        "tables": {"transactions": {"base_rows": 180_000}},  # a longer ledger needs more rows
+        "tables": {"transactions": {"base_rows": 480_000}},  # 8,000 a day at least
     }
     _, w = q.plan("financial", params)
     assert (w.first, w.last) == (date(2022, 7, 1), date(2024, 6, 30))
@@ -323,3 +345,19 @@ def test_cli_validate_exits_0_on_a_good_bank(bank: Path, capsys):
         main(["validate", "-w", str(bank)])
     assert exit_.value.code == 0
     assert f"{len(LOCAL)} passed, 0 failed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("tables", "days", "debits"),
+    [
+        ({}, 61, 20),
+        ({"transactions": {"base_rows": 360_000}}, 45, 16),  # 8,000 a day: 80% of the density
+        ({"transactions": {"base_rows": 1_220_000}}, 61, 40),
+        ({"customers": {"base_rows": 5_000}}, 61, 40),  # half the customers, the same rows
+    ],
+)
+def test_the_debits_bound_follows_the_configured_density(tables, days, debits):
+    params = {"history": {"ledger_days": days}, "tables": tables}
+    checks, _ = q.plan("financial", params)
+    (check,) = [c for c in checks if c.name == "transactions.checking_debits"]
+    assert f"a median of at least {debits:g} debits a month" in check.description

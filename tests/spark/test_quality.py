@@ -101,6 +101,27 @@ def test_transpiling_keeps_duckdbs_meaning():
     assert "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY x" in sql
 
 
+def test_the_fraud_difficulty_reports_give_duckdbs_figures(spark, spark_warehouse, local_twin):
+    """`validate --engine spark` prints the same difficulty figures as on DuckDB: the rules'
+    ladder, the naive Bayes model and its AUC mean the same in both dialects."""
+    from fakehouse.quality import spark as on_spark
+
+    manifest = json.loads((spark_warehouse / "fakehouse.json").read_text())
+    databases = [e["schema"] for e in manifest["domains"].values()]
+    _, spark_figures = on_spark.examine(spark, databases)
+    _, duckdb_figures = checks.examine(local_twin)
+    names = [f.report.name for f in spark_figures]
+    assert names == [f.report.name for f in duckdb_figures]
+    assert {"transactions.fraud_rules", "transactions.fraud_model"} <= set(names)
+    for a, b in zip(spark_figures, duckdb_figures, strict=True):
+        assert not a.error and not b.error, (a.error, b.error)
+        assert a.columns == b.columns and len(a.rows) == len(b.rows) > 0, a.report.name
+        for row_a, row_b in zip(a.rows, b.rows, strict=True):
+            for x, y in zip(row_a, row_b, strict=True):
+                same = _close(float(x), float(y)) if isinstance(y, (int, float)) else x == y
+                assert same, (a.report.name, row_a, row_b)
+
+
 def test_base_ten_logs_are_exact_at_powers_of_ten_on_spark(spark):
     """A log-scale histogram bins 1000 at 3 on both engines (Spark's LOG(10, x) gives
     2.9999999999999996)."""

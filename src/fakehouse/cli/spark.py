@@ -166,8 +166,9 @@ def runner(warehouse: Path, master: str | None):
     return run
 
 
-def validate(warehouse: Path, master: str | None, plugins=()) -> list:
-    """The checks of the warehouse's databases, run through Spark SQL."""
+def examine(warehouse: Path, master: str | None, plugins=()) -> tuple[list, list]:
+    """The checks' results and the reports' figures of the warehouse's databases, run
+    through Spark SQL."""
     from fakehouse.catalog import hive
     from fakehouse.manifest import Manifest
     from fakehouse.quality import spark as checks
@@ -176,7 +177,7 @@ def validate(warehouse: Path, master: str | None, plugins=()) -> list:
     databases = None if manifest is None else [d.schema_ for d in manifest.domains.values()]
     spark = session(warehouse, master)
     try:
-        return checks.validate(spark, databases, plugins)
+        return checks.examine(spark, databases, plugins)
     finally:
         hive.release(spark)
 

@@ -34,6 +34,16 @@ class Check:
     needs: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Report:
+    """Figures `validate` prints after the checks (no verdict: the checks judge): a query
+    with the checks' placeholders, whose named columns and rows are shown as a table."""
+
+    name: str  # e.g. "transactions.fraud_rules"
+    title: str  # one line: what the table shows
+    sql: str
+
+
 def rows(name: str, table: str, description: str, condition: str) -> Check:
     """Invariant: every row of `table` (aliased t) satisfies `condition`; NULL counts as false."""
     sql = (

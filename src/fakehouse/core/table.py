@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow
-from fakehouse.core.checks import Check
+from fakehouse.core.checks import Check, Report
 from fakehouse.core.rng import Stream
 from fakehouse.core.timeline import Window
 from fakehouse.errors import UserError
@@ -190,11 +190,16 @@ def no_checks(params: Any) -> list[Check]:
     return []
 
 
+def no_reports(params: Any) -> list[Report]:
+    return []
+
+
 @dataclass(frozen=True)
 class Domain:
     """A warehouse schema: its tables, the type of its parameters, and what is promised
-    beyond each table's declaration. `checks` and `window` take the domain's parameters (an
-    instance of `params_type`), so that bounds can follow what a warehouse was made with."""
+    beyond each table's declaration. `checks`, `reports` and `window` take the domain's
+    parameters (an instance of `params_type`), so that bounds can follow what a warehouse was
+    made with."""
 
     name: str  # as typed on the command line: "retail"
     schema: str  # the database / schema name: "retail_analytics"
@@ -203,6 +208,8 @@ class Domain:
     params_type: type
     #: the behaviour checks (each table's generic checks come from its declaration)
     checks: Callable[[Any], list[Check]] = no_checks
+    #: figures `validate` prints after the checks (a domain's own; plugins add none)
+    reports: Callable[[Any], list[Report]] = no_reports
     #: the history window: the `{start}` .. `{end}` of checks
     window: Callable[[Any], Window] | None = None
     #: plugins whose tables and checks this domain includes, in the order added (`extend`)

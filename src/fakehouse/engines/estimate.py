@@ -89,7 +89,6 @@ def expected_rows(ctx: Context) -> int:
 
 
 def _estimate(ctx: Context, formats: tuple[str, ...]) -> list[TableSize]:
-    import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -104,8 +103,7 @@ def _estimate(ctx: Context, formats: tuple[str, ...]) -> list[TableSize]:
                 per_driver = float(np.sum(table.counts(ctx, start, start + span))) / span
                 rows = round(n * per_driver)
             k = min(n, MAX_SAMPLE_DRIVERS, max(1, math.ceil(SAMPLE_ROWS / max(per_driver, 1e-9))))
-            start = (n - k) // 2
-            data = pa.Table.from_batches([table.batch(table.block(ctx, start, start + k, 0))])
+            data = _sample(ctx, table, n, k)
             sample = max(data.num_rows, 1)
             buffer = io.BytesIO()
             pq.write_table(data, buffer, **parquet_options(table))
@@ -126,6 +124,20 @@ def _estimate(ctx: Context, formats: tuple[str, ...]) -> list[TableSize]:
     finally:
         ctx.scratch.clear()
     return found
+
+
+def _sample(ctx: Context, table, n: int, k: int):
+    """A block of `table` from `k` driver rows in the middle of its `n`, as Arrow; widened
+    (doubled, up to MAX_SAMPLE_DRIVERS) while it holds no row, as when a table emits its rows
+    with the first driver row of a group (the bank's transactions: groups of 256 customers)."""
+    import pyarrow as pa
+
+    while True:
+        start = (n - k) // 2
+        data = pa.Table.from_batches([table.batch(table.block(ctx, start, start + k, 0))])
+        if data.num_rows or k >= min(n, MAX_SAMPLE_DRIVERS):
+            return data
+        k = min(n, MAX_SAMPLE_DRIVERS, 2 * k)
 
 
 def total_bytes(sizes: list[TableSize], catalog: bool = True) -> int:

@@ -7,8 +7,9 @@ fills the checks' `{start}` / `{end}`. The checks themselves are plain data (`co
 here they run on DuckDB, and `quality.spark` runs the same ones through Spark SQL.
 
 `validate(warehouse)` reads the warehouse's manifest and runs the checks of every domain on
-the read-only DuckDB catalog; a check across domains (one that `needs` another schema) runs
-only where that schema is there too.
+the read-only DuckDB catalog (a check across domains, one that `needs` another schema, runs
+only where that schema is there too); `examine(warehouse)` also runs the domains' reports
+(figures shown after the checks, such as the bank's fraud difficulty).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fakehouse.core.checks import PLACES, STATES, Check
+from fakehouse.core.checks import PLACES, STATES, Check, Report
 from fakehouse.core.contract import domain_checks
 from fakehouse.core.table import Domain
 from fakehouse.core.timeline import Window
@@ -44,15 +45,32 @@ class Result:
     schema: str = ""
 
 
+@dataclass(frozen=True)
+class Figures:
+    """A report's table on one schema, or the error its query met."""
+
+    report: Report
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    schema: str = ""
+    error: str = ""
+
+
 def plan(domain: str | Domain, params: dict[str, Any]) -> tuple[list[Check], Window | None]:
     """The checks and history window of a warehouse of `domain` (a name, or a domain with
     its plugins) made with `params` (as stored in its manifest: the checks' bounds follow
     them). Raises ParamsError (a UserError) for parameters the domain rejects."""
+    checks, _, window = _plan(domain, params)
+    return checks, window
+
+
+def _plan(domain: str | Domain, params: dict[str, Any]):
+    """(checks, reports, window) of a warehouse of `domain` made with `params`."""
     from fakehouse.config import parameters
 
     d = registry.domain(domain) if isinstance(domain, str) else domain
     typed = parameters(d, params, merge=False)
-    return domain_checks(d, typed), None if d.window is None else d.window(typed)
+    return domain_checks(d, typed), d.reports(typed), None if d.window is None else d.window(typed)
 
 
 def reference_tables():
@@ -90,9 +108,9 @@ def applicable(checks: Iterable[Check], schemas: Iterable[str]) -> list[Check]:
     return [c for c in checks if set(c.needs) <= have]
 
 
-def sql_for(check: Check, schema: str, window: Window | None) -> str:
-    """The check's query for warehouse schema `schema` and history window `window` (without
-    one, a query naming the window fails)."""
+def sql_for(check: Check | Report, schema: str, window: Window | None) -> str:
+    """The check's (or report's) query for warehouse schema `schema` and history window
+    `window` (without one, a query naming the window fails)."""
     return fill(check.sql, schema, window)
 
 
@@ -170,9 +188,40 @@ def judge(check: Check, found: list[tuple], schema: str = "") -> Result:
     return Result(check, value, low, high, passed, _shown(value), _expected(low, high), schema)
 
 
+def run_reports(
+    con, reports: Iterable[Report], schema: str, window: Window | None
+) -> list[Figures]:
+    """Run `reports` on the DuckDB connection `con` for warehouse schema `schema`; a report
+    whose query fails carries its error."""
+    import duckdb
+
+    from fakehouse.catalog.duckdb import damage
+
+    out = []
+    for report in reports:
+        try:
+            found = con.execute(sql_for(report, schema, window))
+            columns = tuple(d[0] for d in found.description)
+            out.append(Figures(report, columns, tuple(found.fetchall()), schema))
+        except duckdb.Error as exc:
+            if cause := damage(exc):
+                raise UserError(f"cannot read the catalog: {cause}") from None
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            out.append(Figures(report, (), (), schema, message))
+    return out
+
+
 def validate(warehouse: Path, plugins: Sequence[str | Path] = ()) -> list[Result]:
     """Run the checks of every domain in the warehouse folder `warehouse`, its plugins'
     tables included (loaded from where the manifest recorded them, or from `plugins`)."""
+    return examine(warehouse, plugins, reports=False)[0]
+
+
+def examine(
+    warehouse: Path, plugins: Sequence[str | Path] = (), reports: bool = True
+) -> tuple[list[Result], list[Figures]]:
+    """The checks' results of every domain in the warehouse folder `warehouse` (as
+    `validate`), and the figures of the domains' reports (unless `reports` is false)."""
     from fakehouse.catalog.duckdb import FILE, connect
 
     warehouse = Path(warehouse)
@@ -189,7 +238,7 @@ def validate(warehouse: Path, plugins: Sequence[str | Path] = ()) -> list[Result
             raise UserError(f"{where}: unknown domain {name!r} (known: {known})")
         domain = domain_plugins.restore(name, record.plugins, plugins)
         try:
-            checks, window = plan(domain, record.params)
+            checks, found, window = _plan(domain, record.params)
         except ParamsError as exc:  # parameters of another fakehouse version, or edited
             path, message = exc.problems[0]
             more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
@@ -201,23 +250,29 @@ def validate(warehouse: Path, plugins: Sequence[str | Path] = ()) -> list[Result
         except (UserError, ValueError) as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
-        plans.append((checks, record.schema_, window))
-    schemas = [schema for _, schema, _ in plans]
+        plans.append((checks, found if reports else [], record.schema_, window))
+    schemas = [schema for _, _, schema, _ in plans]
     results: list[Result] = []
+    figures: list[Figures] = []
     with connect(warehouse, read_only=True) as con:
-        for checks, schema, window in plans:
+        for checks, found, schema, window in plans:
             results.extend(run(con, applicable(checks, schemas), schema, window))
-    return results
+            figures.extend(run_reports(con, found, schema, window))
+    return results, figures
 
 
 __all__ = [
     "Check",
+    "Figures",
+    "Report",
     "Result",
     "applicable",
+    "examine",
     "fill",
     "judge",
     "plan",
     "register_reference",
     "run",
+    "run_reports",
     "validate",
 ]

@@ -24,17 +24,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fakehouse.core.checks import Check
+from fakehouse.core.checks import Check, Report
 from fakehouse.core.timeline import Window
 from fakehouse.domains import plugins as domain_plugins
 from fakehouse.domains import registry
 from fakehouse.engines import spark_guard
 from fakehouse.errors import UserError
 from fakehouse.quality.checks import (
+    Figures,
     Result,
+    _plan,
     applicable,
     judge,
-    plan,
     reference_tables,
     sql_for,
 )
@@ -254,6 +255,29 @@ def _parse_properties(text: str) -> dict[str, str]:
     return dict(re.findall(r"\((fakehouse\.[\w.]+),([^()]*)\)", text))
 
 
+def run_reports(
+    spark: SparkSession,
+    reports: Iterable[Report],
+    schema: str,
+    window: Window | None,
+    watch: spark_guard.Watchdog | None = None,
+) -> list[Figures]:
+    """Run `reports` on database `schema`; a report Spark cannot run carries its error (once
+    `watch` has fired, the error is raised, as in `run`)."""
+    out = []
+    for report in reports:
+        try:
+            frame = spark.sql(to_spark(sql_for(report, schema, window)))
+            rows = tuple(tuple(r) for r in frame.collect())
+            out.append(Figures(report, tuple(frame.columns), rows, schema))
+        except Exception as exc:
+            if watch is not None and watch.fired:
+                raise
+            text = str(exc).strip().splitlines()
+            out.append(Figures(report, (), (), schema, text[0] if text else type(exc).__name__))
+    return out
+
+
 def validate(
     spark: SparkSession,
     databases: Iterable[str] | None = None,
@@ -261,6 +285,17 @@ def validate(
 ) -> list[Result]:
     """Run the checks of every fakehouse database (or of `databases`) through Spark SQL, its
     plugins' tables included (loaded from where they were recorded, or from `plugins`)."""
+    return examine(spark, databases, plugins, reports=False)[0]
+
+
+def examine(
+    spark: SparkSession,
+    databases: Iterable[str] | None = None,
+    plugins: Sequence[str | Path] = (),
+    reports: bool = True,
+) -> tuple[list[Result], list[Figures]]:
+    """The checks' results (as `validate`) and the figures of the domains' reports (unless
+    `reports` is false) of every fakehouse database, or of `databases`."""
     entries = manifests(spark, databases)
     if not entries:
         raise UserError("no database made by fakehouse in this catalog")
@@ -271,22 +306,24 @@ def validate(
             raise UserError(f"database {database}: unknown domain {name!r} (known: {known})")
         domain = domain_plugins.restore(name, record.plugins, plugins)
         try:
-            checks, window = plan(domain, record.params)
+            checks, found, window = _plan(domain, record.params)
         except (UserError, ValueError) as exc:
             reason = " ".join(str(exc).split())  # pydantic's errors span lines
             raise UserError(f"database {database}: bad parameters of {name!r}: {reason}") from None
-        plans.append((checks, database, window))
+        plans.append((checks, found if reports else [], database, window))
     register_reference(spark)
     register_columns(spark, entries)
     results: list[Result] = []
+    figures: list[Figures] = []
     with (
         spark_guard.guarded(spark) as watch,
         quiet_logs(spark, QUIET_LOGGERS),
         _session_time_zone(spark, "UTC"),
     ):
-        for checks, database, window in plans:
+        for checks, found, database, window in plans:
             results.extend(run(spark, applicable(checks, entries), database, window, watch=watch))
-    return results
+            figures.extend(run_reports(spark, found, database, window, watch=watch))
+    return results, figures
 
 
 @contextlib.contextmanager

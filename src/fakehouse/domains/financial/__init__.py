@@ -8,6 +8,7 @@ from fakehouse.domains.financial import (
     cards,
     checks,
     customers,
+    difficulty,
     fraud,
     loans,
     transactions,
@@ -28,5 +29,6 @@ DOMAIN = Domain(
     ),
     params_type=FinancialParams,
     checks=checks.checks,
+    reports=difficulty.reports,
     window=history_window,
 )

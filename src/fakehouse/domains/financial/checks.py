@@ -19,13 +19,20 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import replace
+from datetime import timedelta
 from importlib import resources
 from itertools import pairwise
 
 import numpy as np
 
 from fakehouse.core.checks import Check, metric, quoted, rows, violations
-from fakehouse.domains.financial.params import FinancialParams
+from fakehouse.domains.financial import customers, difficulty
+from fakehouse.domains.financial.params import (
+    LEDGER_DAYS,
+    MONTH_DAYS,
+    ROWS_PER_LEDGER_DAY,
+    FinancialParams,
+)
 
 # restated from the contract (and, for the card prefixes, the networks' published test cards)
 RISKS = ("Low", "Medium", "High")  # least risky first
@@ -441,6 +448,129 @@ def _transactions(params: FinancialParams) -> list[Check]:
             "u.account_id = t.counterparty_account_id "
             "AND u.counterparty_account_id = t.account_id AND a.customer_id = b.customer_id "
             "AND (t.transaction_type <> 'Transfer' OR u.amount = -t.amount), false)",
+        ),
+    ]
+
+
+# --- household cash flow and the ledger's density ---------------------------------------------
+
+#: everyday spending: purchases, cash and transfers sent to others
+_SPENDING = (
+    "t.status = 'Completed' AND (t.transaction_type = 'Purchase' "
+    "OR (t.channel = 'ATM' AND t.transaction_type = 'Withdrawal') "
+    "OR (t.transaction_type = 'Transfer' AND t.counterparty_account_id IS NULL "
+    "AND t.amount < 0 AND t.description NOT LIKE 'TRANSFER TO BROKERAGE%'))"
+)
+#: the fewest debits a month an active Checking account has, at the default density (the
+#: public figure is a few dozen); the bound follows the configured rows per customer-month
+DEBITS_A_MONTH = 20
+
+
+def _ledger(params: FinancialParams) -> tuple[str, float]:
+    """(the ledger's first day as a DATE literal, its length in months)."""
+    h = params.history
+    first = h.end_date - timedelta(days=h.ledger_days - 1)
+    return f"DATE '{first.isoformat()}'", h.ledger_days / MONTH_DAYS
+
+
+def _density(params: FinancialParams) -> float:
+    """Transactions per customer-month configured, over the default's."""
+    default = {"customers": customers.BASE_ROWS, "transactions": LEDGER_DAYS * ROWS_PER_LEDGER_DAY}
+    rows = {k: r.base_rows for k, r in params.tables.items()}
+    rows = {k: rows.get(k, v) for k, v in default.items()}
+    per_month = rows["transactions"] / rows["customers"] / _ledger(params)[1]
+    return per_month / (ROWS_PER_LEDGER_DAY * MONTH_DAYS / customers.BASE_ROWS)
+
+
+def _cash_flow(params: FinancialParams) -> list[Check]:
+    first, months = _ledger(params)
+    debits = round(DEBITS_A_MONTH * _density(params), 1)
+    own = "t.description NOT IN ('INITIAL DEPOSIT', 'ACCOUNT CLOSING WITHDRAWAL')"
+    paychecks = (
+        "SELECT account_id, amount, balance_after, lead(balance_after) OVER w AS next_after, "
+        "lead(amount) OVER w AS next_amount FROM {s}.transactions "
+        "WHERE description LIKE 'PAYROLL%' AND status = 'Completed' "
+        "WINDOW w AS (PARTITION BY account_id ORDER BY transaction_date, transaction_id)"
+    )
+    paid = (
+        "SELECT a.account_id, a.current_balance > a.opening_balance AS grew FROM {s}.accounts "
+        f"AS a WHERE a.account_type = 'Checking' AND a.account_status <> 'Closed' "
+        f"AND a.open_date < {first} AND a.account_id IN (SELECT account_id FROM "
+        "{s}.transactions WHERE description LIKE 'PAYROLL%')"
+    )
+    established = (
+        "SELECT opening_balance, count(*) OVER (PARTITION BY opening_balance) AS same "
+        f"FROM {{s}}.accounts WHERE account_type IN ({quoted(DEPOSIT_TYPES)}) "
+        f"AND account_status <> 'Closed' AND open_date < {first}"
+    )
+    spending = (
+        f"SELECT a.customer_id, sum(-abs(t.amount)) AS spent FROM {{s}}.transactions AS t "
+        f"JOIN {{s}}.accounts AS a ON a.account_id = t.account_id WHERE {_SPENDING} GROUP BY 1"
+    )
+    return [
+        Check(
+            "transactions.cash_flow_balanced",
+            "transactions",
+            "money flows as in households' budgets: over the ledger, Checking's outflows are "
+            "0.9-1.1 x its inflows (accounts opened or closed inside it aside)",
+            "SELECT sum(CASE WHEN t.amount < 0 THEN -t.amount ELSE 0 END) "
+            "/ greatest(sum(CASE WHEN t.amount > 0 THEN t.amount ELSE 0 END), 1) AS value, "
+            f"0.9 AS low, 1.1 AS high FROM {{s}}.transactions AS t JOIN {{s}}.accounts AS a "
+            "ON a.account_id = t.account_id WHERE a.account_type = 'Checking' "
+            f"AND t.status = 'Completed' AND {own}",
+        ),
+        metric(
+            "transactions.paychecks_spent",
+            "transactions",
+            "balances cycle with pay periods: between two paychecks, a paid Checking account "
+            "spends at least half a paycheck (median over pay periods of the balance after a "
+            "paycheck less the balance just before the next, over the paycheck)",
+            f"SELECT median((balance_after - (next_after - next_amount)) / amount) "
+            f"FROM ({paychecks}) WHERE next_after IS NOT NULL AND amount > 0",
+            0.5,
+            math.inf,
+        ),
+        Check(
+            "accounts.balances_no_drift",
+            "accounts",
+            "balances do not drift: 30-70% of paid, established Checking accounts end the "
+            "ledger above where they started (less/plus 3 standard errors)",
+            "SELECT avg(CASE WHEN grew THEN 1.0 ELSE 0.0 END) AS value, "
+            "0.3 - 3 * sqrt(0.25 / greatest(count(*), 1)) AS low, "
+            f"0.7 + 3 * sqrt(0.25 / greatest(count(*), 1)) AS high FROM ({paid})",
+        ),
+        metric(
+            "accounts.no_balance_pileup",
+            "accounts",
+            "no pile-up at a floor: no single opening balance holds more than 2% of the "
+            "established deposit accounts",
+            f"SELECT coalesce(max(CAST(same AS DOUBLE)) / count(*), 0.0) FROM ({established})",
+            0.0,
+            0.02,
+        ),
+        metric(
+            "transactions.checking_debits",
+            "transactions",
+            f"a ledger dense enough to mean something: active Checking accounts have a median "
+            f"of at least {debits:g} debits a month (a few dozen at the default density; the "
+            "bound follows the configured rows per customer-month)",
+            f"SELECT coalesce(median(n) / {months!r}, 0.0) FROM (SELECT t.account_id, "
+            "count(*) AS n FROM {s}.transactions AS t JOIN {s}.accounts AS a "
+            "ON a.account_id = t.account_id WHERE a.account_type = 'Checking' "
+            f"AND a.account_status = 'Active' AND a.open_date < {first} AND t.amount < 0 "
+            "GROUP BY 1)",
+            debits,
+            math.inf,
+        ),
+        Check(
+            "transactions.spending_follows_income",
+            "transactions",
+            "spending scales with income: corr(ln everyday spending, ln annual_income) over "
+            "customers >= 0.5 (less 3 standard errors, Fisher z)",
+            "SELECT corr(ln(-s.spent), ln(c.annual_income)) AS value, "
+            "tanh(atanh(0.5) - 3 / sqrt(greatest(count(*) - 3, 1))) AS low, 1.0 AS high "
+            f"FROM ({spending}) AS s JOIN {{s}}.customers AS c ON c.customer_id = s.customer_id "
+            "WHERE s.spent < 0 AND c.is_active",
         ),
     ]
 
@@ -992,6 +1122,8 @@ def checks(params: FinancialParams) -> list[Check]:
         *_customers(params),
         *_accounts(),
         *_transactions(params),
+        *_cash_flow(params),
+        *difficulty.checks(params),
         *_credit_cards(params),
         *_loans(params),
         *_fraud_cases(params),

@@ -18,16 +18,28 @@ def ledger_seconds(ctx: Context) -> tuple[int, int]:
     return lw.start_day * SECONDS_PER_DAY, (lw.end_day + 1) * SECONDS_PER_DAY
 
 
-def intensity(ctx: Context, online: bool) -> Intensity:
-    """Card and banking activity over the ledger, in person or online; built once per worker."""
+#: hour-of-day profiles of ledger activity: in person, online, and online late at night
+PROFILES = ("in_person", "online", "night")
+NIGHT_SHIFT = 4  # hours a night owl's online day runs late
+
+
+def intensity(ctx: Context, profile: str) -> Intensity:
+    """Card and banking activity over the ledger with an hour profile of `PROFILES`: the
+    calendar's in-person or online hours, or the online hours shifted `NIGHT_SHIFT` hours
+    later (night owls). Built once per worker."""
 
     def build() -> Intensity:
         c = ctx.params.calendar
+        hours = np.array(list((c.pos_hours if profile == "in_person" else c.online_hours).values()))
+        if profile == "night":
+            hours = np.roll(hours, NIGHT_SHIFT)
         return Intensity.build(
             ledger(ctx),
-            hour_weights=np.array(list((c.online_hours if online else c.pos_hours).values())),
+            hour_weights=hours,
             weekday_weights=np.array(list(c.weekdays.values())),
             month_weights=np.array(list(c.months.values())),
         )
 
-    return ctx.cached(f"financial.intensity.{online}", build)
+    if profile not in PROFILES:
+        raise ValueError(f"unknown activity profile {profile!r}")
+    return ctx.cached(f"financial.intensity.{profile}", build)

@@ -27,14 +27,14 @@ from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
 from fakehouse.core.table import MAX_MULTIPLIER, Column, Context, Table
 from fakehouse.core.timeline import uniform_days
-from fakehouse.domains.financial.params import RISKS, SEGMENTS
+from fakehouse.domains.financial.params import CUSTOMER_ROWS, RISKS, SEGMENTS
 
 NAME = "customers"
 #: SSNs with an area number from 900-999 and a group number from 01-49 are never issued:
 #: the Social Security Administration does not issue areas 900-999, and the IRS gives ITINs
 #: (which use those areas) only groups 50-65, 70-88, 90-92 and 94-99.
 SSN_AREAS, SSN_GROUPS, SSN_SERIALS = 100, 49, 9_999
-BASE_ROWS = 10_000
+BASE_ROWS = CUSTOMER_ROWS
 #: person numbers of the bank's own customers start here: the retailer's customers (at most
 #: 10,000 x the largest multiplier) never reach it
 BANK_ONLY = BASE_ROWS * MAX_MULTIPLIER

@@ -26,6 +26,16 @@ from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from fakehouse.domains.financial import accounts, common, customers, groups, ledger, transactions
 from fakehouse.domains.financial.params import TYPOLOGIES
+from fakehouse.domains.financial.rows import (
+    ATM,
+    CHECK_DEPOSIT,
+    COMPLETED,
+    EXTERNAL_OUT,
+    KINDS,
+    ONLINE,
+    POS,
+    ZELLE_OUT,
+)
 
 NAME = "fraud_cases"
 FRAUD_TYPES = (
@@ -34,6 +44,7 @@ FRAUD_TYPES = (
     "ATM Skimming",
     "Card Testing",
     "Lost or Stolen Card",
+    "Authorised Push Payment",
     "Check Fraud",
 )
 INVESTIGATION = ("Open", "Under Investigation", "Escalated", "Closed")
@@ -41,20 +52,20 @@ OPEN, REVIEW, ESCALATED, CLOSED = range(4)
 RESOLUTIONS = ("Confirmed Fraud", "False Positive", "Pending Review")
 FALSE_ALARM = "false_alarm"
 FLAGGABLE = (
-    ledger.POS,
-    ledger.ONLINE,
-    ledger.ATM,
-    ledger.ZELLE_OUT,
-    ledger.EXTERNAL_OUT,
-    ledger.CHECK_DEPOSIT,
+    POS,
+    ONLINE,
+    ATM,
+    ZELLE_OUT,
+    EXTERNAL_OUT,
+    CHECK_DEPOSIT,
 )
 SUSPECTED = {
-    ledger.POS: 4,
-    ledger.ONLINE: 0,
-    ledger.ATM: 2,
-    ledger.ZELLE_OUT: 1,
-    ledger.EXTERNAL_OUT: 1,
-    ledger.CHECK_DEPOSIT: 5,
+    POS: 4,
+    ONLINE: 0,
+    ATM: 2,
+    ZELLE_OUT: 1,
+    EXTERNAL_OUT: 1,
+    CHECK_DEPOSIT: FRAUD_TYPES.index("Check Fraud"),
 }
 
 
@@ -184,11 +195,11 @@ def cases(ctx: Context, led: ledger.Ledger) -> Cases:
     resolution = np.where(is_fraud, 0, np.where(status == CLOSED, 1, 2))
     typ = np.r_[
         eps["kind"][e],
-        np.array([SUSPECTED.get(k, 0) for k in range(len(ledger.KINDS))])[rows["kind"][alarm]],
+        np.array([SUSPECTED.get(k, 0) for k in range(len(KINDS))])[rows["kind"][alarm]],
     ].astype(np.int64)
     involved = amount[row]
     # a declined attempt lost nothing, so nothing is recovered; false alarms lost nothing
-    lost = np.where(is_fraud & (rows["status"][row] == ledger.COMPLETED), involved, 0)
+    lost = np.where(is_fraud & (rows["status"][row] == COMPLETED), involved, 0)
     recovery = np.array([pf.typologies[t].recovery for t in TYPOLOGIES])
     low, high = recovery[typ.clip(0, len(TYPOLOGIES) - 1)].T
     frac = low + (high - low) * draws("recovered", rows["key"][flagged])

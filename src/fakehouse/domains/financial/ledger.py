@@ -1,25 +1,25 @@
 """The transaction ledger of a range of customer groups: one simulation, several tables.
 
-Transactions cover the last `ledger_days` of the window. A group's exact share of rows is
-filled in three layers, all pure functions of the group:
+Transactions cover the last `ledger_days` of the window (two statement months by default).
+Money flows as in a household's budget: income arrives on schedules (pay, benefits,
+pensions, unemployment benefit, family support), fixed costs leave Checking on fixed days
+(housing, utilities, insurance, subscriptions, loan instalments, saving), each card
+statement is paid when due, and the rest of the income is everyday spending by debit card,
+credit card, cash and transfers (`everyday`), so that Checking balances cycle with pay
+periods instead of drifting. A group's exact share of rows is filled in three layers:
 
-1. recurring rows on fixed schedules: paychecks (bi-weekly, semi-monthly or monthly, a
-   stable amount per customer) and benefits, bills on fixed days, auto-save transfers,
-   card payments, loan instalments (both sides of a transfer share one reference), interest
-   and fees by account type, initial deposits and closing withdrawals;
-2. fraud episodes injected as typologies (card-not-present burst, account takeover with a
-   new device far from home and a drain, ATM skimming far from home, card testing: many
-   tiny charges before a large one); detection is drawn per episode, and a group's rows of
-   detectable episodes are capped by its share of cases, so each of them gets a case;
-3. discretionary rows filling the rest: card purchases (merchant categories, long-tailed
-   amounts), ATM withdrawals in $20 multiples, deposits and person-to-person transfers,
-   dealt over accounts by activity.
+1. recurring rows on fixed schedules (the stages `_paychecks` .. `_openings_and_closings`;
+   both sides of a transfer share one reference);
+2. fraud episodes (`episodes`), whose detection is drawn per episode;
+3. everyday activity filling the rest of the share (`everyday`), its amounts scaled so that
+   each household spends its budget.
 
-Rows of an account are ordered by time; `balance_after` is a segmented running sum of
-completed amounts from the opening balance. Deposit opening balances are log-normal draws,
-raised where needed so that no account without overdraft protection ever goes below a small
-cushion (and a protected one never below its overdraft limit). Amounts are signed changes of
-the account's balance; on Credit Card and Loan accounts the balance is the amount owed.
+Rows of an account are ordered by time and balances run forward (`_settle`): card
+statements are closed cycle by cycle and each payment pays its statement (in full, or a
+revolver's part); a deposit account's opening balance is what makes it end at a log-normal
+target, raised by a personal buffer where the path would dip below what is allowed. Amounts
+are signed changes of the account's balance; on Credit Card and Loan accounts the balance is
+the amount owed.
 
 accounts, credit_cards, loans, transactions and fraud_cases form one table group (see
 `common.GROUP`): a block's ledger is simulated once and all five read it, instead of any of
@@ -29,261 +29,56 @@ every row has its account.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 import numpy as np
 
-from fakehouse.core import people, reference, segments
-from fakehouse.core.distributions import Categorical, choice, cumulative, poisson, zipf_rank
-from fakehouse.core.rng import Stream, path
+from fakehouse.core import people, segments
+from fakehouse.core.distributions import Categorical
 from fakehouse.core.table import Context
 from fakehouse.core.timeline import SECONDS_PER_DAY, SECONDS_PER_HOUR, calendar
-from fakehouse.domains.financial import groups, layout
-from fakehouse.domains.financial.clock import intensity, ledger
+from fakehouse.domains.financial import episodes, everyday, groups, layout, merchants
+from fakehouse.domains.financial.book import NAME, Book, spans
 from fakehouse.domains.financial.layout import CARD, CD, CHECKING, LOAN, MONEY_MARKET, SAVINGS
-from fakehouse.domains.financial.params import DEPOSIT_TYPES, TYPOLOGIES
-
-NAME = "transactions"
-COMPLETED, PENDING, FAILED = range(3)
-STATUSES = ("Completed", "Pending", "Failed")
-
-#: row kinds: (transaction_type, channel, description prefix)
-KINDS = (
-    ("Deposit", "ACH", "PAYROLL DIRECT DEPOSIT"),  # 0
-    ("Deposit", "ACH", "SOCIAL SECURITY BENEFIT"),  # 1
-    ("Bill Payment", "ACH", "AUTOPAY"),  # 2
-    ("Fee", "System", "MONTHLY MAINTENANCE FEE"),  # 3
-    ("Interest", "System", "INTEREST PAYMENT"),  # 4
-    ("Transfer", "Online Banking", "TRANSFER TO SAVINGS"),  # 5
-    ("Transfer", "Online Banking", "TRANSFER FROM CHECKING"),  # 6
-    ("Payment", "Online Banking", "CREDIT CARD PAYMENT"),  # 7
-    ("Payment", "Online Banking", "PAYMENT - THANK YOU"),  # 8
-    ("Payment", "ACH", "PAYMENT - THANK YOU"),  # 9
-    ("Interest", "System", "INTEREST CHARGE ON PURCHASES"),  # 10
-    ("Fee", "System", "LATE PAYMENT FEE"),  # 11
-    ("Fee", "System", "ANNUAL MEMBERSHIP FEE"),  # 12
-    ("Loan Payment", "ACH", "LOAN PAYMENT"),  # 13
-    ("Loan Payment", "ACH", "PAYMENT RECEIVED"),  # 14
-    ("Loan Payment", "ACH", "PAYMENT RECEIVED"),  # 15
-    ("Loan Disbursement", "Branch", "LOAN DISBURSEMENT"),  # 16
-    ("Deposit", "Branch", "INITIAL DEPOSIT"),  # 17
-    ("Withdrawal", "Branch", "ACCOUNT CLOSING WITHDRAWAL"),  # 18
-    ("Purchase", "POS", "POS PURCHASE"),  # 19
-    ("Purchase", "Online", "ONLINE PURCHASE"),  # 20
-    ("Withdrawal", "ATM", "ATM WITHDRAWAL"),  # 21
-    ("Deposit", "Mobile", "MOBILE CHECK DEPOSIT"),  # 22
-    ("Transfer", "Mobile", "ZELLE PAYMENT SENT"),  # 23
-    ("Transfer", "Online Banking", "EXTERNAL TRANSFER"),  # 24
-    ("Deposit", "Mobile", "ZELLE PAYMENT RECEIVED"),  # 25
-    ("Deposit", "ACH", "PENSION DEPOSIT"),  # 26
-)
-(
-    PAYROLL,
+from fakehouse.domains.financial.params import DEPOSIT_TYPES, MONTH_DAYS, SEGMENTS
+from fakehouse.domains.financial.rows import (
+    ANNUAL_FEE,
     BENEFIT,
     BILL,
-    MAINT_FEE,
-    INTEREST,
-    SAVE_OUT,
-    SAVE_IN,
-    CARD_PAY_OUT,
-    CARD_PAY_IN,
-    CARD_PAY_EXT,
     CARD_INTEREST,
-    LATE_FEE,
-    ANNUAL_FEE,
-    LOAN_PAY_OUT,
-    LOAN_PAY_IN,
-    LOAN_PAY_EXT,
-    DISBURSE,
-    OPEN_DEPOSIT,
-    CLOSE_OUT,
-    POS,
-    ONLINE,
-    ATM,
-    CHECK_DEPOSIT,
-    ZELLE_OUT,
-    EXTERNAL_OUT,
-    ZELLE_IN,
-    PENSION,
-) = range(len(KINDS))
-TYPES = tuple(dict.fromkeys(k[0] for k in KINDS))
-CHANNELS = tuple(dict.fromkeys(k[1] for k in KINDS))
-PREFIXES = tuple(k[2] for k in KINDS)
-DIGITAL = (
-    CHECK_DEPOSIT,
-    ZELLE_OUT,
-    EXTERNAL_OUT,
-    ZELLE_IN,
-    SAVE_OUT,
-    SAVE_IN,
-    CARD_PAY_OUT,
+    CARD_PAY_EXT,
     CARD_PAY_IN,
+    CARD_PAY_OUT,
+    CLOSE_OUT,
+    COMPLETED,
+    DISBURSE,
+    FAILED,
+    INTEREST,
+    INVEST_OUT,
+    LATE_FEE,
+    LOAN_PAY_EXT,
+    LOAN_PAY_IN,
+    LOAN_PAY_OUT,
+    MAINT_FEE,
+    ONLINE,
+    OPEN_DEPOSIT,
+    PAYROLL,
+    PENDING,
+    PENSION,
+    POS,
+    SAVE_IN,
+    SAVE_OUT,
+    UNEMPLOYMENT,
+    ZELLE_IN,
 )
-#: hour-of-day weights of fraud: mostly at night, when the victim sleeps
-FRAUD_HOURS = np.array(
-    [
-        2.2,
-        2.6,
-        2.8,
-        2.8,
-        2.4,
-        1.6,
-        0.8,
-        0.5,
-        0.4,
-        0.4,
-        0.5,
-        0.5,
-        0.5,
-        0.5,
-        0.5,
-        0.5,
-        0.5,
-        0.6,
-        0.6,
-        0.7,
-        0.8,
-        1.0,
-        1.4,
-        1.8,
-    ]
-)
-NEAR = 12  # legit in-person activity happens within this many ZIP codes of home
-DEVICE_BASE = 1 << 40  # device codes above this are fraudsters' devices
-MAX_EPISODES = 256  # fraud episodes of one customer group, at most (numbers their devices)
 
-
-@dataclass(frozen=True)
-class Vocab:
-    categories: tuple[str, ...]
-    merchants: tuple[str, ...]  # all merchant names, categories first, then billers
-    cat_start: np.ndarray
-    cat_count: np.ndarray
-    bill_start: dict[str, int]
-    bill_count: dict[str, int]
-    bill_categories: tuple[str, ...]
-    employers: tuple[str, ...]
-    employer_spans: dict[str, tuple[int, int]]  # occupation -> (start, count) in employers
-
-
-@cache
-def vocab(categories: tuple[str, ...], bills: tuple[tuple[str, str], ...]) -> Vocab:
-    text = resources.files("fakehouse.domains.financial").joinpath("data/merchants.json")
-    raw = json.loads(text.read_text())
-    names: list[str] = []
-    start, count = [], []
-    for c in categories:
-        start.append(len(names))
-        count.append(len(raw["categories"][c]))
-        names.extend(raw["categories"][c])
-    bill_start, bill_count = {}, {}
-    for b, _ in bills:
-        bill_start[b] = len(names)
-        bill_count[b] = len(raw["billers"][b])
-        names.extend(raw["billers"][b])
-    all_categories = tuple(dict.fromkeys([*categories, *(c for _, c in bills)]))
-    return Vocab(
-        all_categories,
-        tuple(names),
-        np.array(start),
-        np.array(count),
-        bill_start,
-        bill_count,
-        all_categories,
-        *_employers(),
-    )
-
-
-def _employers() -> tuple[tuple[str, ...], dict[str, tuple[int, int]]]:
-    """All payroll employers, and per occupation (or 'Other') the (start, count) of its own
-    among them (data/employers.json)."""
-    text = resources.files("fakehouse.domains.financial").joinpath("data/employers.json")
-    raw = {k: v for k, v in json.loads(text.read_text()).items() if not k.startswith("_")}
-    names: list[str] = []
-    spans = {}
-    for occupation, employers in raw.items():
-        spans[occupation] = (len(names), len(employers))
-        names.extend(employers)
-    return tuple(names), spans
-
-
-def employers(ctx: Context, occupation: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Index into `Vocab.employers` of the payroll employer of people with `occupation`
-    (index into the occupation labels), one of the occupation's own picked by `u`."""
-    v = _vocab(ctx)
-    labels = people.occupation_labels(ctx.params.people)
-    other = v.employer_spans["Other"]
-    spans = np.array([v.employer_spans.get(o, other) for o in labels])
-    start, count = spans[occupation, 0], spans[occupation, 1]
-    return start + np.floor(u * count).astype(np.int64)
-
-
-def _vocab(ctx: Context) -> Vocab:
-    p = ctx.params.ledger
-    return vocab(tuple(p.categories), tuple((b, v.category) for b, v in p.bills.items()))
-
-
-class Rows:
-    """Columns of ledger rows, appended part by part and joined once.
-
-    `key` is a row's identity (random bits from a named stream, or a row's number among the
-    group's everyday rows): it breaks ties between an account's rows of the same second and
-    keys the fraud cases' draws. The two sides of a transfer share it, and their `pair`.
-    """
-
-    FIELDS = (
-        "acc",
-        "sec",
-        "kind",
-        "amount",
-        "pair",
-        "fraud",
-        "merchant",
-        "category",
-        "place",
-        "device",
-        "status",
-        "key",
-        "episode",
-    )
-
-    def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {f: [] for f in self.FIELDS}
-
-    def add(self, acc, sec, kind, amount, key, **extra) -> None:
-        n = len(acc)
-        defaults = {
-            "pair": -1,
-            "fraud": 0,
-            "merchant": -1,
-            "category": -1,
-            "place": -1,
-            "device": -1,
-            "status": COMPLETED,
-            "episode": -1,
-        }
-        values = {
-            "acc": acc,
-            "sec": sec,
-            "kind": kind,
-            "amount": amount,
-            "key": key,
-            **defaults,
-            **extra,
-        }
-        for f in self.FIELDS:
-            self.parts[f].append(
-                np.broadcast_to(np.asarray(values[f], dtype=np.int64), (n,)).copy()
-            )
-
-    def join(self) -> dict[str, np.ndarray]:
-        return {
-            f: (np.concatenate(v) if v else np.zeros(0, dtype=np.int64))
-            for f, v in self.parts.items()
-        }
+CYCLE_DAYS = 31  # a statement cycle lasts at most this many days
+GRACE_DAYS = 21  # a card statement is due this many days after it closes (CARD Act minimum)
+STATEMENT_HOUR = 2  # statements close, and card interest posts, at this hour
+#: what a card's monthly subscription costs (cents), and the category of its merchants
+SUBSCRIPTION_PRICES = np.array([999, 1099, 1299, 1549, 1799, 2299])
+SUBSCRIPTION_CATEGORY = "Entertainment"
+SUBSCRIPTION_MERCHANTS = np.array([1, 2, 4])  # its streaming, music and game services
 
 
 @dataclass
@@ -303,15 +98,12 @@ class Ledger:
         return self.first_row + np.arange(len(self.balance), dtype=np.int64)
 
 
-def _months(d0: int, d1: int) -> list[int]:
-    """Month numbers (year * 12 + month - 1) overlapping days [d0, d1]."""
-    y0, m0, _, _ = calendar(np.array([d0]))
-    y1, m1, _, _ = calendar(np.array([d1]))
-    return list(range(int(y0[0] * 12 + m0[0] - 1), int(y1[0] * 12 + m1[0])))
-
-
 def _month_start(month: int) -> int:
     return int(np.datetime64(np.datetime64(month - 1970 * 12, "M"), "D").astype(np.int64))
+
+
+def _month_length(month: int) -> int:
+    return _month_start(month + 1) - _month_start(month)
 
 
 def _business_day(day: np.ndarray) -> np.ndarray:
@@ -332,27 +124,10 @@ def _monthly(months: list[int], dom: np.ndarray, business: bool = False):
     return np.concatenate(ent), np.concatenate(days)
 
 
-def _near_place(home: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """A ZIP code of the same state close to `home` in ZIP order (so, usually nearby)."""
-    places = reference.places()
-    state = places.state_index[home]
-    lo, hi = places.state_start[state], places.state_stop[state] - 1
-    return np.clip(home + np.floor((u - 0.5) * (2 * NEAR + 1)).astype(np.int64), lo, hi)
-
-
 def _seconds(day: np.ndarray, u: np.ndarray, h0: float, h1: float) -> np.ndarray:
     return day * SECONDS_PER_DAY + np.floor((h0 + u * (h1 - h0)) * SECONDS_PER_HOUR).astype(
         np.int64
     )
-
-
-def _primary(lay: layout.Layout, mask: np.ndarray) -> np.ndarray:
-    """Per customer: position of its first account in `mask`, or -1."""
-    n = len(lay.people.idx)
-    out = np.full(n, np.iinfo(np.int64).max)
-    pos = np.flatnonzero(mask)
-    np.minimum.at(out, lay.owner[pos], pos)
-    return np.where(out == np.iinfo(np.int64).max, -1, out)
 
 
 def simulate(ctx: Context, lay: layout.Layout) -> Ledger:
@@ -381,85 +156,9 @@ def group_rows(ctx: Context, lay: layout.Layout) -> np.ndarray:
 
 def active_groups(ctx: Context, lay: layout.Layout) -> np.ndarray:
     """Per group: has an account that takes everyday activity during the ledger."""
-    _, _, lo, hi, _ = _spans(ctx, lay)
+    _, _, lo, hi, _ = spans(ctx, lay)
     takes = (lo < hi) & np.isin(lay.kind, (CHECKING, SAVINGS, MONEY_MARKET, CARD))
     return np.bincount(lay.account_group[takes], minlength=lay.g1 - lay.g0) > 0
-
-
-def _spans(ctx: Context, lay: layout.Layout):
-    lw = ledger(ctx)
-    d0, d1 = lw.start_day, lw.end_day
-    opened_inside = (lay.open_day >= d0) & (lay.kind < CARD)
-    lo = np.maximum(lay.open_day + (lay.open_day >= d0), d0)
-    hi = np.minimum(lay.close_day, d1 + 1)  # exclusive; closing rows sit on the close day
-    return d0, d1, lo, hi, opened_inside
-
-
-@dataclass
-class _Book:
-    """What the stages of one simulation share: the layout of its customer groups, the
-    ledger's days and calendar months, each account's live span [lo, hi) of days, the
-    customers' primary Checking and Savings accounts, and the rows written so far."""
-
-    ctx: Context
-    lay: layout.Layout
-    d0: int  # first and last day of the ledger
-    d1: int
-    lo: np.ndarray  # per account: first day it takes activity, first day it no longer does
-    hi: np.ndarray
-    opened_inside: np.ndarray  # per account: a deposit account opened during the ledger
-    months: list[int]
-    checking: np.ndarray  # per customer: position of the primary account of that type, or -1
-    savings: np.ndarray
-    rows: Rows = field(default_factory=Rows)
-
-    @classmethod
-    def open(cls, ctx: Context, lay: layout.Layout) -> _Book:
-        d0, d1, lo, hi, opened_inside = _spans(ctx, lay)
-        live = lo < hi
-        return cls(
-            ctx,
-            lay,
-            d0,
-            d1,
-            lo,
-            hi,
-            opened_inside,
-            _months(d0, d1),
-            _primary(lay, (lay.kind == CHECKING) & live),
-            _primary(lay, (lay.kind == SAVINGS) & live),
-        )
-
-    @property
-    def live(self) -> np.ndarray:
-        return self.lo < self.hi
-
-    @property
-    def account_keys(self) -> np.ndarray:
-        """Global account indices: they key account-level draws."""
-        return self.lay.index
-
-    @property
-    def customer_keys(self) -> np.ndarray:
-        return self.lay.people.idx
-
-    def stream(self, column: str) -> Stream:
-        return self.ctx.stream(NAME, column)
-
-    def at(self, acc: np.ndarray, counter: np.ndarray) -> np.ndarray:
-        """The draw index of events of accounts `acc` (positions in the layout) on `counter`
-        (their day, month or instalment): the path (account, counter)."""
-        return path(self.account_keys[acc], counter)
-
-    def identity(self, kind: int, at: np.ndarray, *names: str) -> np.ndarray:
-        """Identities of rows of `kind` (and of `names`, a biller) at draw indices `at`:
-        random and distinct in practice, they pair the two sides of a transfer and order an
-        account's rows of the same second."""
-        return self.stream("row").child(kind, *names).ids(at)
-
-    def in_span(self, acc: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """Whether accounts `acc` take activity on `day`."""
-        return (day >= self.lo[acc]) & (day < self.hi[acc])
 
 
 def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
@@ -467,16 +166,16 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
     thinned to each group's share, then fraud episodes, then everyday activity filling the
     share; finally rows are ordered and balances run (`_settle`). With `count_only`, the
     account of every row, before anything is ordered."""
-    book = _Book.open(ctx, lay)
+    book = Book.open(ctx, lay)
     drawn = _target_balances(book)
     paid = _paychecks(book)
     retired = _retirement_income(book)
+    _other_income(book)
     _bills(book)
     _month_end(book, drawn, direct_deposit=paid | retired)
-    _auto_save(book)
-    opening = drawn.copy()
-    opening[lay.kind == CARD] = _credit_cards(book)
-    opening[lay.kind == LOAN] = _loans(book)
+    _saving(book)
+    _credit_cards(book)
+    loan_opening = _loans(book)
     _openings_and_closings(book)
 
     recurring = book.rows.join()
@@ -490,28 +189,32 @@ def _simulate(ctx: Context, lay: layout.Layout, count_only: bool):
         r_counts = np.bincount(acc_group[recurring["acc"]], minlength=n_groups)
 
     lo, hi, live = book.lo, book.hi, book.live
-    fraud, episodes = _fraud(ctx, lay, lo, hi, live, budget - r_counts, drawn)
+    fraud, found = episodes.inject(ctx, lay, lo, hi, live, budget - r_counts, drawn)
     f_counts = np.bincount(acc_group[fraud["acc"]], minlength=n_groups)
 
-    spare = budget - r_counts - f_counts
-    everyday = _discretionary(ctx, lay, lo, hi, live, np.maximum(spare, 0), count_only)
+    spare = np.maximum(budget - r_counts - f_counts, 0)
+    plan = everyday.plan(book, recurring)
     if count_only:
-        return np.concatenate([recurring["acc"], fraud["acc"], everyday])
-    d_counts = np.bincount(acc_group[everyday["acc"]], minlength=n_groups)
+        return np.concatenate(
+            [recurring["acc"], fraud["acc"], everyday.accounts(book, plan, spare)]
+        )
+    daily = everyday.activity(book, plan, spare)
+    d_counts = np.bincount(acc_group[daily["acc"]], minlength=n_groups)
 
-    rows = {k: np.concatenate([recurring[k], fraud[k], everyday[k]]) for k in recurring}
+    rows = {k: np.concatenate([recurring[k], fraud[k], daily[k]]) for k in recurring}
     rows["status"] = _frozen_cards(lay, rows)
     group_rows = r_counts + f_counts + d_counts
     first_row = int(groups.allocation(ctx, NAME).cum(lay.g0))
     gone = lay.close_day < np.maximum(lay.open_day, book.d0) + (lay.close_day < book.d0)
-    opening = np.where(gone & (lay.kind < CARD), 0, opening)
+    opening = np.zeros(len(lay.index), dtype=np.int64)
+    opening[lay.kind == LOAN] = loan_opening
     drawn = np.where(gone, 0, drawn)
-    led = _settle(ctx, lay, rows, opening, drawn, book.opened_inside, gone, group_rows, first_row)
-    led.episodes = episodes
+    led = _settle(book, rows, plan, opening, drawn, gone, group_rows, first_row)
+    led.episodes = found
     return led
 
 
-def _target_balances(book: _Book) -> np.ndarray:
+def _target_balances(book: Book) -> np.ndarray:
     """Per account: the balance (cents) a deposit account ends the ledger with, log-normal
     around a share of its owner's wealth (income with the wealth factor that also sets the
     segment; 0 for cards and loans)."""
@@ -527,7 +230,7 @@ def _target_balances(book: _Book) -> np.ndarray:
     return np.where(kind < CARD, np.round(drawn * 100), 0).astype(np.int64)
 
 
-def _paychecks(book: _Book) -> np.ndarray:
+def _paychecks(book: Book) -> np.ndarray:
     """Payroll into the primary Checking account: bi-weekly (every other Friday from a
     per-customer phase), semi-monthly (the 15th and the last business day) or monthly (the
     last business day), a stable net amount per customer. Returns who is paid."""
@@ -555,7 +258,7 @@ def _paychecks(book: _Book) -> np.ndarray:
     at = book.at(acc, day_pay)
     jitter = 1 + pl.pay_jitter * s("pay_jitter").normal(at)
     amount = np.round(net[c_pay] * jitter * 100).astype(np.int64)
-    employer = employers(book.ctx, f.occupation, s("employer").uniform(ck))
+    employer = merchants.employers(book.ctx, f.occupation, s("employer").uniform(ck))
     book.rows.add(
         acc,
         _seconds(day_pay, s("pay_time").uniform(at), 1, 6),
@@ -586,7 +289,7 @@ def social_security_day(month: int, birth_day: np.ndarray, started: np.ndarray) 
     return np.where(started < SOCIAL_SECURITY_OLD_RULE, third, wednesday + 7 * nth)
 
 
-def _retirement_income(book: _Book) -> np.ndarray:
+def _retirement_income(book: Book) -> np.ndarray:
     """Retirees' income: Social Security from 62, on its schedule (by birth day), and for
     some (`customers.pension_rate`) a pension on the 1st (the business day before on a
     weekend), which then carries 40% of their income. Returns who receives any of it."""
@@ -621,20 +324,73 @@ def _retirement_income(book: _Book) -> np.ndarray:
     return benefit | pension
 
 
-def _bills(book: _Book) -> None:
-    """Bills paid from Checking on a fixed day of the month, each biller's level a share of
-    the customer's income (no rent for home owners with a mortgage, nor for retirees)."""
+def _other_income(book: Book) -> None:
+    """Income of those without pay or benefits: an unemployment benefit every other
+    Wednesday for some of the unemployed, a monthly transfer from family for most students.
+    Their annual income is what these pay; the others live on deposits and transfers
+    received."""
     pl = book.ctx.params.ledger
-    v = _vocab(book.ctx)
+    f, s, ck = book.lay.people, book.stream, book.customer_keys
+    labels = people.occupation_labels(book.ctx.params.people)
+    cust = np.arange(len(f.idx))
+    has = book.checking >= 0
+
+    benefit = has & (f.occupation == labels.index(people.UNEMPLOYED))
+    benefit &= s("unemployment").uniform(ck) < pl.unemployment_benefit_rate
+    wednesday = book.d0 + (2 - (book.d0 + 3)) % 7  # the ledger's first Wednesday
+    first = wednesday + 7 * (s("unemployment_phase").uniform(ck) < 0.5)
+    n_pay = (book.d1 - book.d0) // 14 + 2
+    c_w = np.repeat(cust, n_pay)
+    day_w = first[c_w] + 14 * np.tile(np.arange(n_pay), len(cust))
+    acc = book.checking[c_w]
+    ok = benefit[c_w] & book.in_span(acc, day_w)
+    c_w, day_w, acc = c_w[ok], day_w[ok], acc[ok]
+    at = book.at(acc, day_w)
+    book.rows.add(
+        acc,
+        _seconds(day_w, s("unemployment_time").uniform(at), 1, 6),
+        UNEMPLOYMENT,
+        np.round(f.income[c_w] / 26 * 100).astype(np.int64),
+        book.identity(UNEMPLOYMENT, at),
+    )
+
+    family = has & (f.occupation == labels.index(people.STUDENT))
+    family &= s("family").uniform(ck) < pl.family_support_rate
+    c_m, day_m = _monthly(book.months, s("family_day").integers(ck, 1, 29))
+    acc = book.checking[c_m]
+    ok = family[c_m] & book.in_span(acc, day_m)
+    c_m, day_m, acc = c_m[ok], day_m[ok], acc[ok]
+    at = book.at(acc, day_m)
+    amount = f.income[c_m] * 0.85 / 12 * (1 + 0.05 * s("family_amount").normal(at))
+    book.rows.add(
+        acc,
+        _seconds(day_m, s("family_time").uniform(at), 8, 22),
+        ZELLE_IN,
+        np.round(amount / 5).astype(np.int64) * 500,
+        book.identity(ZELLE_IN, at),
+    )
+
+
+def _bills(book: Book) -> None:
+    """Bills paid from Checking on a fixed day of the month, each biller's level a share of
+    the customer's income. Housing bills (rent, a mortgage held elsewhere) exclude each
+    other, by one draw per customer, and nobody paying a mortgage to this bank has one."""
+    pl = book.ctx.params.ledger
+    v = merchants.of(book.ctx)
     lay, f, ck = book.lay, book.lay.people, book.customer_keys
     mortgage = np.zeros(len(f.idx), dtype=bool)
     mortgage[lay.owner[lay.kind == LOAN][lay.loans.kind == 0]] = True
+    tenure = book.stream("housing").uniform(ck)
+    housing_from = 0.0
     for bill, spec in pl.bills.items():
         share, amount_share, variation = spec.share, spec.income_share, spec.variation
         s = lambda column, bill=bill: book.stream(column).child(bill)  # noqa: E731
-        has = (s("bill").uniform(ck) < share) & (book.checking >= 0)
-        if bill == "Rent":
-            has &= ~mortgage & ~f.retired
+        if spec.housing:
+            has = (tenure >= housing_from) & (tenure < housing_from + share) & ~mortgage
+            housing_from += share
+        else:
+            has = s("bill").uniform(ck) < share
+        has &= book.checking >= 0
         dom = s("bill_day").integers(ck, 1, 29)
         c_b, day_b = _monthly(book.months, dom)
         acc = book.checking[c_b]
@@ -644,7 +400,7 @@ def _bills(book: _Book) -> None:
         level = f.income / 12 * amount_share * np.exp(0.25 * s("bill_level").normal(ck))
         amt = level[c_b] * (1 + variation * s("bill_var").normal(at))
         amt = np.maximum(amt, pl.bill_min)
-        amt = np.round(amt) if bill == "Rent" else amt
+        amt = np.round(amt) if spec.housing else amt
         merchant = v.bill_start[bill] + s("biller").integers(ck, 0, v.bill_count[bill])
         book.rows.add(
             acc,
@@ -657,7 +413,7 @@ def _bills(book: _Book) -> None:
         )
 
 
-def _month_end(book: _Book, drawn: np.ndarray, direct_deposit: np.ndarray) -> None:
+def _month_end(book: Book, drawn: np.ndarray, direct_deposit: np.ndarray) -> None:
     """On the last day of each month: interest on savings, money market and CDs, and a
     maintenance fee on Checking without direct deposit (Students pay none)."""
     lay, f = book.lay, book.lay.people
@@ -677,21 +433,25 @@ def _month_end(book: _Book, drawn: np.ndarray, direct_deposit: np.ndarray) -> No
         book.rows.add(pos, at, MAINT_FEE, fee_cents, book.identity(MAINT_FEE, book.at(pos, month)))
 
 
-def _auto_save(book: _Book) -> None:
-    """A monthly transfer from Checking to Savings on a fixed day: both sides share one
-    reference."""
+def _saving(book: Book) -> None:
+    """A monthly saving out of Checking on a fixed day, a share of monthly net income that
+    rises with the segment: to the customer's Savings (auto-save; both sides share one
+    reference) or, for the better-off without it, to a brokerage elsewhere."""
     pl = book.ctx.params.ledger
     f, s, ck = book.lay.people, book.stream, book.customer_keys
     checking, savings = book.checking, book.savings
     saver = (checking >= 0) & (savings >= 0) & (s("auto_save").uniform(ck) < pl.auto_save_rate)
-    lo_s, hi_s = pl.auto_save_share
-    monthly_net = np.where(f.has_job, f.income * pl.net_pay_ratio / 12, 600.0)
-    save = monthly_net * (lo_s + (hi_s - lo_s) * s("auto_save_share").uniform(ck))
-    save = np.maximum(np.round(save / 5) * 5, 25)
+    investor = (checking >= 0) & ~saver & (f.segment >= SEGMENTS.index("Mass Affluent"))
+    investor &= s("invest").uniform(ck) < pl.invest_rate
+    low, high = np.array([pl.saving[x] for x in SEGMENTS]).T[:, f.segment]
+    share = low + (high - low) * s("auto_save_share").uniform(ck)
+    save = np.round(book.monthly_net() * share / 5) * 5
+    saver &= save >= 25
+    investor &= save >= 25
     c_s, day_s = _monthly(book.months, s("auto_save_day").integers(ck, 1, 29))
-    a_out, a_in = checking[c_s], savings[c_s]
+    a_out, a_in = checking[c_s], np.where(saver, savings, checking)[c_s]
     ok = (
-        saver[c_s]
+        (saver | investor)[c_s]
         & (day_s >= np.maximum(book.lo[a_out], book.lo[a_in]))
         & (day_s < np.minimum(book.hi[a_out], book.hi[a_in]))
     )
@@ -700,66 +460,86 @@ def _auto_save(book: _Book) -> None:
     sec = _seconds(day_s, s("auto_save_time").uniform(at), 6, 9)
     cents = (save[c_s] * 100).astype(np.int64)
     transfer = book.identity(SAVE_OUT, at)
-    book.rows.add(a_out, sec, SAVE_OUT, -cents, transfer, pair=transfer)
-    book.rows.add(a_in, sec, SAVE_IN, cents, transfer, pair=transfer)
+    own = saver[c_s]
+    book.rows.add(a_out[own], sec[own], SAVE_OUT, -cents[own], transfer[own], pair=transfer[own])
+    book.rows.add(a_in[own], sec[own], SAVE_IN, cents[own], transfer[own], pair=transfer[own])
+    book.rows.add(a_out[~own], sec[~own], INVEST_OUT, -cents[~own], transfer[~own])
 
 
-def _credit_cards(book: _Book) -> np.ndarray:
-    """Credit cards: interest on revolving balances on the statement day, the payment (in
-    full, or a part for revolvers) from Checking or from outside on the due day, late fees
-    for delinquent cards, annual fees in the card's anniversary month. Returns each card's
-    owed balance (cents) at the ledger's start (0 for cards issued during it)."""
-    lay, s, d0 = book.lay, book.stream, book.d0
+def _statements(book: Book) -> tuple[np.ndarray, np.ndarray]:
+    """(card, statement day) of every card statement that closes in the ledger or is due in
+    it: one a month on the card's statement day, from the month before the ledger."""
+    cards = book.lay.cards
+    months = [book.months[0] - 1, *book.months]
+    return _monthly(months, cards.statement_dom)
+
+
+def _credit_cards(book: Book) -> None:
+    """Credit cards: interest on revolving balances when a statement closes, the payment of
+    each statement (in full, or a part for revolvers) from Checking or from outside
+    `GRACE_DAYS` later, late fees for delinquent cards instead, annual fees in the card's
+    anniversary month. Interest and payments are placeholders here: their amounts follow
+    the statements, which `_card_cycles` closes once every row is known."""
+    lay, s, d0, d1 = book.lay, book.stream, book.d0, book.d1
     cards = lay.cards
     card_pos = np.flatnonzero(lay.kind == CARD)
-    acc_key = book.account_keys
-    income = lay.people.income[lay.owner]
-    spend = income[card_pos] / 12 * 0.1 * np.exp(0.6 * s("card_spend").normal(acc_key[card_pos]))
-    owed = cards.utilization * cards.limit + np.where(cards.delinquency > 0, 0.3, 1.0) * spend * 100
-    card_open = np.minimum(np.round(owed), np.round(cards.limit * 0.95)).astype(np.int64)
-    card_open = np.where(lay.open_day[card_pos] >= d0, 0, card_open)
-    revolving = cards.revolver & (cards.delinquency == 0)
     delinquent = cards.delinquency > 0
 
-    c_i, day_i = _monthly(book.months, cards.statement_dom)
-    pos = card_pos[c_i]
-    ok = book.in_span(pos, day_i) & (cards.revolver[c_i]) & (card_open[c_i] > 0)
-    c_i, day_i, pos = c_i[ok], day_i[ok], pos[ok]
+    # a statement is paid (and charges interest) when the card was open a whole cycle
+    # before it: the cycle then holds at least the card's subscription
+    c_s, day_s = _statements(book)
+    pos = card_pos[c_s]
+    whole = day_s >= lay.open_day[pos] + CYCLE_DAYS
+    ok = cards.revolver[c_s] & book.in_span(pos, day_s) & (day_s <= d1) & whole
     book.rows.add(
-        pos,
-        day_i * SECONDS_PER_DAY + 2 * SECONDS_PER_HOUR,
+        pos[ok],
+        day_s[ok] * SECONDS_PER_DAY + STATEMENT_HOUR * SECONDS_PER_HOUR,
         CARD_INTEREST,
-        np.round(card_open[c_i] * cards.apr[c_i] / 12).astype(np.int64),
-        book.identity(CARD_INTEREST, book.at(pos, day_i)),
+        0,
+        book.identity(CARD_INTEREST, book.at(pos[ok], day_s[ok])),
     )
 
-    due_dom = (cards.statement_dom + 20) % 28 + 1
-    c_p, day_p = _monthly(book.months, due_dom)
-    pos = card_pos[c_p]
-    ok = book.in_span(pos, day_p) & (card_open[c_p] > 0)
-    c_p, day_p, pos = c_p[ok], day_p[ok], pos[ok]
+    day_p = day_s + GRACE_DAYS
+    ok = book.in_span(pos, day_p) & (day_p <= d1) & whole
+    c_p, day_p, pos = c_s[ok], day_p[ok], pos[ok]
     at = book.at(pos, day_p)
     payment = book.identity(CARD_PAY_IN, at)
     late = delinquent[c_p]
-    frac = np.where(revolving[c_p], 0.03 + 0.3 * s("card_pay").uniform(at) ** 2, 1.0)
-    pay = np.where(
-        revolving[c_p], np.maximum(np.round(card_open[c_p] * frac), 2500), card_open[c_p]
-    )
-    pay = np.minimum(pay, card_open[c_p]).astype(np.int64)
     src = book.checking[lay.owner[pos]]
     src_ok = (src >= 0) & book.in_span(np.maximum(src, 0), day_p)
     sec = _seconds(day_p, s("card_pay_time").uniform(at), 7, 22)
     m = ~late & src_ok
-    book.rows.add(src[m], sec[m], CARD_PAY_OUT, -pay[m], payment[m], pair=payment[m])
-    book.rows.add(pos[m], sec[m], CARD_PAY_IN, -pay[m], payment[m], pair=payment[m])
+    book.rows.add(src[m], sec[m], CARD_PAY_OUT, 0, payment[m], pair=payment[m])
+    book.rows.add(pos[m], sec[m], CARD_PAY_IN, 0, payment[m], pair=payment[m])
     m = ~late & ~src_ok
-    book.rows.add(pos[m], sec[m], CARD_PAY_EXT, -pay[m], payment[m])
+    book.rows.add(pos[m], sec[m], CARD_PAY_EXT, 0, payment[m])
     book.rows.add(
         pos[late],
         day_p[late] * SECONDS_PER_DAY + 23 * SECONDS_PER_HOUR,
         LATE_FEE,
         int(book.ctx.params.cards.late_fee * 100),
         book.identity(LATE_FEE, at[late]),
+    )
+
+    # a subscription billed to the card every month, so that every statement has a charge
+    v = merchants.of(book.ctx)
+    streaming = v.categories.index(SUBSCRIPTION_CATEGORY)
+    c_m, day_m = _monthly(book.months, cards.statement_dom % 28 + 1)  # the day after a closing
+    pos = card_pos[c_m]
+    ok = book.in_span(pos, day_m)
+    c_m, day_m, pos = c_m[ok], day_m[ok], pos[ok]
+    card_key = book.account_keys[card_pos]
+    price = _subscriptions(book)
+    at = book.at(pos, day_m)
+    book.rows.add(
+        pos,
+        _seconds(day_m, s("subscription_time").uniform(at), 0, 6),
+        ONLINE,
+        price[c_m],
+        book.identity(ONLINE, at),
+        merchant=v.cat_start[streaming]
+        + SUBSCRIPTION_MERCHANTS[s("subscription_merchant").integers(card_key, 0, 3)][c_m],
+        category=streaming,
     )
 
     _, im, idom, _ = calendar(cards.issue_day)
@@ -776,10 +556,9 @@ def _credit_cards(book: _Book) -> np.ndarray:
         cards.annual_fee[c_f],
         book.identity(ANNUAL_FEE, book.at(pos, day_f)),
     )
-    return card_open
 
 
-def _loans(book: _Book) -> np.ndarray:
+def _loans(book: Book) -> np.ndarray:
     """Loans: the instalments due during the ledger (from Checking, or from outside), split
     into the payment leaving Checking and the principal reducing the loan; disbursements of
     loans originated during the ledger. Returns each loan's balance (cents) at the ledger's
@@ -825,7 +604,7 @@ def _loans(book: _Book) -> np.ndarray:
     return np.where(new, 0, balance)
 
 
-def _openings_and_closings(book: _Book) -> None:
+def _openings_and_closings(book: Book) -> None:
     """Deposit accounts opened during the ledger get their initial deposit (its amount is
     set when balances run); those closed during it a withdrawal of what is left."""
     lay, acc_key = book.lay, book.account_keys
@@ -868,321 +647,6 @@ def _thin(ctx, rows, acc_group, budget, r_counts, g0):
     return ~drop
 
 
-def _fraud(ctx, lay, lo, hi, live, room, drawn):
-    """Fraud episodes per group: count, typology, victim, times, amounts, places.
-
-    Whether an episode will be detected is drawn here (not in `fraud`), because every
-    transaction of a detected episode gets its own case: a group's rows of detectable
-    episodes must fit its exact share of cases, so whole detectable episodes beyond that
-    share are dropped (with default parameters about 2.6 fraud rows meet 25.6 cases a group,
-    so this never binds). An account is the victim of one episode at most, so that its
-    investigation covers all its fraud. Episodes carry their key (an identity drawn from their
-    group and number there), typology, size, whether they are detectable and the second of
-    their last row, from which detection lags.
-    """
-    p = ctx.params
-    pf = p.fraud
-    v = _vocab(ctx)
-    s = lambda column: ctx.stream(NAME, f"fraud.{column}")  # noqa: E731
-    n_groups = lay.g1 - lay.g0
-    gk = np.arange(lay.g0, lay.g1, dtype=np.int64)
-    budget = groups.allocation(ctx, NAME).counts(lay.g0, lay.g1)
-    cases = groups.allocation(ctx, "fraud_cases").counts(lay.g0, lay.g1)
-    typologies = [pf.typologies[t] for t in TYPOLOGIES]  # codes index TYPOLOGIES
-    typo = Categorical.of({t: x.share for t, x in zip(TYPOLOGIES, typologies, strict=True)})
-    sizes = np.array([x.size for x in typologies])
-    mean_size = float(np.dot(typo.cum - np.r_[0, typo.cum[:-1]], sizes.mean(axis=1)))
-    lam = pf.rate * budget / mean_size
-    n_ep = poisson(s("episodes").uniform(gk), lam, cap=MAX_EPISODES)
-    n_ep = np.minimum(n_ep, np.maximum(room, 0) // (4 * int(sizes[:, 1].max())))
-    ep_group = segments.ids(n_ep)
-    eg, en = gk[ep_group], segments.positions(n_ep)  # an episode: its group, its number there
-    ek = path(eg, en)  # the episodes' draw index
-    kind = typo.sample(s("typology").uniform(ek))
-    lo_sz, hi_sz = sizes[kind, 0], sizes[kind, 1]
-    size = lo_sz + np.floor(s("size").uniform(ek) * (hi_sz - lo_sz + 1)).astype(np.int64)
-
-    # victims: an eligible account of the group for the typology
-    k_ = lay.kind
-    span_days = np.where(live, hi - lo, 0)
-    eligible = [
-        np.where(k_ == CARD, 2.0, np.where(k_ == CHECKING, 1.0, 0.0)),
-        np.where(np.isin(k_, (CHECKING, SAVINGS, MONEY_MARKET)), 1.0, 0.0),
-        np.where(k_ == CHECKING, 1.0, 0.0),
-        np.where(k_ == CARD, 2.0, np.where(k_ == CHECKING, 1.0, 0.0)),
-        np.where(k_ == CARD, 1.0, np.where(k_ == CHECKING, 1.0, 0.0)),
-    ]
-    acc_group = lay.account_group
-    g_start = segments.starts(np.bincount(acc_group, minlength=n_groups))
-    g_stop = g_start + np.bincount(acc_group, minlength=n_groups)
-    victim = np.zeros(len(eg), dtype=np.int64)
-    found = np.zeros(len(eg), dtype=bool)
-    u = s("victim").uniform(ek)
-    for t_i in range(len(TYPOLOGIES)):
-        w = eligible[t_i] * (span_days >= 1)
-        cum = np.cumsum(w)
-        mine = kind == t_i
-        g = ep_group[mine]
-        pick = segments.draws(cum, g_start[g], np.maximum(g_stop[g], g_start[g] + 1), u[mine])
-        pick = np.minimum(pick, len(w) - 1) if len(w) else pick
-        victim[mine] = pick
-        found[mine] = (len(w) > 0) & (w[pick] > 0) if len(w) else False
-    grp = ep_group[found]
-    eg, en, ek = eg[found], en[found], ek[found]
-    kind, size, victim = kind[found], size[found], victim[found]
-    # one episode per victim account (the first drawn), so that a detected account has all
-    # its fraud investigated: a later draw on the same account is dropped (rare)
-    first = np.zeros(len(eg), dtype=bool)
-    first[np.unique(victim, return_index=True)[1]] = True
-    # detectable episodes, in episode order, while their rows fit the group's cases
-    detectable = s("detected").uniform(ek) < pf.detected_rate
-    fits = segments.cumsum(size * (detectable & first), grp) <= cases[grp]
-    keep = first & (~detectable | fits)
-    eg, en, ek = eg[keep], en[keep], ek[keep]
-    kind, size, victim, detectable = kind[keep], size[keep], victim[keep], detectable[keep]
-    n = len(eg)
-    episodes = {
-        "key": s("episode").ids(ek),
-        "kind": kind,
-        "size": size,
-        "detectable": detectable,
-        "last": np.zeros(n, dtype=np.int64),
-    }
-    if n == 0:
-        return Rows().join(), episodes
-
-    # start time: a day in the victim's span, an hour from the fraud profile
-    start_day = lo[victim] + np.floor(s("day").uniform(ek) * (hi[victim] - lo[victim])).astype(
-        np.int64
-    )
-    day_hours = cumulative(np.array(list(p.calendar.pos_hours.values())))
-    hour = np.where(
-        kind == 4,
-        choice(s("hour").uniform(ek), day_hours),
-        choice(s("hour").uniform(ek), cumulative(FRAUD_HOURS)),
-    )
-    t0 = (
-        start_day * SECONDS_PER_DAY
-        + hour * SECONDS_PER_HOUR
-        + s("minute").integers(ek, 0, SECONDS_PER_HOUR)
-    )
-    r_ep = segments.ids(size)
-    j = segments.positions(size)
-    rk = path(eg[r_ep], en[r_ep], j)  # a row: its episode and its number there
-    rkind = kind[r_ep]
-    gap_mean = np.array([8 * 60, 20 * 60, 25 * 60, 90, 15 * 60])[rkind]
-    gap = np.where(j == 0, 0, np.floor(-gap_mean * np.log(s("gap").uniform(rk))).astype(np.int64))
-    last = j == size[r_ep] - 1
-    gap = np.where((rkind == 3) & last & (j > 0), 600 + gap * 10, gap)  # the big one comes later
-    elapsed = segments.cumsum(gap, r_ep)
-    duration = segments.reduce(np.maximum, elapsed, size, 0)
-    t0 = np.maximum(
-        np.minimum(t0, hi[victim] * SECONDS_PER_DAY - duration - 1), lo[victim] * SECONDS_PER_DAY
-    )
-    sec = t0[r_ep] + elapsed
-    episodes["last"] = t0 + duration
-    acc = victim[r_ep]
-    is_card = lay.kind[acc] == CARD
-    f = lay.people
-    owner = lay.owner[acc]
-    home = f.place[owner]
-
-    # amounts by typology
-    habit = f.income[owner] ** ctx.params.ledger.spend_income_elasticity / 60_000 ** (
-        ctx.params.ledger.spend_income_elasticity
-    )
-    z = s("amount").normal(rk)
-    cnp = np.exp(np.log(380) + 0.7 * z) * (0.7 + 0.6 * habit)
-    testing = np.where(last, np.exp(np.log(520) + 0.6 * z), 0.5 + 4.5 * s("tiny").uniform(rk))
-    atm_amt = np.array([200, 300, 400, 500, 600, 800])[s("atm").integers(rk, 0, 6)] * 100
-    capacity = drawn[acc] + f.income[owner] * 100 / 12 * 0.7
-    ato = np.where(j == 0, 0.55, 0.35) * capacity * (0.7 + 0.6 * s("drain").uniform(rk))
-    ato = np.maximum(ato, 20_000)
-    stolen = np.exp(np.log(230) + 0.8 * z) * (0.7 + 0.6 * habit)
-    cents = np.select(
-        [rkind == 0, rkind == 1, rkind == 2, rkind == 4],
-        [np.round(cnp * 100), np.round(ato / 100) * 100, atm_amt, np.round(stolen * 100)],
-        np.round(testing * 100),
-    ).astype(np.int64)
-    amount = np.where(is_card, cents, -cents)
-    row_kind = np.select([rkind == 1, rkind == 2, rkind == 4], [EXTERNAL_OUT, ATM, POS], ONLINE)
-    row_kind = np.where((rkind == 1) & (s("ato_channel").uniform(rk) < 0.3), ZELLE_OUT, row_kind)
-    # merchants: fraudsters favour electronics, online shops and digital goods
-    cat_names = (
-        "Electronics",
-        "Online Shopping",
-        "Travel",
-        "Entertainment",
-        "Retail",
-        "Gas Stations",
-        "Restaurants",
-    )
-    cat = np.array([v.categories.index(c) for c in cat_names])[
-        np.select(
-            [rkind == 3, rkind == 4],
-            [np.where(last, 0, 3), np.where(j == 0, 5, s("cat").integers(rk, 4, 7))],
-            s("cat").integers(rk, 0, 3),
-        )
-    ]
-    merchant = v.cat_start[cat] + np.minimum(
-        zipf_rank(s("merchant").uniform(rk), 64, 1.1), v.cat_count[cat] - 1
-    )
-    purchase = np.isin(row_kind, (ONLINE, POS))
-    merchant = np.where(purchase, merchant, -1)
-    cat = np.where(purchase, cat, -1)
-    # far away: a random place in the country for skimmed ATMs and takeover sessions
-    far = reference.places().sample(s("far").uniform(ek))[r_ep]
-    near = _near_place(home, s("near").uniform(rk))
-    place = np.select([np.isin(rkind, (1, 2)), rkind == 4], [far, near], -1)
-    device = np.where(rkind == 1, DEVICE_BASE + eg[r_ep] * MAX_EPISODES + en[r_ep], -1)
-    declined = s("declined").uniform(rk) < pf.declined_rate
-    status = np.where(declined, FAILED, COMPLETED)
-    rows = Rows()
-    rows.add(
-        acc,
-        sec,
-        row_kind,
-        amount,
-        s("row").ids(rk),
-        fraud=1 + rkind,
-        merchant=merchant,
-        category=cat,
-        place=place,
-        device=device,
-        status=status,
-        episode=np.arange(n)[r_ep],
-    )
-    return rows.join(), episodes
-
-
-def _discretionary(ctx, lay, lo, hi, live, spare, count_only=False):
-    """`spare[g]` single-row activities per group, dealt over (account, kind) by activity."""
-    pl = ctx.params.ledger
-    v = _vocab(ctx)
-    s = lambda column: ctx.stream(NAME, f"activity.{column}")  # noqa: E731
-    f = lay.people
-    n_groups = lay.g1 - lay.g0
-    owner = lay.owner
-    mix = pl.discretionary_mix
-    activity = np.exp(0.6 * s("level").normal(f.idx))[owner]
-    span = np.where(live, hi - lo, 0) / max(ctx.params.history.ledger_days, 1)
-    k_ = lay.kind
-    slot_kinds = ("debit_purchase", "credit_purchase", "atm", "deposit", "p2p")
-    weights = (
-        np.stack(
-            [
-                mix["debit_purchase"] * (k_ == CHECKING),
-                mix["credit_purchase"] * (k_ == CARD) * 1.6,
-                mix["atm"] * (k_ == CHECKING),
-                mix["deposit"] * ((k_ == CHECKING) + 0.3 * np.isin(k_, (SAVINGS, MONEY_MARKET))),
-                mix["p2p"] * (k_ == CHECKING),
-            ],
-            axis=1,
-        )
-        * (activity * span)[:, None]
-    )
-    flat = weights.ravel()
-    cum = np.cumsum(flat)
-    acc_group = lay.account_group
-    per_group = np.bincount(acc_group, minlength=n_groups) * len(slot_kinds)
-    g_start = segments.starts(per_group)
-    g_stop = g_start + per_group
-    has = segments.reduce(np.add, flat, per_group, 0.0) > 0
-    spare = np.where(has, spare, 0)
-    row_group = segments.ids(spare)
-    first = groups.allocation(ctx, NAME).cum(np.arange(lay.g0, lay.g1))
-    rk = first[row_group] + segments.positions(spare)  # global keys of these rows
-    slot = segments.draws(cum, g_start[row_group], g_stop[row_group], s("slot").uniform(rk))
-    acc = slot // len(slot_kinds)
-    if count_only:
-        return acc
-    what = slot % len(slot_kinds)
-    o = owner[acc]
-    is_card = lay.kind[acc] == CARD
-
-    # purchases
-    cats = Categorical.of({c: x.share for c, x in pl.categories.items()})
-    cat = cats.sample(s("category").uniform(rk))
-    medians = np.array([x.median for x in pl.categories.values()])[cat]
-    sigmas = np.array([x.sigma for x in pl.categories.values()])[cat]
-    scale = (f.income[o] / 60_000) ** pl.spend_income_elasticity
-    price = np.maximum(medians * scale * np.exp(sigmas * s("amount").normal(rk)), 1.0)
-    online_share = np.array([pl.categories[c].online_share for c in cats.values])
-    online = s("online").uniform(rk) < online_share[cat]
-    purchase = what <= 1
-    travel = s("travel").uniform(rk) < pl.travel_rate
-    home = f.place[o]
-    merchant = v.cat_start[cat] + np.minimum(
-        zipf_rank(s("merchant").uniform(rk), 64, 1.1), v.cat_count[cat] - 1
-    )
-    place_pos = _near_place(home, s("near").uniform(rk))
-    place_pos[travel] = reference.places().sample(s("away").uniform(rk[travel]))
-    atm_mix = Categorical.of(pl.atm_amounts)
-    atm = np.asarray(atm_mix.values, dtype=np.int64)[atm_mix.sample(s("atm").uniform(rk))] * 100
-    dep_amt = np.exp(np.log(pl.deposit_median) + pl.deposit_sigma * s("deposit").normal(rk))
-    p2p_amt = np.exp(np.log(pl.p2p_median) + pl.p2p_sigma * s("p2p").normal(rk))
-    zelle_in = s("deposit_kind").uniform(rk) < 0.35
-    external = s("p2p_kind").uniform(rk) < 0.25
-
-    kind = np.select(
-        [purchase & online, purchase, what == 2, (what == 3) & zelle_in, what == 3, external],
-        [ONLINE, POS, ATM, ZELLE_IN, CHECK_DEPOSIT, EXTERNAL_OUT],
-        ZELLE_OUT,
-    )
-    cents = np.select(
-        [purchase, what == 2, what == 3],
-        [np.round(price * 100), atm, np.round(dep_amt * 100)],
-        np.round(np.maximum(p2p_amt, 5) * 100),
-    ).astype(np.int64)
-    inflow = what == 3
-    amount = np.where(inflow | is_card, cents, -cents)
-    in_person = (kind == POS) | (kind == ATM)
-    sec = np.empty(len(rk), dtype=np.int64)
-    u_time = s("time").uniform(rk)
-    for where, model in (
-        (in_person, intensity(ctx, online=False)),
-        (~in_person, intensity(ctx, online=True)),
-    ):
-        sec[where] = model.sample(
-            u_time[where], lo[acc[where]] * SECONDS_PER_DAY, hi[acc[where]] * SECONDS_PER_DAY
-        )
-    # shopping trips: some activity follows the account's previous activity within minutes
-    order = np.lexsort((rk, acc))
-    same = np.r_[False, acc[order][1:] == acc[order][:-1]]
-    prev = np.r_[0, sec[order][:-1]]
-    trip = same & (s("trip").uniform(rk[order]) < pl.trip_rate)
-    gap = np.floor(60 + 1800 * s("trip_gap").uniform(rk[order])).astype(np.int64)
-    follow = np.where(trip, np.minimum(prev + gap, hi[acc[order]] * SECONDS_PER_DAY - 1), -1)
-    sec[order] = np.where(trip, follow, sec[order])
-    place = np.select(
-        [np.isin(kind, (POS, ATM)), np.isin(kind, DIGITAL)],
-        [place_pos, home],
-        -1,
-    )
-    device = np.where(np.isin(kind, DIGITAL), f.idx[o] * 2 + (s("device").uniform(rk) < 0.3), -1)
-    lw = ledger(ctx)
-    end = (lw.end_day + 1) * SECONDS_PER_DAY
-    recent = sec >= end - int(pl.pending_days * SECONDS_PER_DAY)
-    pending = recent & np.isin(kind, (POS, ONLINE)) & (s("pending").uniform(rk) < pl.pending_rate)
-    failed = (amount < 0) & ~is_card & (s("failed").uniform(rk) < pl.failed_rate)
-    failed |= is_card & (s("failed").uniform(rk) < pl.failed_rate / 2)
-    status = np.where(failed, FAILED, np.where(pending, PENDING, COMPLETED))
-    rows = Rows()
-    rows.add(
-        acc,
-        sec,
-        kind,
-        amount,
-        rk,
-        merchant=np.where(purchase, merchant, -1),
-        category=np.where(purchase, cat, -1),
-        place=place,
-        device=device,
-        status=status,
-    )
-    return rows.join()
-
-
 def _frozen_cards(lay: layout.Layout, rows: dict[str, np.ndarray]) -> np.ndarray:
     """Statuses with every purchase on a card from the day it was frozen declined: a frozen
     card takes no new charges (interest, fees and payments go on)."""
@@ -1194,52 +658,47 @@ def _frozen_cards(lay: layout.Layout, rows: dict[str, np.ndarray]) -> np.ndarray
     return np.where(stopped, FAILED, rows["status"])
 
 
-def _settle(ctx, lay, rows, opening, drawn, opened_inside, gone, group_rows, first_row) -> Ledger:
-    """Order rows by account and time, fix opening balances, run the balances."""
+def _settle(book: Book, rows, plan, opening, drawn, gone, group_rows, first_row) -> Ledger:
+    """Order rows by account and time, close the card statements and pay them, fix the
+    deposit accounts' opening balances, run the balances."""
+    ctx, lay = book.ctx, book.lay
     pa_ = ctx.params.accounts
     # one int64 sort key: account (20 bits), second in the ledger (25), kind (5), key (13)
     n_acc = len(lay.index)
     assert n_acc < 1 << 20
-    rel = rows["sec"] - ledger(ctx).start_day * SECONDS_PER_DAY
+    rel = rows["sec"] - book.d0 * SECONDS_PER_DAY
     composite = (rows["acc"] << 43) | (rel << 18) | (rows["kind"] << 13) | (rows["key"] & 0x1FFF)
     order = np.argsort(composite, kind="stable")
     rows = {k: v[order] for k, v in rows.items()}
     acc = rows["acc"]
-    n_acc = len(lay.index)
     lengths = np.bincount(acc, minlength=n_acc)
     kind_acc = lay.kind[acc]
-    completed = rows["status"] == COMPLETED
-    amount = rows["amount"]
 
-    # cards: decline purchases that would take the owed balance over the limit
-    card_rows = kind_acc == CARD
-    if card_rows.any():
-        limit = np.zeros(n_acc, dtype=np.int64)
-        limit[lay.kind == CARD] = lay.cards.limit
-        run = opening[acc] + segments.cumsum(np.where(completed, amount, 0), acc)
-        over = card_rows & (amount > 0) & (run > limit[acc]) & completed
-        rows["status"] = np.where(over, FAILED, rows["status"])
-        completed = rows["status"] == COMPLETED
+    opening = opening.copy()
+    opening[lay.kind == CARD] = _card_cycles(book, rows, plan)
+    completed = rows["status"] == COMPLETED
 
     # deposits: the lowest point of the path decides the opening balance
     dep_rows = kind_acc < CARD
-    flows = np.where(completed & dep_rows, amount, 0)
-    path = segments.cumsum(flows, acc)
-    low = np.minimum(segments.reduce(np.minimum, path, lengths, 0), 0)
+    flows = np.where(completed & dep_rows, rows["amount"], 0)
+    low = np.minimum(segments.reduce(np.minimum, segments.cumsum(flows, acc), lengths, 0), 0)
     cushion = int(pa_.cushion * 100)
-    need = np.where(lay.overdraft > 0, -low - lay.overdraft, -low + cushion)
+    # a personal buffer above what is allowed: balances never pile up at a floor
+    buffer = np.round(drawn * 0.5 * book.stream("buffer").uniform(book.account_keys))
+    need = np.where(lay.overdraft > 0, -low - lay.overdraft, -low + cushion) + buffer
     dep = lay.kind < CARD
     # `drawn` is the log-normal balance the account should end with; the opening balance is
     # what gets it there, raised where the path would otherwise dip below what is allowed
     total = segments.reduce(np.add, flows, lengths, 0)
-    least = np.where(opened_inside, cushion, 0)  # an initial deposit is never zero
+    least = np.where(book.opened_inside, cushion, np.iinfo(np.int64).min)  # a first deposit
     start = np.where(dep, np.maximum(drawn - total, np.maximum(need, least)), opening)
     start = np.where(gone & dep, 0, start)  # closed before the ledger: emptied back then
+    start = start.astype(np.int64)
     # accounts opened inside the ledger start at zero and receive it as the initial deposit
-    first_amount = np.where(opened_inside, start, 0)
-    start = np.where(opened_inside, 0, start)
-    is_open_row = rows["kind"] == OPEN_DEPOSIT
-    amount = np.where(is_open_row, first_amount[acc], amount)
+    first_amount = np.where(book.opened_inside, start, 0)
+    start = np.where(book.opened_inside, 0, start)
+    amount = rows["amount"]
+    amount = np.where(rows["kind"] == OPEN_DEPOSIT, first_amount[acc], amount)
     # closing rows take out whatever is left
     is_close_row = rows["kind"] == CLOSE_OUT
     run = start[acc] + segments.cumsum(np.where(completed & ~is_close_row, amount, 0), acc)
@@ -1251,3 +710,123 @@ def _settle(ctx, lay, rows, opening, drawn, opened_inside, gone, group_rows, fir
     holds = (rows["status"] == PENDING) & np.where(kind_acc == CARD, amount > 0, amount < 0)
     pending = segments.reduce(np.add, np.where(holds, np.abs(amount), 0), lengths, 0)
     return Ledger(lay, rows, balance, start, current, pending, group_rows, first_row)
+
+
+def _subscriptions(book: Book) -> np.ndarray:
+    """Per card: the cents of the subscription billed to it every month."""
+    keys = book.account_keys[book.lay.kind == CARD]
+    return SUBSCRIPTION_PRICES[
+        book.stream("subscription").integers(keys, 0, len(SUBSCRIPTION_PRICES))
+    ]
+
+
+def _card_cycles(book: Book, rows: dict, plan: everyday.Plan) -> np.ndarray:
+    """Close each card's statements in time order and pay them; returns the cards' opening
+    balances (what they owe at the ledger's start).
+
+    A card owes its revolving debt (revolvers), plus the last statement before the ledger
+    if its payment is still due, plus what it spent since. Statements close on the card's
+    statement day: revolvers are charged a month's interest on the balance, and the payment
+    `GRACE_DAYS` later pays the statement in full (transactors) or a part near the month's
+    spending, at least the minimum (revolvers); the Checking side of a payment mirrors it.
+    Round r settles what happens between the r-th and the next closing, so purchases that
+    would take a card over its limit are declined in time order, cycle by cycle; they leave
+    room for the interest and fees still to come, which are never declined.
+    """
+    lay, s = book.lay, book.stream
+    cards = lay.cards
+    card_pos = np.flatnonzero(lay.kind == CARD)
+    sel = np.flatnonzero(lay.kind[rows["acc"]] == CARD)
+    if len(card_pos) == 0:
+        return np.zeros(0, dtype=np.int64)
+    a = rows["acc"][sel]
+    c = lay.card[a]  # card of each card row
+    sec, kind = rows["sec"][sel], rows["kind"][sel]
+    amount, status = rows["amount"][sel].copy(), rows["status"][sel].copy()
+    d0 = book.d0
+    # a month's spending: everyday purchases and the subscription (all of an idle card's)
+    month_spend = plan.card_monthly[card_pos] + _subscriptions(book).astype(np.float64)
+
+    # closings inside the ledger, per card (columns: the ledger's months, in order)
+    close = np.stack(
+        [
+            (_month_start(m) + np.minimum(cards.statement_dom, _month_length(m)) - 1)
+            * SECONDS_PER_DAY
+            + STATEMENT_HOUR * SECONDS_PER_HOUR
+            for m in book.months
+        ],
+        axis=1,
+    )
+    inside = (close >= d0 * SECONDS_PER_DAY) & (close < (book.d1 + 1) * SECONDS_PER_DAY)
+    close = np.where(inside, close, np.iinfo(np.int64).max)
+    close.sort(axis=1)  # closings inside first, in time order
+    n_closed = inside.sum(axis=1)
+    cycle = np.zeros(len(sel), dtype=np.int64)  # closings of its card at or before a row
+    for j in range(close.shape[1]):
+        cycle += close[c, j] <= sec
+
+    # before the ledger: the last statement, and whether it was paid before the ledger
+    first, before = book.months[0], book.months[0] - 1
+    this_month = _month_start(first) + np.minimum(cards.statement_dom, _month_length(first)) - 1
+    last = np.where(
+        this_month < d0,
+        this_month,
+        _month_start(before) + np.minimum(cards.statement_dom, _month_length(before)) - 1,
+    )
+    revolving = np.where(cards.revolver, cards.utilization * cards.limit, 0.0)
+    delinquent = cards.delinquency > 0
+    spent = np.where(delinquent, 0.3, 1.0) * month_spend  # a delinquent card is cut back
+    opened = lay.open_day[card_pos]
+    statement = revolving + spent
+    whole = opened <= last - CYCLE_DAYS  # the last statement is a whole cycle's, paid in time
+    paid_before = whole & (last + GRACE_DAYS < d0) & ~delinquent
+    owed = np.where(
+        whole,
+        np.where(paid_before, revolving, statement) + spent * (d0 - last) / MONTH_DAYS,
+        spent * np.maximum(d0 - opened, 0) / MONTH_DAYS,  # a young card owes what it spent
+    )
+    # interest and fees are never declined: purchases leave room for all the ledger's
+    late_fee = int(book.ctx.params.cards.late_fee * 100)
+    charges = np.ceil(cards.limit * cards.apr / 12) + np.where(delinquent, late_fee, 0)
+    reserve = n_closed * charges + cards.annual_fee * (1 + n_closed // 12)
+    ceiling = cards.limit - reserve
+    cap = np.minimum(np.round(cards.limit * 0.95), ceiling)
+    owed = np.maximum(np.minimum(np.round(owed), cap), 0).astype(np.int64)
+    statement = np.minimum(np.round(statement), cap).astype(np.int64)
+
+    is_interest = kind == CARD_INTEREST
+    is_payment = np.isin(kind, (CARD_PAY_IN, CARD_PAY_EXT))
+    is_purchase = (amount > 0) & np.isin(kind, (POS, ONLINE))
+    u_pay = s("card_pay").uniform(rows["key"][sel])
+    order_key = (a << 40) | (sec - d0 * SECONDS_PER_DAY)  # rows are sorted by it
+    for r in range(int(n_closed.max(initial=0)) + 1):
+        if r > 0:  # the r-th closing: revolvers pay a month's interest on the balance
+            run = owed[c] + segments.cumsum(np.where(status == COMPLETED, amount, 0), a)
+            mine = is_interest & (cycle == r)
+            amount[mine] = np.round(np.maximum(run[mine], 0) * cards.apr[c[mine]] / 12)
+            run = owed[c] + segments.cumsum(np.where(status == COMPLETED, amount, 0), a)
+            at = np.minimum(close[:, r - 1], (book.d1 + 1) * SECONDS_PER_DAY)
+            probe = (card_pos << 40) | (at - d0 * SECONDS_PER_DAY)
+            hit = np.searchsorted(order_key, probe, side="right") - 1
+            found = (hit >= 0) & (a[np.maximum(hit, 0)] == card_pos)
+            statement = np.where(found, run[np.maximum(hit, 0)], owed).astype(np.int64)
+        mine = is_payment & (cycle == r)
+        due = statement[c[mine]]
+        part = month_spend[c[mine]] * (0.8 + 0.5 * u_pay[mine])
+        minimum = np.minimum(np.maximum(0.02 * due, 2500), due)
+        pay = np.where(cards.revolver[c[mine]], np.clip(part, minimum, due), due)
+        amount[mine] = -np.round(np.maximum(pay, 0)).astype(np.int64)
+        # purchases of this cycle that would take the card over its limit are declined
+        run = owed[c] + segments.cumsum(np.where(status == COMPLETED, amount, 0), a)
+        over = is_purchase & (cycle == r) & (status == COMPLETED) & (run > ceiling[c])
+        status[over] = FAILED
+
+    rows["amount"][sel] = amount
+    rows["status"][sel] = status
+    # the Checking side of each payment from Checking mirrors it
+    paid = sel[kind == CARD_PAY_IN]
+    out = np.flatnonzero(rows["kind"] == CARD_PAY_OUT)
+    by_pair = np.argsort(rows["pair"][paid])
+    match = paid[by_pair][np.searchsorted(rows["pair"][paid][by_pair], rows["pair"][out])]
+    rows["amount"][out] = rows["amount"][match]
+    return owed

@@ -58,14 +58,26 @@ TYPOLOGIES = (
     "atm_skimming",
     "card_testing",
     "stolen_card",
+    "authorised_push_payment",
 )
 #: most rows a fraud episode can have (its rows are keyed episode x 64 + position)
 MAX_EPISODE_ROWS = 63
 #: most bills (their streams are keyed customer x 16 + bill)
 MAX_BILLS = 16
-#: transactions (base rows) a ledger day needs: recurring payments alone fill about that many,
-#: and a group whose schedule exceeds its share loses some, which breaks loan balances
-ROWS_PER_LEDGER_DAY = 3_000
+#: customers' base rows: the ledger's densities below are for this many customers
+CUSTOMER_ROWS = 10_000
+#: transactions (base rows) a ledger day gets by default: a few dozen debits a month on an
+#: active Checking account
+ROWS_PER_LEDGER_DAY = 10_000
+#: the ledger's default length: two statement months (the window's last two months)
+LEDGER_DAYS = 61
+#: days in an average month
+MONTH_DAYS = 30.44
+#: the fewest a ledger day takes: with fewer, everyday amounts are scaled up so far to fit
+#: households' budgets that everyday deposits merge with paychecks and cash flow stops
+#: balancing (recurring payments alone fill about 2,800; a group whose schedule exceeds 80% of
+#: its share loses some, which breaks loan balances)
+MIN_ROWS_PER_LEDGER_DAY = 8_000
 
 SEGMENT = Vocabulary("segment", SEGMENTS)
 RISK = Vocabulary("risk category", RISKS)
@@ -103,12 +115,13 @@ class History(_History):
         description="Customers may have joined this many years before the window.",
     )
     ledger_days: int = Field(
-        31,
+        LEDGER_DAYS,
         ge=7,
         le=366,
-        description="The transaction ledger covers the last ledger_days of the window: "
-        "100,000 x m rows give every account about one statement month of activity; a longer "
-        "ledger needs tables.transactions.base_rows of 3,000 a day.",
+        description="The transaction ledger covers the last ledger_days of the window (two "
+        "statement months by default): 610,000 x m rows give an active Checking account a "
+        "few dozen debits a month; another length needs tables.transactions.base_rows of "
+        "at least 8,000 a day per 10,000 customers (10,000 a day keep the default density).",
     )
 
 
@@ -578,6 +591,31 @@ class Bill(Params):
     income_share: Weight = Field(description="Amount as a share of monthly gross income.")
     variation: float = Field(ge=0, description="Monthly relative variation of the amount.")
     category: Label = Field(description="Merchant category of the biller.")
+    housing: bool = Field(
+        False,
+        description="A housing cost: a customer pays at most one (one draw over the housing "
+        "bills' shares, in order), and none when paying a mortgage to this bank.",
+    )
+
+
+def _bills() -> dict[str, Bill]:
+    # housing: about 35% of US households rent and 40% pay a mortgage (Census, ACS); rent
+    # and mortgage payments run about 25-30% and 20% of gross income
+    rows = {
+        "Rent": (0.36, 0.28, 0.0, "Housing", True),
+        "Mortgage": (0.34, 0.2, 0.0, "Housing", True),
+        "Electric": (0.85, 0.022, 0.12, "Utilities", False),
+        "Gas & Water": (0.6, 0.012, 0.15, "Utilities", False),
+        "Internet": (0.75, 0.012, 0.0, "Utilities", False),
+        "Mobile Phone": (0.85, 0.014, 0.02, "Utilities", False),
+        "Insurance": (0.7, 0.025, 0.0, "Insurance", False),
+        "Streaming": (0.55, 0.004, 0.0, "Entertainment", False),
+        "Gym": (0.2, 0.004, 0.0, "Entertainment", False),
+    }
+    return {
+        k: Bill(share=s, income_share=i, variation=v, category=c, housing=h)
+        for k, (s, i, v, c, h) in rows.items()
+    }
 
 
 class Category(Params):
@@ -621,48 +659,92 @@ class LedgerParams(Params):
         0.74, gt=0, le=1, description="Take-home pay as a share of gross income."
     )
     pay_jitter: float = Field(0.01, ge=0, description="Relative variation of one paycheck.")
+    unemployment_benefit_rate: Probability = Field(
+        0.6,
+        description="Unemployed customers who receive a weekly unemployment benefit (their "
+        "income); the others live on deposits and transfers received.",
+    )
+    family_support_rate: Probability = Field(
+        0.7,
+        description="Students who receive a monthly transfer from family (most of their "
+        "income); the others live on deposits and transfers received.",
+    )
     bills: BILLER.some(Bill) = Field(
-        {
-            "Rent": Bill(share=0.45, income_share=0.26, variation=0.0, category="Housing"),
-            "Electric": Bill(share=0.6, income_share=0.025, variation=0.12, category="Utilities"),
-            "Internet": Bill(share=0.5, income_share=0.012, variation=0.0, category="Utilities"),
-            "Mobile Phone": Bill(
-                share=0.55, income_share=0.014, variation=0.02, category="Utilities"
-            ),
-            "Insurance": Bill(share=0.35, income_share=0.02, variation=0.0, category="Insurance"),
-            "Streaming": Bill(
-                share=0.35, income_share=0.003, variation=0.0, category="Entertainment"
-            ),
-        },
-        description="Bills paid from Checking on a fixed day; Rent only for customers without "
-        "a mortgage.",
+        default_factory=_bills,
+        description="Bills paid from Checking on a fixed day: housing (one at most), "
+        "utilities, insurance and subscriptions.",
     )
     bill_min: float = Field(9.99, ge=0, description="Smallest bill amount.")
-    auto_save_rate: Probability = Field(
-        0.6, description="Savings holders with a monthly transfer from Checking."
+    saving: SEGMENT.each(Share) = Field(
+        {
+            "Student": (0.0, 0.04),
+            "Mass Market": (0.02, 0.08),
+            "Mass Affluent": (0.04, 0.12),
+            "Affluent": (0.08, 0.2),
+            "Private Banking": (0.12, 0.3),
+        },
+        description="Monthly saving by segment, as a share of monthly net income (a range): "
+        "moved out of Checking by auto-save to Savings, or to a brokerage elsewhere.",
     )
-    auto_save_share: Share = Field(
-        (0.03, 0.12), description="Monthly auto-save as a share of monthly net pay."
+    auto_save_rate: Probability = Field(
+        0.6, description="Savings holders who save by a monthly transfer from Checking."
+    )
+    invest_rate: Probability = Field(
+        0.5,
+        description="Other Mass Affluent, Affluent and Private Banking customers who save by "
+        "a monthly transfer to a brokerage (the rest spend what they earn).",
     )
     maintenance_fee: float = Field(
         12.0, ge=0, description="Monthly fee on Checking without payroll."
     )
+    card_share: Share = Field(
+        (0.25, 0.75),
+        description="Share of everyday spending cardholders put on their credit cards (a "
+        "range; paid from Checking when the statement is due).",
+    )
+    idle_card_rate: Probability = Field(
+        0.35,
+        description="Cards paid in full each month that sit in a drawer: only their monthly "
+        "subscription is billed to them (many cards carry next to no balance).",
+    )
+    spending_drift: float = Field(
+        0.06,
+        ge=0,
+        le=1,
+        description="Spread of a household's monthly surplus or deficit, as a share of its "
+        "income: everyday spending otherwise balances income less fixed costs and saving.",
+    )
+    spending_floor: Probability = Field(
+        0.15,
+        description="Least everyday spending as a share of monthly net income: households "
+        "whose fixed costs exceed their income draw on their balance.",
+    )
+    frequency_elasticity: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="How everyday activity grows with spending: counts scale with spending to "
+        "this power, ticket sizes with the rest.",
+    )
     discretionary_mix: ACTIVITY.each(Weight) = Field(
         {
-            "debit_purchase": 0.46,
-            "credit_purchase": 0.34,
-            "atm": 0.08,
-            "deposit": 0.09,
-            "p2p": 0.06,
+            "debit_purchase": 0.68,
+            "credit_purchase": 0.55,
+            "atm": 0.05,
+            "deposit": 0.04,
+            "p2p": 0.07,
         },
-        description="Relative weight of discretionary activity kinds, per eligible account.",
+        description="Relative weight of everyday activity kinds, per eligible account "
+        "(purchases split further by each customer's card share).",
+    )
+    side_income_share: Probability = Field(
+        0.04,
+        description="Everyday deposits (cheques, transfers received) as a share of monthly "
+        "net income.",
     )
     categories: shares(CATEGORY.each(Category)) = Field(
         default_factory=_categories,
         description="Card purchases by merchant category.",
-    )
-    spend_income_elasticity: float = Field(
-        0.5, ge=0, le=2, description="Purchase amounts scale with income to this power."
     )
     atm_amounts: Annotated[NumberMix, AfterValidator(_atm_amounts)] = Field(
         {
@@ -686,12 +768,31 @@ class LedgerParams(Params):
     p2p_median: Positive = Field(60.0, description="Median of a person-to-person transfer.")
     p2p_sigma: float = Field(0.8, ge=0, description="Log-normal spread of transfers.")
     travel_rate: Probability = Field(
-        0.03, description="Share of in-person purchases made away from home (travel)."
+        0.15,
+        description="Chance a customer travels in a month: for travel_days, in-person and "
+        "mobile activity happens at the destination, far from home.",
     )
+    travel_days: IntRange = Field((2, 8), description="Length of a trip in days.")
     trip_rate: Probability = Field(
-        0.2,
-        description="Share of activity that follows the account's previous activity "
-        "within half an hour (shopping trips, errands).",
+        0.4,
+        description="Chance that an everyday activity follows the account's previous one "
+        "within minutes (a shopping trip or errands; long sprees are chains of them).",
+    )
+    night_owl_rate: Probability = Field(
+        0.12, description="Customers who shop and bank online mostly late at night."
+    )
+    large_cash_rate: Probability = Field(
+        0.03,
+        description="Chance a customer takes a large sum in cash in a month ($600-$1,000 from "
+        "an ATM).",
+    )
+    large_payment_rate: Probability = Field(
+        0.06,
+        description="Chance a customer makes a large one-off payment in a month (a contractor, "
+        "a car, a deposit: 0.2-1.2 months of income, by Zelle or external transfer).",
+    )
+    new_device_rate: Probability = Field(
+        0.05, description="Chance a customer starts using a new phone in a month."
     )
     failed_rate: Probability = Field(0.012, description="Share of debits declined or failed.")
     pending_days: float = Field(
@@ -700,6 +801,15 @@ class LedgerParams(Params):
     pending_rate: Probability = Field(
         0.5, description="Share of such recent card activity pending."
     )
+
+    @model_validator(mode="after")
+    def _housing(self) -> LedgerParams:
+        housing = sum(b.share for b in self.bills.values() if b.housing)
+        if housing > 1:
+            raise ValueError(f"bills: the shares of housing bills add up to {housing:g}, above 1")
+        if self.travel_days[0] < 1:
+            raise ValueError("travel_days must start at 1 or more")
+        return self
 
 
 class Typology(Params):
@@ -723,30 +833,52 @@ class Typology(Params):
 def _typologies() -> dict[str, Typology]:
     rows = {
         "card_not_present": (
-            0.25, (2, 7), 30.0, (0.6, 1.0),
+            0.24, (2, 7), 30.0, (0.6, 1.0),
             {"ML Model": 0.5, "Rule Engine": 0.2, "Customer Report": 0.3},
         ),
         "account_takeover": (
-            0.15, (1, 3), 20.0, (0.2, 0.9),
+            0.13, (1, 3), 20.0, (0.2, 0.9),
             {"ML Model": 0.3, "Customer Report": 0.5, "Manual Review": 0.2},
         ),
         "atm_skimming": (
-            0.2, (2, 5), 70.0, (0.0, 0.6),
+            0.16, (2, 5), 70.0, (0.0, 0.6),
             {"Customer Report": 0.55, "Rule Engine": 0.25, "ML Model": 0.2},
         ),
         "card_testing": (
-            0.2, (4, 11), 8.0, (0.7, 1.0),
+            0.17, (4, 11), 8.0, (0.7, 1.0),
             {"Rule Engine": 0.55, "ML Model": 0.4, "Merchant Report": 0.05},
         ),
         "stolen_card": (
-            0.2, (2, 5), 16.0, (0.5, 1.0),
+            0.18, (2, 5), 16.0, (0.5, 1.0),
             {"Customer Report": 0.6, "ML Model": 0.3, "Rule Engine": 0.1},
+        ),
+        "authorised_push_payment": (
+            0.12, (1, 3), 60.0, (0.0, 0.3),
+            {"Customer Report": 0.8, "ML Model": 0.15, "Manual Review": 0.05},
         ),
     }  # fmt: skip
     return {
         k: Typology(share=s, size=z, detection_hours=h, recovery=r, methods=m)
         for k, (s, z, h, r, m) in rows.items()
     }
+
+
+class Difficulty(Params):
+    """What `validate` holds fraud to (its `fraud_difficulty` checks and report)."""
+
+    rule_precision: Probability = Field(
+        0.9,
+        description="No single simple rule (velocity, amount, distance, new device, channel, "
+        "hour) may reach this precision while catching rule_recall of the fraud.",
+    )
+    rule_recall: Probability = Field(
+        0.05, description="The share of fraud a rule must catch to count."
+    )
+    model_auc: Probability = Field(
+        0.85,
+        description="A simple model (naive Bayes on the rules' features, trained on half the "
+        "accounts) must reach this ROC AUC on the other half.",
+    )
 
 
 class FraudParams(Params):
@@ -756,6 +888,15 @@ class FraudParams(Params):
     typologies: shares(TYPOLOGY.each(Typology)) = Field(
         default_factory=_typologies,
         description="Fraud episodes by typology (their share is the typology mix).",
+    )
+    disguise: Probability = Field(
+        0.5,
+        description="How far fraud imitates its victim's genuine behaviour: at 0 it stands "
+        "out (night hours, amounts far above habit, devices far from home), at 1 each of "
+        "those signals is as often ordinary as in genuine activity.",
+    )
+    difficulty: Difficulty = Field(
+        Difficulty(), description="What validate holds fraud detection difficulty to."
     )
     false_alarm_methods: Mix = Field(
         {"Rule Engine": 0.55, "ML Model": 0.35, "Manual Review": 0.06, "Customer Report": 0.04},
@@ -802,11 +943,17 @@ class FinancialParams(DomainParams):
             )
         if len(self.ledger.bills) > MAX_BILLS:
             raise ValueError(f"ledger.bills: at most {MAX_BILLS}")
-        need = self.history.ledger_days * ROWS_PER_LEDGER_DAY
-        if rows.get("transactions", need) < need:
+        people = rows.get("customers", CUSTOMER_ROWS) / CUSTOMER_ROWS
+        days = self.history.ledger_days
+        need, dense = (
+            round(days * d * people) for d in (MIN_ROWS_PER_LEDGER_DAY, ROWS_PER_LEDGER_DAY)
+        )
+        if rows.get("transactions", LEDGER_DAYS * ROWS_PER_LEDGER_DAY) < need:
+            per = f" per {CUSTOMER_ROWS:,} customers" if people != 1 else ""
             raise ValueError(
-                f"tables: a ledger of {self.history.ledger_days} days needs at least {need:,} "
-                f"transactions.base_rows ({ROWS_PER_LEDGER_DAY:,} a day), got "
-                f"{rows['transactions']:,}"
+                f"tables: a ledger of {days} days needs at least {need:,} "
+                f"transactions.base_rows ({MIN_ROWS_PER_LEDGER_DAY:,} a day{per}; the default "
+                f"density is {ROWS_PER_LEDGER_DAY:,} a day: {dense:,}), got "
+                f"{rows.get('transactions', LEDGER_DAYS * ROWS_PER_LEDGER_DAY):,}"
             )
         return self

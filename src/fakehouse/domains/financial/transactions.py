@@ -16,8 +16,9 @@ import pyarrow.compute as pc
 
 from fakehouse.core import arrow, reference
 from fakehouse.core.table import Column, Context, Table
-from fakehouse.domains.financial import accounts, common, ledger
-from fakehouse.domains.financial.ledger import CHANNELS, KINDS, PREFIXES, STATUSES, TYPES
+from fakehouse.domains.financial import accounts, common, ledger, merchants, rows
+from fakehouse.domains.financial.params import LEDGER_DAYS, ROWS_PER_LEDGER_DAY
+from fakehouse.domains.financial.rows import CHANNELS, KINDS, PREFIXES, STATUSES, TYPES
 
 NAME = "transactions"
 _TYPE_CODE = np.array([TYPES.index(k[0]) for k in KINDS])
@@ -51,7 +52,7 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) 
     number = first_row + np.arange(n, dtype=np.int64)
     acc = r["acc"]
     kind = r["kind"]
-    v = ledger._vocab(ctx)
+    v = merchants.of(ctx)
 
     # both sides of a pair: same reference (the first side's number), each other's account
     pair = r["pair"]
@@ -80,7 +81,7 @@ def _columns(ctx: Context, led: ledger.Ledger, sel: np.ndarray, first_row: int) 
     city = arrow.null_where(arrow.take(places.city, at), ~has_place)
     state = arrow.null_where(arrow.take(places.state, at), ~has_place)
     atm_where = arrow.join(city, state, sep=" ")
-    suffix = arrow.where(kind == ledger.ATM, atm_where, suffix)
+    suffix = arrow.where(kind == rows.ATM, atm_where, suffix)
     description = pc.binary_join_element_wise(
         arrow.labels(PREFIXES, kind), suffix, arrow.literal(" "), null_handling="skip"
     )
@@ -121,15 +122,16 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
 
 TABLE = Table(
     name=NAME,
-    description="Account ledger rows in time order over the last month of the window, with "
-    "running balances and injected fraud.",
-    base_rows=100_000,  # exactly 100,000 x m, dealt to customers group by group
+    description="Account ledger rows in time order over the last two months of the window, "
+    "with running balances and injected fraud.",
+    # exactly 610,000 x m (61 days at 10,000 a day), dealt to customers group by group
+    base_rows=LEDGER_DAYS * ROWS_PER_LEDGER_DAY,
     block=block,
     primary_key=("transaction_id",),
     parents=("accounts",),
     driver="customers",
     counts=counts,
-    rows_per_driver=10.0,
+    rows_per_driver=61.0,  # over 10,000 customers a multiplier
     group=common.GROUP,
     columns=(
         Column(
