@@ -229,8 +229,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     # who and when: an order's customer, else one picked by activity, after registering
     customer = f.order.customer.copy()
     visitor = np.flatnonzero(~bought)
-    customer[visitor] = customers.pick(ctx, s("customer"), session[visitor])
-    registered = np.maximum(customers.registration_day(ctx, customer[visitor]), w.start_day)
+    customer[visitor], registered = customers.pick_registered(ctx, s("customer"), session[visitor])
+    registered = np.maximum(registered, w.start_day)
     begin = np.empty(len(session), dtype=np.int64)
     begin[visitor] = intensity(ctx, online=True).sample(
         s("start").uniform(session[visitor]),

@@ -453,22 +453,34 @@ def active_seconds(ctx: Context, prof: Profile, u: np.ndarray, online: np.ndarra
 
 
 def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
-    """Customers for events other than purchases (web visits, reviews), by purchase rate.
+    """Customers for events other than purchases (web visits, reviews), by purchase rate
+    (see `pick_registered`)."""
+    return pick_registered(ctx, stream, index)[0]
+
+
+def pick_registered(
+    ctx: Context, stream: Stream, index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`pick`'s customers with their registration days, which the draw derives on the way
+    (deriving them again costs the ranking permutation and the birth days).
 
     Cheaper than `draw` (no lives): a customer registering inside the window is kept with
     the share of the window's activity left after registering (else another is drawn, up to
     TENURE_DRAWS times), so late sign-ups do not cram a full share into their first weeks."""
     index = np.asarray(index)
     customer, _, band, _ = _ranks(ctx, stream, index, saturated=False)
+    registered = np.empty(len(index), dtype=np.int64)
     todo = np.arange(len(index))  # positions whose draw is not accepted yet
     for attempt in range(1, TENURE_DRAWS):
-        left = 1.0 - clock.before(ctx, registration_day(ctx, customer[todo], band[todo]))
+        registered[todo] = registration_day(ctx, customer[todo], band[todo])
+        left = 1.0 - clock.before(ctx, registered[todo])
         todo = todo[stream.child("tenure", attempt).uniform(index[todo]) >= left]
         if not len(todo):
             break
         redraw = _ranks(ctx, stream.child("redraw", attempt), index[todo], saturated=False)
         customer[todo], band[todo] = redraw[0], redraw[2]
-    return customer
+    registered[todo] = registration_day(ctx, customer[todo], band[todo])  # the last redraws
+    return customer, registered
 
 
 def home_place(ctx: Context, idx: np.ndarray) -> np.ndarray:

@@ -194,8 +194,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     verified_day = np.minimum(sold.day + lag, w.end_day)
 
     # unverified reviews: any customer, any product on sale by the review day
-    other = customers.pick(ctx, s("customer"), r)
-    first = np.maximum(customers.registration_day(ctx, other), w.start_day)
+    other, registered = customers.pick_registered(ctx, s("customer"), r)
+    first = np.maximum(registered, w.start_day)
     other_day = uniform_days(s("review_date").uniform(r), first, w.end_day)
     other_product = products.pick(ctx, s("product"), r, other_day)
 
