@@ -117,3 +117,34 @@ def test_no_sales_and_campaigns_without_attributed_sales_are_empty_not_errors():
     idx = np.arange(3, dtype=np.int64)
     conversions, revenue, margin = campaigns.results(ctx, idx, np.zeros(3, dtype=np.int64))
     assert conversions.tolist() == revenue.tolist() == margin.tolist() == [0, 0, 0]
+
+
+def test_proposing_the_last_draws_together_gives_the_same_customers(monkeypatch):
+    """draw/draw_active propose their tail attempts in one call (TAIL_ROWS): a speed-up
+    only, so every event gets the customer it gets one attempt at a time."""
+    ctx = context(1.0)
+    index = np.arange(20_000, dtype=np.int64)
+    stream = ctx.stream("test", "customer")
+    day = ctx.window.start_day + index % ctx.window.days
+    opt_in = index % 3 == 0
+
+    def both() -> tuple[np.ndarray, np.ndarray]:
+        drawn = customers.draw(ctx, stream, index)
+        active = customers.draw_active(ctx, stream, index, day, opt_in)
+        return drawn.customer, active.customer
+
+    together = both()
+    monkeypatch.setattr(customers, "TAIL_ROWS", 0)  # one attempt per call
+    alone = both()
+    assert (together[1] < 0).any() and (together[1] >= 0).any()  # the tail was reached
+    for a, b in zip(together, alone, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_pick_registered_gives_the_picked_customers_registration_days():
+    ctx = context()
+    index = np.arange(5_000, dtype=np.int64)
+    stream = ctx.stream("test", "visitor")
+    customer, registered = customers.pick_registered(ctx, stream, index)
+    np.testing.assert_array_equal(customer, customers.pick(ctx, stream, index))
+    np.testing.assert_array_equal(registered, customers.registration_day(ctx, customer))

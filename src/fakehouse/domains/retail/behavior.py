@@ -229,8 +229,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     # who and when: an order's customer, else one picked by activity, after registering
     customer = f.order.customer.copy()
     visitor = np.flatnonzero(~bought)
-    customer[visitor] = customers.pick(ctx, s("customer"), session[visitor])
-    registered = np.maximum(customers.registration_day(ctx, customer[visitor]), w.start_day)
+    customer[visitor], registered = customers.pick_registered(ctx, s("customer"), session[visitor])
+    registered = np.maximum(registered, w.start_day)
     begin = np.empty(len(session), dtype=np.int64)
     begin[visitor] = intensity(ctx, online=True).sample(
         s("start").uniform(session[visitor]),
@@ -280,7 +280,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     kind[at] = landing[f.landing]
     at = np.flatnonzero(stage == BROWSING)
     kind[at] = browse_kinds[browsing.sample(s("browse_kind").uniform(event[at]))]
-    home = (stage == LANDING) & (np.asarray(list(p.landing_mix))[f.landing[row]] == "home")
+    home_code = list(p.landing_mix).index("home") if "home" in p.landing_mix else -1
+    home = (stage == LANDING) & (f.landing[row] == home_code)
 
     # which product: an order's pairs are its lines, but for the one removed again (an extra
     # product); other views are picked by popularity; an add or removal takes the pair's
@@ -307,8 +308,8 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     page[listing] = len(FIXED_PAGES) + products.subcategory(ctx, product[listing])
     searching = np.flatnonzero(kind == SEARCH)
     page[searching] = len(FIXED_PAGES) + len(subs) + products.subcategory(ctx, product[searching])
-    on_product = np.isin(kind, (PRODUCT_VIEW, ADD))
-    keep = np.isin(kind, (PRODUCT_VIEW, ADD, REMOVE))
+    on_product = (kind == PRODUCT_VIEW) | (kind == ADD)
+    keep = on_product | (kind == REMOVE)
     product_id = arrow.null_where(products.ids(product), ~keep)
     url = arrow.where(on_product, arrow.join("/product/", product_id), arrow.take(pages(), page))
     return {

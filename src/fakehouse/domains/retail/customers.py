@@ -45,6 +45,7 @@ SALES = "transactions"
 DRAWS = 16  # proposals for a sale's customer; then the most exposed one proposed is kept
 TENURE_DRAWS = 8  # proposals for a visitor or reviewer before a late sign-up is kept anyway
 ACTIVE_DRAWS = 24  # proposals for a customer active (and reachable) on a given day
+TAIL_ROWS = 4096  # offers of the attempts left below which they are proposed in one call
 CALIBRATION = 1 << 15  # customers whose expected purchases place the segment thresholds
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -324,11 +325,11 @@ class _Offers:
     rank: np.ndarray
     life: Life
 
-    def take(self, rows: np.ndarray, other: _Offers, keep: np.ndarray) -> None:
-        rows, keep = rows[keep], np.flatnonzero(keep)
-        self.customer[rows], self.rank[rows] = other.customer[keep], other.rank[keep]
+    def take(self, rows: np.ndarray, other: _Offers, at: np.ndarray) -> None:
+        """Replace `rows` by the offers at positions `at` of `other`."""
+        self.customer[rows], self.rank[rows] = other.customer[at], other.rank[at]
         for f in fields(Life):
-            getattr(self.life, f.name)[rows] = getattr(other.life, f.name)[keep]
+            getattr(self.life, f.name)[rows] = getattr(other.life, f.name)[at]
 
     def profile(self, ctx: Context) -> Profile:
         return _profile(ctx, self.customer, self.rank, self.life)
@@ -354,9 +355,15 @@ def _ranks(ctx: Context, stream: Stream, index: np.ndarray, saturated: bool):
     """(customer, rank, band, loyal) drawn in proportion to purchase rate (x the saturation
     for short lives when `saturated`): a band and part of it (loyal or not) by weight, then
     a rank inside the part with the band's heavy tail."""
+    u = stream.child("rank").uniform(index)
+    return _ranked(ctx, stream.child("segment").uniform(index), u, saturated)
+
+
+def _ranked(ctx: Context, u_cell: np.ndarray, u: np.ndarray, saturated: bool):
+    """`_ranks` from its two uniforms."""
     edges = _bands(ctx)
     sizes = np.diff(edges)
-    cell = choice(stream.child("segment").uniform(index), _cells(ctx, saturated))
+    cell = choice(u_cell, _cells(ctx, saturated))
     band, loyal = cell // 2, cell % 2 == 0
     split = ctx.cached(  # each band's loyal share of ranks, in the heavy tail's scale
         "customers.split",
@@ -365,17 +372,26 @@ def _ranks(ctx: Context, stream: Stream, index: np.ndarray, saturated: bool):
         ),
     )[band]
     low, high = np.where(loyal, 0.0, split), np.where(loyal, split, 1.0)
-    u = stream.child("rank").uniform(index)
     place = (low + u * (high - low)) ** ctx.params.customers.activity_skew
     rank = edges[band] + np.floor(sizes[band] * place).astype(np.int64)
     rank = np.clip(rank, edges[band], edges[band + 1] - 1)
     return _ranking(ctx).inverse(rank), rank, band, _loyal(ctx, rank, band)
 
 
-def _propose(ctx: Context, stream: Stream, index: np.ndarray, saturated: bool) -> _Offers:
-    """Customers drawn by `_ranks`, with their lives."""
-    customer, rank, band, loyal = _ranks(ctx, stream, index, saturated)
+def _propose(ctx: Context, streams: list[Stream], index: np.ndarray, saturated: bool) -> _Offers:
+    """Customers drawn by `_ranks` from each of `streams` for events `index` (stream-major:
+    row i x len(index) + j is stream i's offer for event j), with their lives."""
+    u_cell = np.concatenate([s.child("segment").uniform(index) for s in streams])
+    u = np.concatenate([s.child("rank").uniform(index) for s in streams])
+    customer, rank, band, loyal = _ranked(ctx, u_cell, u, saturated)
     return _Offers(customer, rank, _life(ctx, customer, band, loyal))
+
+
+def _attempts(first: int, last: int, todo: int) -> range:
+    """The attempts to propose together from `first` (below `last`): all those left once
+    they make at most TAIL_ROWS offers, as proposing costs a fixed time per call that
+    dwarfs a few hundred rows; else one."""
+    return range(first, last if todo * (last - first) <= TAIL_ROWS else first + 1)
 
 
 def draw(ctx: Context, stream: Stream, index: np.ndarray) -> Profile:
@@ -392,15 +408,25 @@ def draw(ctx: Context, stream: Stream, index: np.ndarray) -> Profile:
     def chance(offer: _Offers) -> np.ndarray:
         return np.where(offer.life.loyal, offer.life.exposure, offer.life.exposure / cap)
 
-    out = _propose(ctx, stream, index, saturated=True)
+    out = _propose(ctx, [stream], index, saturated=True)
     todo = np.flatnonzero(stream.child("keep", 0).uniform(index) >= chance(out))
-    for attempt in range(1, DRAWS):
-        if not len(todo):
-            break
-        offer = _propose(ctx, stream.child("redraw", attempt), index[todo], saturated=True)
-        keep = stream.child("keep", attempt).uniform(index[todo]) < chance(offer)
-        out.take(todo, offer, keep | (offer.life.exposure > out.life.exposure[todo]))
-        todo = todo[~keep]
+    attempt = 1
+    while len(todo) and attempt < DRAWS:
+        # the attempts of a round, one row each, as if made one after the other: a row
+        # takes its first kept offer, else the first of its most exposed if more exposed
+        tries = _attempts(attempt, DRAWS, len(todo))
+        at = index[todo]
+        offer = _propose(ctx, [stream.child("redraw", a) for a in tries], at, saturated=True)
+        u = np.concatenate([stream.child("keep", a).uniform(at) for a in tries])
+        keep = (u < chance(offer)).reshape(len(tries), len(todo))
+        exposure = offer.life.exposure.reshape(len(tries), len(todo))
+        kept = keep.any(axis=0)
+        best = np.where(kept, keep.argmax(axis=0), exposure.argmax(axis=0))
+        column = np.arange(len(todo))
+        take = kept | (exposure[best, column] > out.life.exposure[todo])
+        out.take(todo[take], offer, (best * len(todo) + column)[take])
+        todo = todo[~kept]
+        attempt = tries.stop
     return out.profile(ctx)
 
 
@@ -422,15 +448,21 @@ def draw_active(
     that day (and opted in to marketing where `opt_in`); customer -1 where none was found in
     ACTIVE_DRAWS proposals."""
     index = np.asarray(index)
-    out = _propose(ctx, stream, index, saturated=False)
+    out = _propose(ctx, [stream], index, saturated=False)
     todo = np.flatnonzero(~_reachable(ctx, out, day, opt_in))
-    for attempt in range(1, ACTIVE_DRAWS):
-        if not len(todo):
-            break
-        offer = _propose(ctx, stream.child("active", attempt), index[todo], saturated=False)
-        ok = _reachable(ctx, offer, day[todo], opt_in[todo])
-        out.take(todo, offer, ok)
-        todo = todo[~ok]
+    attempt = 1
+    while len(todo) and attempt < ACTIVE_DRAWS:
+        tries = _attempts(attempt, ACTIVE_DRAWS, len(todo))  # a row takes its first good offer
+        streams = [stream.child("active", a) for a in tries]
+        offer = _propose(ctx, streams, index[todo], saturated=False)
+        rounds = len(tries)
+        ok = _reachable(ctx, offer, np.tile(day[todo], rounds), np.tile(opt_in[todo], rounds))
+        ok = ok.reshape(rounds, len(todo))
+        found = ok.any(axis=0)
+        first = ok.argmax(axis=0)[found]
+        out.take(todo[found], offer, first * len(todo) + np.flatnonzero(found))
+        todo = todo[~found]
+        attempt = tries.stop
     found = out.profile(ctx)
     found.customer[todo] = -1
     return found
@@ -453,22 +485,34 @@ def active_seconds(ctx: Context, prof: Profile, u: np.ndarray, online: np.ndarra
 
 
 def pick(ctx: Context, stream: Stream, index: np.ndarray) -> np.ndarray:
-    """Customers for events other than purchases (web visits, reviews), by purchase rate.
+    """Customers for events other than purchases (web visits, reviews), by purchase rate
+    (see `pick_registered`)."""
+    return pick_registered(ctx, stream, index)[0]
+
+
+def pick_registered(
+    ctx: Context, stream: Stream, index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`pick`'s customers with their registration days, which the draw derives on the way
+    (deriving them again costs the ranking permutation and the birth days).
 
     Cheaper than `draw` (no lives): a customer registering inside the window is kept with
     the share of the window's activity left after registering (else another is drawn, up to
     TENURE_DRAWS times), so late sign-ups do not cram a full share into their first weeks."""
     index = np.asarray(index)
     customer, _, band, _ = _ranks(ctx, stream, index, saturated=False)
+    registered = np.empty(len(index), dtype=np.int64)
     todo = np.arange(len(index))  # positions whose draw is not accepted yet
     for attempt in range(1, TENURE_DRAWS):
-        left = 1.0 - clock.before(ctx, registration_day(ctx, customer[todo], band[todo]))
+        registered[todo] = registration_day(ctx, customer[todo], band[todo])
+        left = 1.0 - clock.before(ctx, registered[todo])
         todo = todo[stream.child("tenure", attempt).uniform(index[todo]) >= left]
         if not len(todo):
             break
         redraw = _ranks(ctx, stream.child("redraw", attempt), index[todo], saturated=False)
         customer[todo], band[todo] = redraw[0], redraw[2]
-    return customer
+    registered[todo] = registration_day(ctx, customer[todo], band[todo])  # the last redraws
+    return customer, registered
 
 
 def home_place(ctx: Context, idx: np.ndarray) -> np.ndarray:

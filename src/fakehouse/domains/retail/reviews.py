@@ -183,26 +183,32 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     s = lambda column: ctx.stream(NAME, column)  # noqa: E731
     w = ctx.window
 
-    # the sale behind each review (used only where the review is verified)
+    # the sale behind each review, looked at only where the review may be verified (every
+    # draw is keyed by the review, so each side draws for its own rows alone)
     sale = s("transaction").integers(r, 0, ctx.sizes[sales.NAME])
-    sold = sales.baskets(ctx, sale)
-    line = 1 + np.floor(s("line").uniform(r) * sold.items).astype(np.int64)
+    verified = s("verified").uniform(r) < p.verified_share
+    maybe = np.flatnonzero(verified)
+    sold = sales.baskets(ctx, sale[maybe])
     status = np.asarray(STATUSES)[sold.status]
-    verified = (s("verified").uniform(r) < p.verified_share) & ~np.isin(status, UNVERIFIABLE)
-    sold_product = sales.line_products(ctx, sale, line, sold.day, sales.stores_of(ctx, sold))
-    lag = geometric(s("delay").uniform(r), 1.0 / (1.0 + p.mean_delay_days))
-    verified_day = np.minimum(sold.day + lag, w.end_day)
+    can = ~np.isin(status, UNVERIFIABLE)
+    verified[maybe[~can]] = False
+    rows, sold_day = maybe[can], sold.day[can]
+    customer, product, day = (np.empty(len(r), dtype=np.int64) for _ in range(3))
+    returned = np.zeros(len(r), dtype=bool)
+    line = 1 + np.floor(s("line").uniform(r[rows]) * sold.items[can]).astype(np.int64)
+    customer[rows] = sold.customer[can]
+    store = sales.stores_of(ctx, sold)[can]
+    product[rows] = sales.line_products(ctx, sale[rows], line, sold_day, store)
+    lag = geometric(s("delay").uniform(r[rows]), 1.0 / (1.0 + p.mean_delay_days))
+    day[rows] = np.minimum(sold_day + lag, w.end_day)
+    returned[rows] = status[can] == "Returned"
 
     # unverified reviews: any customer, any product on sale by the review day
-    other = customers.pick(ctx, s("customer"), r)
-    first = np.maximum(customers.registration_day(ctx, other), w.start_day)
-    other_day = uniform_days(s("review_date").uniform(r), first, w.end_day)
-    other_product = products.pick(ctx, s("product"), r, other_day)
-
-    customer = np.where(verified, sold.customer, other)
-    product = np.where(verified, sold_product, other_product)
-    day = np.where(verified, verified_day, other_day)
-    returned = verified & (status == "Returned")
+    rows = np.flatnonzero(~verified)
+    customer[rows], registered = customers.pick_registered(ctx, s("customer"), r[rows])
+    first = np.maximum(registered, w.start_day)
+    day[rows] = uniform_days(s("review_date").uniform(r[rows]), first, w.end_day)
+    product[rows] = products.pick(ctx, s("product"), r[rows], day[rows])
     latent = (
         p.rating_mean
         + product_quality(ctx, product)
