@@ -455,3 +455,12 @@ def test_cli_validate_exits_0_on_a_good_warehouse(warehouse: Path, capsys):
         main(["validate", "-w", str(warehouse)])
     assert exit_.value.code == 0
     assert f"{len(CHECKS)} passed, 0 failed" in capsys.readouterr().err
+
+
+def test_stored_parameters_are_judged_alike_for_both_engines():
+    """validate (DuckDB) and Spark's examine share stored_plan: the same one line, prefixed
+    by the manifest or the database."""
+    where = "database retail_analytics"
+    with pytest.raises(UserError, match=rf"^{where}: the stored parameters of domain 'retail'"):
+        q.stored_plan(RETAIL, {"customers": {"age_mean": 40}}, where)
+    assert q.stored_plan(RETAIL, {}, where)[2] is not None  # the defaults' window

@@ -73,6 +73,25 @@ def _plan(domain: str | Domain, params: dict[str, Any]):
     return domain_checks(d, typed), d.reports(typed), None if d.window is None else d.window(typed)
 
 
+def stored_plan(domain: Domain, params: dict[str, Any], where: str):
+    """`_plan` for the parameters a warehouse stored (`where` names its manifest or database),
+    or a one-line UserError: parameters this version rejects come from another version of
+    fakehouse (or were edited), and the first problem says which."""
+    try:
+        return _plan(domain, params)
+    except ParamsError as exc:
+        path, message = exc.problems[0]
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        raise UserError(
+            f"{where}: the stored parameters of domain {domain.name!r} do not fit fakehouse "
+            f"{__version__} ({path + ': ' if path else ''}{message}{more}); a warehouse made "
+            "by another version of fakehouse: generate it again with this one"
+        ) from None
+    except (UserError, ValueError) as exc:
+        reason = " ".join(str(exc).split())  # pydantic's errors span lines
+        raise UserError(f"{where}: bad parameters of domain {domain.name!r}: {reason}") from None
+
+
 def reference_tables():
     """`ref_places` and `ref_states` as Arrow tables (the shipped reference data)."""
     import pyarrow as pa
@@ -237,19 +256,7 @@ def examine(
             known = ", ".join(registry.known())
             raise UserError(f"{where}: unknown domain {name!r} (known: {known})")
         domain = domain_plugins.restore(name, record.plugins, plugins)
-        try:
-            checks, found, window = _plan(domain, record.params)
-        except ParamsError as exc:  # parameters of another fakehouse version, or edited
-            path, message = exc.problems[0]
-            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-            raise UserError(
-                f"{where}: the stored parameters of domain {name!r} do not fit fakehouse "
-                f"{__version__} ({path + ': ' if path else ''}{message}{more}); a warehouse "
-                "made by another version of fakehouse: generate it again with this one"
-            ) from None
-        except (UserError, ValueError) as exc:
-            reason = " ".join(str(exc).split())  # pydantic's errors span lines
-            raise UserError(f"{where}: bad entry for domain {name!r}: {reason}") from None
+        checks, found, window = stored_plan(domain, record.params, str(where))
         plans.append((checks, found if reports else [], record.schema_, window))
     schemas = [schema for _, _, schema, _ in plans]
     results: list[Result] = []

@@ -33,11 +33,11 @@ from fakehouse.errors import UserError
 from fakehouse.quality.checks import (
     Figures,
     Result,
-    _plan,
     applicable,
     judge,
     reference_tables,
     sql_for,
+    stored_plan,
 )
 
 if TYPE_CHECKING:
@@ -305,11 +305,7 @@ def examine(
             known = ", ".join(registry.known())
             raise UserError(f"database {database}: unknown domain {name!r} (known: {known})")
         domain = domain_plugins.restore(name, record.plugins, plugins)
-        try:
-            checks, found, window = _plan(domain, record.params)
-        except (UserError, ValueError) as exc:
-            reason = " ".join(str(exc).split())  # pydantic's errors span lines
-            raise UserError(f"database {database}: bad parameters of {name!r}: {reason}") from None
+        checks, found, window = stored_plan(domain, record.params, f"database {database}")
         plans.append((checks, found if reports else [], database, window))
     register_reference(spark)
     register_columns(spark, entries)
