@@ -103,6 +103,9 @@ class Loader:
                         loaded[key] = nxt + 1
                         if loaded[key] == parts:
                             _describe(con, domain, table)
+                            # its last rows are compressed now, not all tables' at the end
+                            con.execute("COMMIT")
+                            con.execute("BEGIN")
                 if self._aborted:
                     return
                 con.execute("COMMIT")
@@ -138,14 +141,15 @@ def _insert(con, root: Path, domain: Domain, table: Table, part: int) -> None:
 
 
 def _columns(table: Table) -> str:
-    """The declared columns, with their SQL types. Keys and references (ids: as many values
-    as rows) are stored FSST-compressed without trying a dictionary first: DuckDB 1.1's format
-    has no combined dictionary+FSST method and would otherwise analyse every string both ways,
-    which made loading a third slower at the same file size."""
+    """The declared columns, with their SQL types. Keys, references and other varied strings
+    (nearly as many values as rows) are stored FSST-compressed without trying a dictionary
+    first: DuckDB 1.1's format has no combined dictionary+FSST method and would otherwise
+    analyse every string both ways, which made loading a third slower at the same file size."""
     found = []
     for c in table.columns:
         hint = ""
-        if pa.types.is_string(c.type) and (c.unique or c.id_prefix or c.references):
+        varied = c.unique or c.id_prefix or c.references or c.varied
+        if pa.types.is_string(c.type) and varied:
             hint = " USING COMPRESSION fsst"
         found.append(f"{c.name} {sql_type(c.type)}{hint}")
     return ", ".join(found)

@@ -45,6 +45,9 @@ class Column:
     #: values are this prefix + zero-padded numbers of one width, dense from 1 (checked):
     #: a primary key's ids, or the ids of something without a table of its own (sessions)
     id_prefix: str = ""
+    #: values mostly differ from row to row (times, amounts, addresses, free text, references
+    #: to many rows): stored without a Parquet dictionary, FSST-compressed in the catalog
+    varied: bool = False
 
     def __post_init__(self) -> None:
         if self.references is not None and len(self.references.split(".")) != 2:
@@ -156,8 +159,9 @@ class Table:
 
     @property
     def dictionary_columns(self) -> list[str]:
-        """Columns worth dictionary-encoding in Parquet (all but unique keys)."""
-        return [c.name for c in self.columns if not c.unique]
+        """Columns worth dictionary-encoding in Parquet: a dictionary of mostly distinct
+        values is built only to be dropped, which made writing a part a fifth slower."""
+        return [c.name for c in self.columns if not (c.unique or c.varied)]
 
     @property
     def statistics_columns(self) -> list[str]:

@@ -35,10 +35,13 @@ from fakehouse.core.table import Context, Domain
 from fakehouse.domains.plugins import blamed
 from fakehouse.engines import estimate, target
 from fakehouse.engines.estimate import parquet_options
+from fakehouse.engines.malloc import keep_freed_memory
 from fakehouse.errors import UserError
 from fakehouse.manifest import DomainRecord, Manifest
 
 FORMATS = ("parquet", "csv", "json")
+#: workers yield to the parent's catalog loader, whose last inserts end every run
+NICE = 5
 #: the main thread never blocks longer than this, so Ctrl-C and SIGTERM (which any thread may
 #: receive, while Python handles them only on the main thread) take effect at once
 WAKE_SECONDS = 0.2
@@ -146,6 +149,9 @@ def _init_worker(contexts: dict[str, Context], parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's cleanup handler
     _die_with_parent(parent)
+    keep_freed_memory()
+    if hasattr(os, "nice"):  # the catalog loader, in the parent, goes first: it ends the run
+        os.nice(NICE)
     _init(contexts)
 
 
@@ -325,9 +331,13 @@ def _jobs(plans: dict[str, dict[str, list[Task]]], contexts) -> list[tuple[str, 
             group = domain.table(table).group_name
             for task in table_tasks:
                 jobs.setdefault((name, group, task.start, task.stop), []).append(task)
-    ordered = [(key[0], tasks) for key, tasks in jobs.items()]
-    ordered.sort(key=lambda job: -sum(t.rows for t in job[1]))  # largest first balances the pool
-    return ordered
+    size: dict[tuple, int] = {}  # rows of each table group
+    for (name, group, _, _), tasks in jobs.items():
+        size[name, group] = size.get((name, group), 0) + sum(t.rows for t in tasks)
+    # the largest groups first balances the pool; each group's blocks in part order keep the
+    # catalog loader (which inserts a table's parts in order) busy from the first block on
+    ordered = sorted(jobs.items(), key=lambda job: (-size[job[0][:2]], job[1][0].part))
+    return [(key[0], tasks) for key, tasks in ordered]
 
 
 def _run(executor, plans, contexts, staging, formats, summary, on_progress, loader) -> None:

@@ -151,6 +151,7 @@ TABLE = Table(
             "transaction_date",
             arrow.TIMESTAMP,
             "Local time; inside the ledger window and the account's life.",
+            varied=True,
         ),
         Column(
             "transaction_type",
@@ -164,11 +165,13 @@ TABLE = Table(
             "Signed change of the balance. Deposit accounts: money "
             "in is positive. Credit Card and Loan accounts (balance = amount owed): "
             "purchases, interest and fees positive, payments negative.",
+            varied=True,
         ),
         Column(
             "balance_after",
             arrow.MONEY,
             "Running balance after this row (failed and pending rows leave it unchanged).",
+            varied=True,
         ),
         Column("description", pa.string(), "Statement text."),
         Column("merchant_name", pa.string(), "Merchant or biller; null otherwise.", nullable=True),

@@ -343,18 +343,26 @@ TABLE = Table(
             unique=True,
             id_prefix="EVT",
         ),
-        Column("session_id", pa.string(), "Visit the event belongs to.", id_prefix=SESSION_PREFIX),
+        Column(
+            "session_id",
+            pa.string(),
+            "Visit the event belongs to.",
+            id_prefix=SESSION_PREFIX,
+            varied=True,
+        ),
         Column(
             "customer_id",
             pa.string(),
             "Signed-in customer, registered before the visit; for a purchase, the order's.",
             references="customers.customer_id",
+            varied=True,
         ),
         Column(
             "event_timestamp",
             arrow.TIMESTAMP,
             "Time of the event; increasing in a session, at most 30 minutes apart; a purchase "
             "is at its order's transaction_date.",
+            varied=True,
         ),
         Column(
             "event_type",
@@ -369,6 +377,7 @@ TABLE = Table(
             "adding it); else null.",
             nullable=True,
             references="products.product_id",
+            varied=True,
         ),
         Column("device_type", pa.string(), "Mobile, Desktop or Tablet."),
         Column(
@@ -376,6 +385,7 @@ TABLE = Table(
             pa.string(),
             "Page of the event: /, /category/<category>/<subcategory>, /search?q=<terms>, "
             "/product/<product_id> (views and adds), /cart, /checkout, /checkout/confirmation.",
+            varied=True,
         ),
     ),
 )

@@ -490,6 +490,7 @@ TRANSACTIONS = Table(
             pa.string(),
             "The buyer; VIPs buy most often.",
             references="customers.customer_id",
+            varied=True,
         ),
         Column(
             "store_id",
@@ -504,12 +505,14 @@ TRANSACTIONS = Table(
             "associates most); null online.",
             nullable=True,
             references="employees.employee_id",
+            varied=True,
         ),
         Column(
             "transaction_date",
             arrow.TIMESTAMP,
             "Local time of the sale; not before the "
             "customer's registration nor the store's opening.",
+            varied=True,
         ),
         Column("channel", pa.string(), "In-Store or Online."),
         Column("payment_method", pa.string(), "Card, cash, wallet, ... by channel."),
@@ -536,7 +539,9 @@ TRANSACTIONS = Table(
         Column("subtotal", arrow.MONEY, "Sum of quantity x unit_price over the lines."),
         Column("discount_amount", arrow.MONEY, "Sum of line discounts."),
         Column("tax_amount", arrow.MONEY, "Sum of line sales tax (state rate)."),
-        Column("total_amount", arrow.MONEY, "subtotal - discount_amount + tax_amount."),
+        Column(
+            "total_amount", arrow.MONEY, "subtotal - discount_amount + tax_amount.", varied=True
+        ),
     ),
 )
 
