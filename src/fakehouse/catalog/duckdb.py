@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import errno
 import os
-import queue
 import re
 import threading
 from pathlib import Path
@@ -35,6 +34,9 @@ FILE = "warehouse.duckdb"
 STORAGE = "v1.1.0"
 # bound the loader: DuckDB would otherwise cache up to 80% of RAM while loading big tables
 LOAD_SETTINGS = {"memory_limit": "128MB", "threads": 1, "storage_compatibility_version": STORAGE}
+#: tables loaded at once, each on its own thread (DuckDB's own stays 1: a query of several
+#: threads on one part file wrote a quarter more bytes and ran no faster)
+THREADS = 2
 #: three 4 KiB headers come before the file's first block
 HEADER = 3 * 4096
 
@@ -44,87 +46,143 @@ def _quote(text: str) -> str:
 
 
 class Loader:
-    """Loads Parquet parts into `root/FILE` on a background thread, as they are written.
+    """Loads Parquet parts into `root/FILE` on background threads, as they are written.
 
-    Parts of a table are inserted in part order (parts that arrive early wait), so a table's
-    rows keep the order of its ids; a table is commented once its last part is in.
+    Each table is loaded by one thread, in part order (parts that arrive early wait), so its
+    rows keep the order of its ids; it is commented and committed once its last part is in.
+    THREADS threads load that many tables at once: the parts written last no longer wait
+    behind each other, which shortened the end of a run by a second at 2 cores.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._queue: queue.Queue[tuple[Domain, Table, int, int] | None] = queue.Queue()
+        self._changed = threading.Condition()
+        self._arrived: dict[Key, dict[int, tuple[Domain, Table, int]]] = {}
+        self._next: dict[Key, int] = {}  # the next part of each table to insert
+        self._owner: dict[Key, int] = {}  # the thread loading each table
+        self._busy: set[int] = set()  # threads inserting a part now
+        self._schemas: set[str] = set()
         self._error: BaseException | None = None
         self._aborted = False
-        self._ended = False  # the end of the queue (close or abort) has been taken
-        self._thread = threading.Thread(target=self._work, name="catalog-loader", daemon=True)
-        self._thread.start()
+        self._closed = False  # no more parts will come
+        try:
+            self._con = duckdb.connect(str(root / FILE), config=LOAD_SETTINGS)
+        except duckdb.Error as exc:
+            raise _failed(exc) from None
+        self._threads = [
+            threading.Thread(target=self._work, args=(i,), name=f"catalog-loader-{i}", daemon=True)
+            for i in range(THREADS)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def part(self, domain: Domain, table: Table, part: int, parts: int) -> None:
         """Part `part` (of `parts`) of `table` is written; raises at once if loading failed
         (the run stops with the loader's cause, not a later one)."""
         if self._error is not None:
             raise self._error
-        self._queue.put((domain, table, part, parts))
+        with self._changed:
+            key = (domain.schema, table.name)
+            self._arrived.setdefault(key, {})[part] = (domain, table, parts)
+            self._changed.notify_all()
 
     def close(self) -> Path:
-        """Wait for every queued part; raise what went wrong in the loader, if anything."""
-        self._queue.put(None)
-        self._join()
-        if self._error is not None:
-            raise self._error
+        """Wait for every written part; raise what went wrong in the loader, if anything."""
+        self._end(aborted=False)
+        try:
+            if self._error is not None:
+                raise self._error
+            self._con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            raise _failed(exc) from None
+        finally:
+            self._con.close()
         return self.root / FILE
 
     def abort(self) -> None:
-        """Stop at the next part and keep quiet: the run failed for another reason."""
-        self._aborted = True
-        self._queue.put(None)
-        self._join()
+        """Stop after the parts being inserted and keep quiet: the run failed for another
+        reason."""
+        self._end(aborted=True)
+        self._con.close()
 
-    def _join(self) -> None:
-        while self._thread.is_alive():  # in steps: the main thread stays free for Ctrl-C
-            self._thread.join(0.2)
+    def _end(self, aborted: bool) -> None:
+        with self._changed:
+            self._closed = True
+            self._aborted = self._aborted or aborted
+            self._changed.notify_all()
+        for thread in self._threads:
+            while thread.is_alive():  # in steps: the main thread stays free for Ctrl-C
+                thread.join(0.2)
 
-    def _work(self) -> None:
+    def _work(self, me: int) -> None:
         try:
-            with duckdb.connect(str(self.root / FILE), config=LOAD_SETTINGS) as con:
-                # one transaction: parts are appended straight to the file instead of going
-                # through the write-ahead log and being checkpointed again (a third faster)
+            with self._con.cursor() as con:
+                # a transaction per table: its parts are appended straight to the file
+                # instead of going through the write-ahead log and being checkpointed
+                # again (a third faster)
                 con.execute("BEGIN")
-                waiting: dict[tuple[str, str], set[int]] = {}
-                loaded: dict[tuple[str, str], int] = {}
-                while (item := self._next()) is not None and not self._aborted:
+                seen: set[str] = set()  # schemas this thread's transaction can see
+                while (item := self._take(me)) is not None:
                     domain, table, part, parts = item
-                    key = (domain.schema, table.name)
-                    waiting.setdefault(key, set()).add(part)
-                    while loaded.get(key, 0) in waiting[key]:
-                        nxt = loaded.get(key, 0)
-                        waiting[key].remove(nxt)
-                        _insert(con, self.root, domain, table, nxt)
-                        loaded[key] = nxt + 1
-                        if loaded[key] == parts:
-                            _describe(con, domain, table)
-                            # its last rows are compressed now, not all tables' at the end
-                            con.execute("COMMIT")
-                            con.execute("BEGIN")
-                if self._aborted:
-                    return
-                con.execute("COMMIT")
-                con.execute("CHECKPOINT")
-        except duckdb.Error as exc:  # a full disk, a file that vanished: one line
-            text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            if "No space left on device" in text:  # reported like the workers' own
-                self._error = OSError(errno.ENOSPC, "No space left on device")
-            else:
-                self._error = UserError(f"loading the catalog failed: {text}")
-        except BaseException as exc:  # handed to close() in the calling thread
-            self._error = exc
-        while not self._ended:  # drain up to close() or abort(), so that they cannot block
-            self._next()
+                    if domain.schema not in seen:  # a new schema: a fresh transaction sees it
+                        con.execute("COMMIT")
+                        self._schema(domain.schema)
+                        seen.add(domain.schema)
+                        con.execute("BEGIN")
+                    _insert(con, self.root, domain, table, part)
+                    if part + 1 == parts:
+                        _describe(con, domain, table)
+                        con.execute("COMMIT")  # its last rows are compressed now
+                        con.execute("BEGIN")
+                    with self._changed:
+                        self._next[(domain.schema, table.name)] = part + 1
+                        self._busy.discard(me)
+                        self._changed.notify_all()
+                if not self._aborted:
+                    con.execute("COMMIT")
+        except BaseException as exc:  # handed to part() and close() in the calling thread
+            with self._changed:
+                if self._error is None:
+                    self._error = _failed(exc) if isinstance(exc, duckdb.Error) else exc
+                self._aborted = True
+                self._changed.notify_all()
 
-    def _next(self) -> tuple[Domain, Table, int, int] | None:
-        item = self._queue.get()
-        self._ended = item is None
-        return item
+    def _take(self, me: int) -> tuple[Domain, Table, int, int] | None:
+        """The next part this thread may insert: of a table it loads, or of one nobody
+        loads yet; None once the run is over for it."""
+        with self._changed:
+            while not self._aborted:
+                for key, arrived in self._arrived.items():
+                    part = self._next.get(key, 0)
+                    if part in arrived and self._owner.setdefault(key, me) == me:
+                        self._busy.add(me)
+                        domain, table, parts = arrived.pop(part)
+                        return domain, table, part, parts
+                if self._closed and not self._busy:  # nothing left that could come to it
+                    return None
+                self._changed.wait()
+            return None
+
+    def _schema(self, schema: str) -> None:
+        """Create a schema once, outside the tables' transactions (two transactions
+        creating the same schema would conflict)."""
+        with self._changed:
+            if schema in self._schemas:
+                return
+            self._schemas.add(schema)
+            with self._con.cursor() as own:
+                own.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+
+
+Key = tuple[str, str]  # (schema, table)
+
+
+def _failed(exc: duckdb.Error) -> Exception:
+    """A full disk, a file that vanished: one line."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "No space left on device" in text:  # reported like the workers' own
+        return OSError(errno.ENOSPC, "No space left on device")
+    return UserError(f"loading the catalog failed: {text}")
 
 
 def part_file(root: Path, domain: Domain, table: Table, part: int) -> Path:
@@ -135,7 +193,6 @@ def _insert(con, root: Path, domain: Domain, table: Table, part: int) -> None:
     name = f"{domain.schema}.{table.name}"
     source = f"read_parquet({_quote(str(part_file(root, domain, table, part)))})"
     if part == 0:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {domain.schema}")
         con.execute(f"CREATE OR REPLACE TABLE {name} ({_columns(table)})")
     con.execute(f"INSERT INTO {name} SELECT * FROM {source}")
 
