@@ -275,3 +275,17 @@ def test_runtime_needs_only_numpy_and_pyarrow():
         env={**os.environ, "PYTHONPATH": str(SRC)},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_sample_state_is_the_state_of_the_sampled_place():
+    """The state drawn without the place is the sampled place's state, for any uniform:
+    random ones, and those at every state's boundary and its neighbours."""
+    p = ref.places()
+    ends = p.cumulative[p.state_stop - 1]
+    edges = np.concatenate([ends, np.nextafter(ends, 0.0), np.nextafter(ends, 2.0)])
+    u = np.concatenate([np.random.default_rng(8).random(200_000), [0.0], edges])
+    u = u[u < 1.0]
+    assert (p.sample_state(u) == p.state_index[p.sample(u)]).all()
+    shares = np.cumsum(np.full(len(ref.states().code), 1.0))
+    shares /= shares[-1]
+    assert (p.sample_state(u, shares) == p.state_index[p.sample_with_states(shares, u)]).all()

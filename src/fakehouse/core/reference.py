@@ -105,6 +105,15 @@ class Places:
         """Population-weighted place indices for uniforms in [0, 1)."""
         return _inverse_cdf(self.cumulative, u)
 
+    def sample_state(self, u: np.ndarray, state_cumulative: np.ndarray | None = None):
+        """The state (an index into States) of `sample(u)`'s place, or without the place of
+        `sample_with_states(state_cumulative, u)`'s. Found among the states' ends of the
+        cumulative weights, not among every ZIP code: places are sorted by state, so the
+        first place past u lies in the first state whose end is past u."""
+        if state_cumulative is None:
+            state_cumulative = self.cumulative[np.maximum(self.state_stop - 1, 0)]
+        return _inverse_cdf(state_cumulative, u)
+
     def sample_with_states(self, state_cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Place indices whose states follow `state_cumulative` (normalised cumulative
         weights over States, last == 1.0), by population inside a state. One uniform per

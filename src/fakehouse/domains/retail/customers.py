@@ -518,16 +518,22 @@ def pick_registered(
 def home_place(ctx: Context, idx: np.ndarray) -> np.ndarray:
     """Index into `reference.places()` of the customer's address, by the state mix."""
     u = people.place_draws(Stream.root(ctx.seed), np.asarray(idx, dtype=np.int64))
-    mix = ctx.params.customers.state_mix
-    if mix.is_population:
+    if ctx.params.customers.state_mix.is_population:
         return reference.places().sample(u)
-    shares = ctx.cached("customers.state_shares", lambda: cumulative(mix.shares()))
-    return reference.places().sample_with_states(shares, u)
+    return reference.places().sample_with_states(_state_shares(ctx), u)
 
 
 def home_state(ctx: Context, idx: np.ndarray) -> np.ndarray:
-    """Index into `reference.states()` of the customer's state."""
-    return reference.places().state_index[home_place(ctx, idx)]
+    """Index into `reference.states()` of the customer's state: `home_place`'s, drawn
+    without the place (every sale asks)."""
+    u = people.place_draws(Stream.root(ctx.seed), np.asarray(idx, dtype=np.int64))
+    mix = ctx.params.customers.state_mix
+    return reference.places().sample_state(u, None if mix.is_population else _state_shares(ctx))
+
+
+def _state_shares(ctx: Context) -> np.ndarray:
+    mix = ctx.params.customers.state_mix
+    return ctx.cached("customers.state_shares", lambda: cumulative(mix.shares()))
 
 
 def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:

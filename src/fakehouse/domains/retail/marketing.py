@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fakehouse.core.distinct import distinct
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.table import Context
@@ -177,7 +178,7 @@ def intended(ctx: Context, t: np.ndarray) -> np.ndarray:
     first = customers.welcome_slots(ctx)
     chunk = (t - first) // size
     rows = np.flatnonzero((t >= first) & (chunk < ctx.sizes[NAME]))
-    chunks, at = np.unique(chunk[rows], return_inverse=True)  # few: sales come in ranges
+    chunks, _, at = distinct(chunk[rows], ctx.sizes[NAME])  # few: sales come in ranges
     owners = _chunks(ctx).inverse(chunks)
     a, _ = _stride(size)
     place = (((t[rows] - first) % size) * a + _offset(ctx, chunks, size)[at]) % size

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow
+from fakehouse.core.distinct import distinct
 from fakehouse.core.distributions import Alias, Categorical, logistic, zipf_rank
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.rng import Stream
@@ -127,10 +128,10 @@ def facts(ctx: Context, idx: np.ndarray, rank: np.ndarray | None = None) -> Fact
     """Type, attribute and price of products `idx` (pass their ranks when known), worked out
     once per distinct product (sale lines repeat the popular ones)."""
     idx = np.asarray(idx, dtype=np.int64)
-    distinct, first, back = np.unique(idx, return_index=True, return_inverse=True)
-    if len(distinct) == len(idx):
+    found, first, back = distinct(idx, ctx.sizes[NAME])
+    if len(found) == len(idx):
         return _facts(ctx, idx, popularity_rank(ctx, idx) if rank is None else rank)
-    f = _facts(ctx, distinct, popularity_rank(ctx, distinct) if rank is None else rank[first])
+    f = _facts(ctx, found, popularity_rank(ctx, found) if rank is None else rank[first])
     return Facts(*(getattr(f, x.name)[back] for x in fields(Facts)))
 
 
@@ -255,10 +256,10 @@ def supplier(
     """The supplier of each product: one of its category's, under contract every day the
     product is on sale in the window (worked out once per distinct product)."""
     w = ctx.window
-    distinct, first, back = np.unique(idx, return_index=True, return_inverse=True)
+    found, first, back = distinct(idx, ctx.sizes[NAME])
     start = np.maximum(launch[first], w.start_day)
     end = np.minimum(gone[first], w.end_day)
-    return suppliers.supplying(ctx, distinct, cat[first], start, end)[back]
+    return suppliers.supplying(ctx, found, cat[first], start, end)[back]
 
 
 def _initials(name: str) -> str:

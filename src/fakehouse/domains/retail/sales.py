@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from fakehouse.core import arrow, reference
+from fakehouse.core.distinct import distinct
 from fakehouse.core.distributions import Categorical, geometric
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import SECONDS_PER_DAY
@@ -78,7 +79,7 @@ class Buyers:
 def _driven(ctx: Context, t: np.ndarray, campaign: np.ndarray):
     """Profile, channel and time of the sales campaigns drive: during the campaign (inside
     the window), in its channel, by a customer active then (opted in where it must be)."""
-    unique, at = np.unique(campaign, return_inverse=True)  # a campaign drives several
+    unique, _, at = distinct(campaign, ctx.sizes[marketing.NAME])  # one drives several
     kind = marketing.campaign_type(ctx, unique)[at]
     start, end = (x[at] for x in marketing.dates(ctx, unique))
     channel = marketing.by_type(ctx, "channel")[kind]
