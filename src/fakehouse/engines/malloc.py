@@ -15,7 +15,7 @@ import sys
 #: arrays up to this size come from the heap (glibc accepts at most 32 MiB on 64-bit)
 MMAP = 32 * 2**20
 #: freed heap kept for reuse before any is returned to the system
-TRIM = 256 * 2**20
+TRIM = 64 * 2**20
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's <malloc.h>
 
 
