@@ -5,8 +5,8 @@ DuckDB resolves a view's relative Parquet paths against the *current directory* 
 opens the file, so views would break as soon as a user opens the warehouse from elsewhere or
 moves it. Loaded tables work from any directory, after a move or a copy, with plain
 `duckdb OUT/warehouse.duckdb`, and they answer queries faster. The price is disk space and
-load time; a `Loader` hides most of that by loading each Parquet part on a background
-thread as soon as it is written, while the workers generate the rest.
+load time; a `Loader` hides most of that by loading each Parquet part on background threads
+as soon as it is written, while the workers generate the rest.
 
 The file is written in the storage format of DuckDB 1.1 (`STORAGE`), which every DuckDB since
 reads: the DuckDB command line, DBeaver or an older Python need not be as new as ours.
