@@ -559,7 +559,11 @@ TRANSACTION_ITEMS = Table(
     rows_per_driver=3.0,
     columns=(
         Column(
-            "transaction_id", pa.string(), "The sale.", references="transactions.transaction_id"
+            "transaction_id",
+            pa.string(),
+            "The sale.",
+            references="transactions.transaction_id",
+            varied=True,
         ),
         Column("line_number", pa.int32(), "1..item_count within the sale."),
         Column(
