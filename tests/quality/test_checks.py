@@ -95,6 +95,11 @@ BREAKS: dict[str, str] = {
     "second_category = NULL",
     # stores
     "stores.sales_by_size": SIZES_INVERTED,
+    # a store opened in the window that took all its sales in its first days
+    "stores.new_stores_ramp_up": f"UPDATE {S}.stores SET opening_date = DATE '2023-06-01', "
+    f"closing_date = NULL, is_active = true WHERE {FIRST_PHYSICAL_STORE}; "
+    f"UPDATE {S}.transactions SET transaction_date = TIMESTAMP '2023-06-10 12:00:00' "
+    f"WHERE store_id = (SELECT store_id FROM {S}.stores WHERE {FIRST_PHYSICAL_STORE})",
     "stores.online_exists": f"UPDATE {S}.stores SET store_type = 'Mall' "
     "WHERE store_type = 'Online'",
     "stores.manager_at_store": f"UPDATE {S}.stores "

@@ -299,7 +299,7 @@ def _products(params: RetailParams) -> list[Check]:
     ]
 
 
-def _stores() -> list[Check]:
+def _stores(params: RetailParams) -> list[Check]:
     in_store = (
         "SELECT st.state, st.store_size_sqft AS size, count(t.transaction_id) AS sales "
         "FROM {s}.stores AS st LEFT JOIN {s}.transactions AS t ON t.store_id = st.store_id "
@@ -325,6 +325,7 @@ def _stores() -> list[Check]:
             0.3,
             1.0,
         ),
+        _ramp_up(params),
         metric(
             "stores.online_exists",
             "stores",
@@ -353,6 +354,44 @@ def _stores() -> list[Check]:
             "is_active = (closing_date IS NULL) AND coalesce(closing_date >= opening_date, true)",
         ),
     ]
+
+
+def _ramp_up(params: RetailParams) -> Check:
+    """New stores ramp up: In-Store sales in a new store's first third of its ramp against
+    the same number of days once it has reached full traffic, pooled over the stores opened
+    inside the window that traded both spans (seasons and weekdays average out over their
+    opening dates). The ramp's own average over that first third, halfway to 1, is the bound,
+    with three standard errors of the ratio's sampling noise on top."""
+    p = params.stores
+    span = max(p.ramp_days // 3, 1)
+    expected = p.ramp_start + (1.0 - p.ramp_start) * span / 2 / p.ramp_days
+    at_most = round((1.0 + expected) / 2, 3)
+    age = "date_diff('day', n.opening_date, CAST(t.transaction_date AS DATE))"
+    sql = (
+        "WITH n AS (SELECT store_id, opening_date FROM {s}.stores "
+        "WHERE store_type <> 'Online' AND opening_date >= {start} "
+        f"AND date_diff('day', opening_date, coalesce(closing_date, {{end}})) >= "
+        f"{p.ramp_days + span} AND date_diff('day', opening_date, {{end}}) >= "
+        f"{p.ramp_days + span}), "
+        f"x AS (SELECT {age} AS age FROM {{s}}.transactions AS t "
+        "JOIN n ON n.store_id = t.store_id), "
+        f"c AS (SELECT count(CASE WHEN age < {span} THEN 1 END) AS k, "
+        f"count(CASE WHEN age >= {p.ramp_days} AND age < {p.ramp_days + span} THEN 1 END) "
+        "AS l FROM x) "
+        "SELECT CASE WHEN k + l = 0 THEN 0.0 ELSE CAST(k AS DOUBLE) / greatest(l, 1) END "
+        f"AS value, CAST(0 AS DOUBLE) AS low, {at_most!r} * exp(3 * sqrt(1.0 / greatest(k, 1) "
+        "+ 1.0 / greatest(l, 1))) AS high FROM c"
+    )
+    return Check(
+        "stores.new_stores_ramp_up",
+        "stores",
+        f"a store opened in the window sells less while it ramps up: In-Store sales in its "
+        f"first {span} days <= {at_most:g} x those of days {p.ramp_days}-"
+        f"{p.ramp_days + span - 1} after opening (the configured ramp from {p.ramp_start:g} "
+        f"averages {expected:.2f} there; plus 3 standard errors), pooled over new stores that "
+        "traded both spans",
+        sql,
+    )
 
 
 def _employees() -> list[Check]:
@@ -1395,7 +1434,7 @@ def checks(params: RetailParams) -> list[Check]:
     return [
         *_customers(params),
         *_products(params),
-        *_stores(),
+        *_stores(params),
         *_employees(),
         *_suppliers(),
         *_transactions(params),
