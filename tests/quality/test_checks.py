@@ -18,6 +18,7 @@ import pytest
 
 from fakehouse import api
 from fakehouse.catalog.duckdb import FILE
+from fakehouse.core.checks import PLACES
 from fakehouse.core.contract import domain_checks
 from fakehouse.core.timeline import Window
 from fakehouse.domains.retail import DOMAIN as RETAIL
@@ -95,6 +96,13 @@ BREAKS: dict[str, str] = {
     "second_category = NULL",
     # stores
     "stores.sales_by_size": SIZES_INVERTED,
+    # every physical store in one state and type, and the busier ZIP codes' stores sell nothing
+    "stores.sales_by_population": f"UPDATE {S}.stores SET state = 'CA', store_type = 'Mall' "
+    "WHERE store_type <> 'Online'; "
+    f"DELETE FROM {S}.transactions WHERE store_id IN (SELECT st.store_id FROM {S}.stores AS st "
+    f"JOIN {PLACES} AS z ON z.zip_code = st.zip_code WHERE st.store_type <> 'Online' "
+    f"AND z.population_share > (SELECT median(y.population_share) FROM {S}.stores AS x "
+    f"JOIN {PLACES} AS y ON y.zip_code = x.zip_code WHERE x.store_type <> 'Online'))",
     # a store opened in the window that took all its sales in its first days
     "stores.new_stores_ramp_up": f"UPDATE {S}.stores SET opening_date = DATE '2023-06-01', "
     f"closing_date = NULL, is_active = true WHERE {FIRST_PHYSICAL_STORE}; "

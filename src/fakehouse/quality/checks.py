@@ -93,7 +93,9 @@ def stored_plan(domain: Domain, params: dict[str, Any], where: str):
 
 
 def reference_tables():
-    """`ref_places` and `ref_states` as Arrow tables (the shipped reference data)."""
+    """`ref_places` and `ref_states` as Arrow tables (the shipped reference data); a place's
+    `population_share` is its share of the US population."""
+    import numpy as np
     import pyarrow as pa
 
     from fakehouse.core import reference
@@ -108,6 +110,7 @@ def reference_tables():
                 "state": places.state,
                 "latitude": pa.array(places.latitude),
                 "longitude": pa.array(places.longitude),
+                "population_share": pa.array(np.diff(places.cumulative, prepend=0.0)),
             }
         ),
         STATES: pa.table({"code": states.code, "share": pa.array(states.share)}),

@@ -325,6 +325,7 @@ def _stores(params: RetailParams) -> list[Check]:
             0.3,
             1.0,
         ),
+        _population_pull(params),
         _ramp_up(params),
         metric(
             "stores.online_exists",
@@ -354,6 +355,50 @@ def _stores(params: RetailParams) -> list[Check]:
             "is_active = (closing_date IS NULL) AND coalesce(closing_date >= opening_date, true)",
         ),
     ]
+
+
+def _population_pull(params: RetailParams) -> Check:
+    """Traffic follows the local population: ln(In-Store sales per square foot) against
+    ln(the store's ZIP code's population), both taken from their means among stores of the
+    same state and type (which settles the state's demand and the type's sales density),
+    over physical stores trading the whole window. The slope is the configured elasticity,
+    within half of it (at least 0.05) plus three standard errors of the slope (few stores
+    per state and type leave it noisy)."""
+    e = params.stores.population_elasticity
+    slack = max(e / 2, 0.05)
+    stores = (
+        "SELECT st.state, st.store_type AS kind, ln((1 + count(t.transaction_id)) / "
+        "st.store_size_sqft) AS density, ln(max(z.population_share)) AS pop "
+        f"FROM {{s}}.stores AS st JOIN {PLACES} AS z ON z.zip_code = st.zip_code "
+        "LEFT JOIN {s}.transactions AS t ON t.store_id = st.store_id "
+        "WHERE st.store_type <> 'Online' AND st.closing_date IS NULL "
+        "AND st.opening_date < {start} AND z.population_share > 0 "
+        "GROUP BY st.store_id, st.state, st.store_type, st.store_size_sqft"
+    )
+    centred = (
+        "SELECT state, kind, density - avg(density) OVER (PARTITION BY state, kind) AS y, "
+        "pop - avg(pop) OVER (PARTITION BY state, kind) AS x, "
+        f"count(*) OVER (PARTITION BY state, kind) AS k FROM ({stores}) AS a"
+    )
+    fit = (
+        "SELECT count(*) AS n, count(DISTINCT state || '/' || kind) AS g, var_samp(x) AS vx, "
+        "var_samp(y) AS vy, covar_samp(y, x) / nullif(var_samp(x), 0) AS b "
+        f"FROM ({centred}) AS c WHERE k >= 2"
+    )
+    se = "coalesce(sqrt(greatest(vy - b * b * vx, 0) / (greatest(n - g - 1, 1) * vx)), 0)"
+    sql = (
+        f"SELECT CASE WHEN n < 10 THEN {e!r} ELSE coalesce(b, 0) END AS value, "
+        f"{e - slack!r} - 3 * {se} AS low, {e + slack!r} + 3 * {se} AS high FROM ({fit}) AS f"
+    )
+    return Check(
+        "stores.sales_by_population",
+        "stores",
+        f"traffic follows the ZIP code's population: the slope of ln(In-Store sales per sq ft) "
+        f"on ln(ZIP population), within state and store type, is the configured elasticity "
+        f"{e:g} +- {slack:g} (plus 3 standard errors) over physical stores trading the whole "
+        "window (when 10 or more share a state and type with another)",
+        sql,
+    )
 
 
 def _ramp_up(params: RetailParams) -> Check:
