@@ -141,19 +141,13 @@ def zipf_rank(
     A continuous power law on [1 + offset, n + 1 + offset) inverted in closed form: a few
     ranks get most draws, the cost is O(1) per draw whatever n is. An offset (Zipf-Mandelbrot)
     flattens the head: the top ranks share their lead instead of one rank taking it all.
-    `n` and `offset` may be arrays (one law per draw).
+    `n` and `offset` may be arrays (one law per draw): `ZipfLaws` made for this call.
     """
-    n = np.asarray(n)
-    if n.ndim == 0 and n <= 1:
-        return np.zeros(np.shape(u), dtype=np.int64)
-    low = 1.0 + np.asarray(offset, dtype=np.float64)
-    high = n + low
-    if abs(s - 1.0) < 1e-9:
-        x = low * np.exp(u * np.log(high / low))
-    else:
-        a = 1.0 - s
-        x = (low**a + u * (high**a - low**a)) ** (1.0 / a)
-    return np.clip(np.floor(x - (low - 1.0)).astype(np.int64) - 1, 0, np.maximum(n - 1, 0))
+    n, offset = np.broadcast_arrays(
+        np.asarray(n, dtype=np.int64), np.asarray(offset, dtype=np.float64)
+    )
+    laws = ZipfLaws.of(n.ravel(), s, offset.ravel())
+    return laws.sample(np.asarray(u), 0 if n.ndim == 0 else np.arange(n.size))
 
 
 @dataclass(frozen=True)
