@@ -24,6 +24,7 @@ same id is the same person.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Self
 
 import numpy as np
 import pyarrow as pa
@@ -101,6 +102,10 @@ class Life:
         the pace of a loyal one however long the span turns out)."""
         return np.where(self.loyal, self.exposure, np.minimum(self.exposure, saturation(ctx)))
 
+    def take(self, rows: np.ndarray) -> Self:
+        """The same records of `rows` only (positions or a mask)."""
+        return type(self)(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
     def active_on(self, day: np.ndarray) -> np.ndarray:
         return ((self.first <= day) & (day < self.end)) | ((self.back <= day) & (day < self.gone))
 
@@ -114,10 +119,6 @@ class Profile(Life):
     band: np.ndarray
     rate: np.ndarray
     welcomed: np.ndarray
-
-    def take(self, rows: np.ndarray) -> Profile:
-        """The profiles of `rows` (positions or a mask)."""
-        return Profile(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
 
 
 def _rate(ctx: Context, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +143,18 @@ def _loyal_ranks(ctx: Context) -> np.ndarray:
     return ctx.cached(
         "customers.loyal_ranks",
         lambda: np.round(np.diff(_bands(ctx)) * _by_segment(ctx, "loyal_share")).astype(np.int64),
+    )
+
+
+def _loyal_split(ctx: Context) -> np.ndarray:
+    """Each band's loyal share of ranks in the heavy tail's scale: the share of the band's
+    draws (and of its purchase rate) that land on its loyal core."""
+    return ctx.cached(
+        "customers.loyal_split",
+        lambda: (
+            (_loyal_ranks(ctx) / np.maximum(np.diff(_bands(ctx)), 1))
+            ** (1.0 / ctx.params.customers.activity_skew)
+        ),
     )
 
 
@@ -341,10 +354,8 @@ def _cells(ctx: Context, saturated: bool) -> np.ndarray:
     ranks), times the saturation for short lives when proposals are to be kept by exposure."""
 
     def build() -> np.ndarray:
-        sizes = np.diff(_bands(ctx))
-        tail = 1.0 / ctx.params.customers.activity_skew
-        loyal = (_loyal_ranks(ctx) / np.maximum(sizes, 1)) ** tail
-        rate = sizes * _by_segment(ctx, "purchase_frequency")
+        loyal = _loyal_split(ctx)
+        rate = np.diff(_bands(ctx)) * _by_segment(ctx, "purchase_frequency")
         short = rate * (1 - loyal) * (saturation(ctx) if saturated else 1.0)
         return cumulative(np.ravel(np.column_stack([rate * loyal, short])))
 
@@ -365,12 +376,7 @@ def _ranked(ctx: Context, u_cell: np.ndarray, u: np.ndarray, saturated: bool):
     sizes = np.diff(edges)
     cell = choice(u_cell, _cells(ctx, saturated))
     band, loyal = cell // 2, cell % 2 == 0
-    split = ctx.cached(  # each band's loyal share of ranks, in the heavy tail's scale
-        "customers.split",
-        lambda: (
-            (_loyal_ranks(ctx) / np.maximum(sizes, 1)) ** (1 / ctx.params.customers.activity_skew)
-        ),
-    )[band]
+    split = _loyal_split(ctx)[band]
     low, high = np.where(loyal, 0.0, split), np.where(loyal, split, 1.0)
     place = (low + u * (high - low)) ** ctx.params.customers.activity_skew
     rank = edges[band] + np.floor(sizes[band] * place).astype(np.int64)
@@ -435,8 +441,7 @@ def _reachable(ctx: Context, offers: _Offers, day: np.ndarray, opt_in: np.ndarra
     rows = np.flatnonzero(opt_in & ok)
     if len(rows):
         customer = offers.customer[rows]
-        life = Life(**{f.name: getattr(offers.life, f.name)[rows] for f in fields(Life)})
-        seg = label(ctx, _profile(ctx, customer, offers.rank[rows], life))
+        seg = label(ctx, _profile(ctx, customer, offers.rank[rows], offers.life.take(rows)))
         ok[rows] = opted_in(ctx, customer, seg)
     return ok
 
