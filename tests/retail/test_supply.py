@@ -34,7 +34,7 @@ def test_a_new_store_ramps_up_from_its_opening_day():
 def test_new_stores_sell_less_in_their_first_weeks():
     ctx = context()
     basket = sales.baskets(ctx, np.arange(ctx.sizes[sales.NAME], dtype=np.int64))
-    placed = sales.stores_of(ctx, basket)
+    placed = basket.store
     physical = placed >= stores.online_count(ctx)
     store, day = placed[physical], basket.day[physical]
     opened = stores.profile(ctx).opening[store]

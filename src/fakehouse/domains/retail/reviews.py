@@ -197,7 +197,7 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     returned = np.zeros(len(r), dtype=bool)
     line = 1 + np.floor(s("line").uniform(r[rows]) * sold.items[can]).astype(np.int64)
     customer[rows] = sold.customer[can]
-    store = sales.stores_of(ctx, sold)[can]
+    store = sold.store[can]
     product[rows] = sales.line_products(ctx, sale[rows], line, sold_day, store)
     lag = geometric(s("delay").uniform(r[rows]), 1.0 / (1.0 + p.mean_delay_days))
     day[rows] = np.minimum(sold_day + lag, w.end_day)

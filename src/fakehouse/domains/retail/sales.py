@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from fakehouse.core import arrow, reference
+from fakehouse.core import arrow, reference, segments
 from fakehouse.core.distinct import distinct
 from fakehouse.core.distributions import Categorical, geometric
 from fakehouse.core.table import Column, Context, Table
@@ -179,8 +179,7 @@ class Sales:
     line_total: np.ndarray
 
     def per_sale(self, cents: np.ndarray) -> np.ndarray:
-        starts = np.concatenate([[0], np.cumsum(self.items)[:-1]])
-        return np.add.reduceat(cents, starts) if len(cents) else np.zeros(0, np.int64)
+        return segments.reduce(np.add, cents, self.items, 0)
 
 
 @dataclass(frozen=True)
@@ -271,17 +270,12 @@ def line_products(
     ctx: Context, t: np.ndarray, line: np.ndarray, day: np.ndarray, store: np.ndarray | None = None
 ) -> np.ndarray:
     """The product on line `line` (1-based) of sale `t` on `day`: one its store stocks, on
-    sale that day. Pass the sales' stores when known (`stores_of`), else they are re-derived
+    sale that day. Pass the sales' stores when known (`Basket.store`), else they are re-derived
     from t (once per distinct sale: the lines of an order share it)."""
     if store is None:
         sale, back = np.unique(t, return_inverse=True)
-        store = stores_of(ctx, baskets(ctx, sale))[back]
+        store = baskets(ctx, sale).store[back]
     return _lines(ctx, t, line, day, store)[0]
-
-
-def stores_of(ctx: Context, b: Basket) -> np.ndarray:
-    """The store (or fulfilment centre) of each sale."""
-    return b.store
 
 
 def _lines(ctx: Context, t: np.ndarray, line: np.ndarray, day: np.ndarray, store: np.ndarray):
@@ -360,9 +354,8 @@ def sales(ctx: Context, t: np.ndarray) -> Sales:
     campaign = np.where(online & in_store_only, -1, b.campaign)
 
     # lines
-    line_sale = np.repeat(np.arange(len(t)), items)
-    starts = np.cumsum(items) - items  # first line of each sale (none: no sales)
-    line_number = np.arange(len(line_sale)) - np.repeat(starts, items) + 1
+    line_sale = segments.ids(items)
+    line_number = segments.positions(items) + 1
     key = t[line_sale] * LINE_SLOTS + line_number
     ls = lambda column: ctx.stream(ITEMS, column)  # noqa: E731
     product = np.empty(len(line_sale), dtype=np.int64)
