@@ -32,10 +32,10 @@ from fakehouse.domains.retail import checks_customers as customers
 from fakehouse.domains.retail import checks_marketing as marketing
 from fakehouse.domains.retail import checks_outcomes as outcomes
 from fakehouse.domains.retail.catalog import catalog
+from fakehouse.domains.retail.checks_outcomes import DAY
 from fakehouse.domains.retail.params import RetailParams
 
 SEGMENT_ORDER = ("VIP", "Premium", "Regular", "Basic")  # most active first
-DAY = "CAST(t.transaction_date AS DATE)"
 #: a segment is held to sell more (or fill bigger baskets) than another from this configured
 #: ratio on, and then by at least ORDERED_STEP
 ORDERED_FROM, ORDERED_STEP = 1.2, 1.1

@@ -14,10 +14,10 @@ import math
 
 from fakehouse.core.checks import Check
 from fakehouse.core.timeline import history_window
+from fakehouse.domains.retail.checks_outcomes import DAY
 from fakehouse.domains.retail.params import RetailParams
 
 QUARTER = 91
-DAY = "CAST(t.transaction_date AS DATE)"
 
 
 def new_customer_survival(params: RetailParams, days: float) -> float:

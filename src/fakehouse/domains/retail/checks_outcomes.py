@@ -11,7 +11,7 @@ from __future__ import annotations
 from fakehouse.core.checks import Check, rows, violations
 from fakehouse.domains.retail.params import RetailParams
 
-DAY = "CAST(t.transaction_date AS DATE)"
+DAY = "CAST(t.transaction_date AS DATE)"  # a sale's day, for every retail check
 STORE, ONLINE = "In-Store", "Online"
 
 
