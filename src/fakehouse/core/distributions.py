@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fakehouse.core.segments import starts
+
 
 def cumulative(weights: Sequence[float] | np.ndarray) -> np.ndarray:
     """Normalised cumulative weights whose last entry is exactly 1.0."""
@@ -74,8 +76,7 @@ class Alias:
             other += o
             count.append(n)
         count = np.asarray(count, dtype=np.int64)
-        start = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
-        return cls(np.asarray(keep), np.asarray(other, dtype=np.int64), start, count)
+        return cls(np.asarray(keep), np.asarray(other, dtype=np.int64), starts(count), count)
 
     def sample(self, law: np.ndarray, u: np.ndarray) -> np.ndarray:
         """A value (0-based within its law) of law `law` for each uniform."""

@@ -33,7 +33,7 @@ from urllib.parse import quote_plus
 import numpy as np
 import pyarrow as pa
 
-from fakehouse.core import arrow
+from fakehouse.core import arrow, segments
 from fakehouse.core.distributions import Categorical, geometric
 from fakehouse.core.permutation import Permutation
 from fakehouse.core.table import MAX_MULTIPLIER, Column, Context, Table
@@ -241,10 +241,10 @@ def block(ctx: Context, start: int, stop: int, first_row: int) -> dict:
     device_code = device.sample(s("device_type").uniform(session))
 
     # each event: its session (row), position k, stage
-    row = np.repeat(np.arange(len(session)), n)
-    starts = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
+    row = segments.ids(n)
+    starts = segments.starts(n)
     local = np.arange(len(row), dtype=np.int64)
-    k = local - starts[row]
+    k = segments.positions(n)
     event = first_row + local
     stage = np.zeros(len(row), dtype=np.int64)
     for end in ends[:-1]:

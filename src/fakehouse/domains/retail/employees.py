@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from fakehouse.core import arrow, people
 from fakehouse.core.distributions import Categorical
-from fakehouse.core.segments import apportion
+from fakehouse.core.segments import apportion, starts
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import stores
@@ -59,7 +59,7 @@ def layout(ctx: Context) -> Layout:
         base = apportion(min(ctx.params.employees.min_staff * n_stores, staff), np.ones(n_stores))
         area = stores.floor_area(ctx, np.arange(n_stores, dtype=np.int64)).astype(np.float64)
         count = base + apportion(staff - int(base.sum()), area)
-        return Layout(np.concatenate([[0], np.cumsum(count)[:-1]]), count)
+        return Layout(starts(count), count)
 
     return ctx.cached("employees.layout", build)
 

@@ -32,7 +32,7 @@ import pyarrow as pa
 from fakehouse.core import arrow, reference
 from fakehouse.core.distributions import ZipfLaws
 from fakehouse.core.rng import Stream, path
-from fakehouse.core.segments import apportion
+from fakehouse.core.segments import apportion, starts
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
 from fakehouse.domains.retail import products, stores, suppliers
@@ -71,8 +71,7 @@ def assortments(ctx: Context) -> Assortments:
         reach = np.maximum(reach, size).astype(np.int64)
         width = reach // np.maximum(size, 1)
         first = np.clip(np.minimum(width, products.always_on_sale(ctx)), 1, reach)
-        start = np.concatenate([[0], np.cumsum(size)[:-1]])
-        return Assortments(size, start, reach, first)
+        return Assortments(size, starts(size), reach, first)
 
     return ctx.cached("inventory.assortments", build)
 

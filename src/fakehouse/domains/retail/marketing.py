@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fakehouse.core import segments
 from fakehouse.core.distinct import distinct
 from fakehouse.core.distributions import Categorical
 from fakehouse.core.permutation import Permutation
@@ -191,11 +192,10 @@ def sales_of(ctx: Context, idx: np.ndarray, target: np.ndarray) -> tuple[np.ndar
     """(position in `idx`, sale) of every slot campaigns `idx` are meant to drive (`target`
     of them each, from `funnel`)."""
     size = slots(ctx)
-    owner = np.repeat(np.arange(len(idx)), target)
+    owner = segments.ids(target)
     if not len(owner):
         return owner, np.zeros(0, dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(target)[:-1]])
-    place = np.arange(len(owner)) - np.repeat(starts, target)
+    place = segments.positions(target)
     chunk = _chunks(ctx).forward(np.asarray(idx, dtype=np.int64))[owner]
     _, inverse = _stride(size)
     position = ((place - _offset(ctx, chunk, size)) * inverse) % size

@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pyarrow as pa
 
-from fakehouse.core import arrow
+from fakehouse.core import arrow, segments
 from fakehouse.core.distinct import distinct
 from fakehouse.core.distributions import Alias, Categorical, logistic, zipf_rank
 from fakehouse.core.permutation import Permutation
@@ -279,7 +279,7 @@ def _titles(ctx: Context, idx: np.ndarray) -> pa.Array:
     number = Permutation(ctx.sizes[NAME], ctx.stream(NAME, "title").key).forward(idx)
     volume, rest = np.divmod(number, sizes.sum())
     which = np.searchsorted(np.cumsum(sizes), rest, side="right")
-    rest = rest - np.concatenate([[0], np.cumsum(sizes)[:-1]])[which]
+    rest = rest - segments.starts(sizes)[which]
     made = []
     for k, (pattern, keys) in enumerate(zip(patterns, slots, strict=True)):
         parts, r = {}, rest[which == k]

@@ -21,7 +21,7 @@ from importlib import resources
 import numpy as np
 import pyarrow as pa
 
-from fakehouse.core import arrow
+from fakehouse.core import arrow, segments
 from fakehouse.core.distributions import geometric
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
@@ -120,7 +120,7 @@ def phrases() -> Phrases:
         bad,
         good_titles,
         bad_titles,
-        Ranges(np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64), counts),
+        Ranges(segments.starts(counts), counts),
         np.array([i for a in applies for i in a], dtype=np.int64),
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from fakehouse.core import arrow
+from fakehouse.core import arrow, segments
 from fakehouse.core.distributions import Categorical, truncated_normal, zipf_rank
 from fakehouse.core.table import Column, Context, Table
 from fakehouse.core.timeline import uniform_days
@@ -88,8 +88,7 @@ def by_category(ctx: Context) -> CategoryIndex:
         category = np.concatenate([main, second[second >= 0]])
         order = np.lexsort((serving, category))
         count = np.bincount(category, minlength=n_cats)
-        start = np.concatenate([[0], np.cumsum(count)[:-1]])
-        return CategoryIndex(serving[order], start, count)
+        return CategoryIndex(serving[order], segments.starts(count), count)
 
     return ctx.cached("suppliers.by_category", build)
 
