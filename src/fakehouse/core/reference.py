@@ -101,6 +101,10 @@ class Places:
     def __len__(self) -> int:
         return len(self.zip_code)
 
+    def population_share(self) -> np.ndarray:
+        """Each place's share of the US population (the steps of `cumulative`)."""
+        return np.diff(self.cumulative, prepend=0.0)
+
     def sample(self, u: np.ndarray) -> np.ndarray:
         """Population-weighted place indices for uniforms in [0, 1)."""
         return _inverse_cdf(self.cumulative, u)

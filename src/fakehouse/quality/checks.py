@@ -95,7 +95,6 @@ def stored_plan(domain: Domain, params: dict[str, Any], where: str):
 def reference_tables():
     """`ref_places` and `ref_states` as Arrow tables (the shipped reference data); a place's
     `population_share` is its share of the US population."""
-    import numpy as np
     import pyarrow as pa
 
     from fakehouse.core import reference
@@ -110,7 +109,7 @@ def reference_tables():
                 "state": places.state,
                 "latitude": pa.array(places.latitude),
                 "longitude": pa.array(places.longitude),
-                "population_share": pa.array(np.diff(places.cumulative, prepend=0.0)),
+                "population_share": pa.array(places.population_share()),
             }
         ),
         STATES: pa.table({"code": states.code, "share": pa.array(states.share)}),

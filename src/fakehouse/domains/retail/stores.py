@@ -77,8 +77,7 @@ def traffic(ctx: Context, idx: np.ndarray) -> np.ndarray:
     configured elasticity."""
     p = ctx.params.stores
     places = reference.places()
-    where = place(ctx, idx)
-    share = places.cumulative[where] - np.where(where > 0, places.cumulative[where - 1], 0.0)
+    share = places.population_share()[place(ctx, idx)]
     pull = (share * len(places)) ** p.population_elasticity
     labels = type_labels(ctx)
     density = np.array([p.types[t].sales_density if t in p.types else 0.0 for t in labels])
