@@ -32,7 +32,7 @@ from fakehouse.core.distributions import Categorical, poisson, zipf_rank
 from fakehouse.core.rng import Stream
 from fakehouse.core.timeline import SECONDS_PER_DAY
 from fakehouse.domains.financial import groups, merchants
-from fakehouse.domains.financial.book import Book
+from fakehouse.domains.financial.book import NAME, Book
 from fakehouse.domains.financial.clock import intensity
 from fakehouse.domains.financial.layout import CARD, CHECKING, MONEY_MARKET, SAVINGS
 from fakehouse.domains.financial.params import ACTIVITY, MONTH_DAYS
@@ -53,7 +53,6 @@ from fakehouse.domains.financial.rows import (
     Rows,
 )
 
-NAME = "transactions"
 REFERENCE = 200_000  # cents: a typical household's everyday spending a month
 MAX_SCALE = 3.0  # amounts are scaled to the budget by at most this factor either way
 NEAR = 12  # in-person activity near home happens within this many ZIP codes of it
@@ -89,7 +88,7 @@ def near_place(home: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def _stream(book: Book, column: str) -> Stream:
-    return book.ctx.stream(NAME, f"activity.{column}")
+    return book.stream(f"activity.{column}")
 
 
 def _months(book: Book) -> np.ndarray:
