@@ -164,6 +164,23 @@ def test_bad_input_is_one_line(tmp_path, monkeypatch):
     )
 
 
+def test_stored_parameters_of_another_version_are_one_line(warehouse, tmp_path):
+    """A warehouse whose stored parameters this version rejects: the report's history window
+    says so in validate's one line, not with every problem."""
+    import json
+    import shutil
+
+    copy = tmp_path / "w"
+    shutil.copytree(warehouse, copy, ignore=shutil.ignore_patterns("*.parquet"))
+    manifest = json.loads((copy / "fakehouse.json").read_text())
+    manifest["domains"]["retail"]["params"]["history"]["years"] = "many"
+    manifest["domains"]["retail"]["params"]["history"]["unknown"] = 1
+    (copy / "fakehouse.json").write_text(json.dumps(manifest))
+    with pytest.raises(UserError, match=r"do not fit fakehouse .*\(and 1 more\)") as error:
+        open_warehouse(copy).window("retail")
+    assert "generate it again" in str(error.value) and "\n" not in str(error.value)
+
+
 # --- in a browser ------------------------------------------------------------------------------
 
 #: per chart: its size on the page and the marks (paths, bars, points) it drew

@@ -104,10 +104,11 @@ class Warehouse:
     def window(self, domain: str) -> Window | None:
         """The history window `domain` was generated over (None for a domain without one)."""
         from fakehouse.domains.plugins import restore
-        from fakehouse.quality.checks import plan
+        from fakehouse.quality.checks import stored_plan
 
         record = self.manifest.domains[domain]  # its parameters may name plugins' tables
-        return plan(restore(domain, record.plugins), record.params)[1]
+        where = str(self.path / MANIFEST)  # parameters of another version: validate's one line
+        return stored_plan(restore(domain, record.plugins), record.params, where)[2]
 
     def _holds(self) -> str:
         return ", ".join(self.domains) or "no domain"
